@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Http;
+
+namespace Leap.Server.AppointmentTemplates;
+
+/// <summary>A bookable service: how long it takes, what it costs, and the buffers around it.</summary>
+public sealed record AppointmentTemplate
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>Minutes.</summary>
+    public int Duration { get; init; }
+    /// <summary>Minor units (pence): 8500 is £85.00.</summary>
+    public int Price { get; init; }
+    public required string PricingType { get; init; }
+    public bool IsActive { get; init; }
+    public required string Status { get; init; }
+    public int Version { get; init; }
+    public bool AllowOnlineBooking { get; init; }
+    public int BufferBeforeMinutes { get; init; }
+    public int BufferAfterMinutes { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public static class TemplateValues
+{
+    public static readonly IReadOnlyList<string> PricingTypes = ["free", "stripe", "xero"];
+    public static readonly IReadOnlyList<string> Statuses = ["draft", "published", "archived"];
+}
+
+/// <summary>The writable template fields, for the API description.</summary>
+public sealed record AppointmentTemplateRequestExample(
+    string Name, string? Description, int? Duration, int? Price, string? PricingType, bool? IsActive, string? Status,
+    bool? AllowOnlineBooking, int? BufferBeforeMinutes, int? BufferAfterMinutes);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DataEnvelope<AppointmentTemplate>))]
+[JsonSerializable(typeof(ListEnvelope<AppointmentTemplate>))]
+[JsonSerializable(typeof(AppointmentTemplateRequestExample))]
+internal sealed partial class AppointmentTemplatesJson : JsonSerializerContext;

@@ -1,0 +1,42 @@
+using Leap.Server.Http;
+
+namespace Leap.Server.AppointmentTemplates;
+
+public static class AppointmentTemplateValidation
+{
+    public static AppointmentTemplate Blank(string id, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Name = "",
+        Duration = 30,
+        PricingType = "free",
+        IsActive = true,
+        Status = "draft",
+        Version = 1,
+        AllowOnlineBooking = true,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>As for patients, create and PATCH share one path: absent fields keep their value.</summary>
+    public static AppointmentTemplate Apply(BodyReader r, AppointmentTemplate current, bool creating, DateTimeOffset now)
+    {
+        int Number(string field, int min, int max, int existing) =>
+            r.Has(field) ? r.Int(field, min, max, required: true) ?? existing : existing;
+
+        return current with
+        {
+            Name = creating || r.Has("name") ? r.String("name", 200, required: true) ?? current.Name : current.Name,
+            Description = r.Has("description") ? r.String("description", 2000, multiline: true) : current.Description,
+            Duration = Number("duration", 5, 480, current.Duration),
+            Price = Number("price", 0, 100_000_000, current.Price),
+            PricingType = r.Has("pricing_type") ? r.Enum("pricing_type", TemplateValues.PricingTypes, required: true) ?? current.PricingType : current.PricingType,
+            IsActive = r.Has("is_active") ? r.Bool("is_active", required: true) ?? current.IsActive : current.IsActive,
+            Status = r.Has("status") ? r.Enum("status", TemplateValues.Statuses, required: true) ?? current.Status : current.Status,
+            AllowOnlineBooking = r.Has("allow_online_booking") ? r.Bool("allow_online_booking", required: true) ?? current.AllowOnlineBooking : current.AllowOnlineBooking,
+            BufferBeforeMinutes = Number("buffer_before_minutes", 0, 240, current.BufferBeforeMinutes),
+            BufferAfterMinutes = Number("buffer_after_minutes", 0, 240, current.BufferAfterMinutes),
+            UpdatedAt = now,
+        };
+    }
+}

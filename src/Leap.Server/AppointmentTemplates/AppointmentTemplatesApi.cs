@@ -1,0 +1,76 @@
+using Leap.Server.Accounts;
+using Leap.Server.Http;
+using Leap.Server.Storage;
+
+namespace Leap.Server.AppointmentTemplates;
+
+public static class AppointmentTemplatesApi
+{
+    public static void MapAppointmentTemplates(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/appointment-templates").WithTags("Appointment templates");
+        group.MapGet("/", List).RequireScope(Scopes.ReadAppointmentTemplates);
+        group.MapGet("/{id}", Get).RequireScope(Scopes.ReadAppointmentTemplates);
+        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointmentTemplates)
+            .Accepts<AppointmentTemplateRequestExample>("application/json");
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteAppointmentTemplates)
+            .Accepts<AppointmentTemplateRequestExample>("application/json");
+    }
+
+    private static async Task<ApiList<AppointmentTemplate>> List(HttpRequest request, Caller caller, AppointmentTemplateStore store, CancellationToken ct) =>
+        Api.List(await store.ListAsync(caller.Tenant, AppointmentTemplateStore.ListSpec.Parse(request), ct));
+
+    private static async Task<ApiData<AppointmentTemplate>> Get(string id, Caller caller, AppointmentTemplateStore store, CancellationToken ct) =>
+        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment template", id));
+
+    private static async Task<ApiCreated<AppointmentTemplate>> Create(
+        HttpContext http, Caller caller, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var request = Idempotency.Describe(http, caller, body);
+        if (await idempotency.FindReplayAsync<AppointmentTemplate>(request, ct) is { } replay)
+        {
+            return replay;
+        }
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var reader = new BodyReader(body.Root);
+        var template = AppointmentTemplateValidation.Apply(
+            reader, AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now), creating: true, now);
+        reader.ThrowIfInvalid();
+        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+        {
+            await AppointmentTemplateStore.InsertAsync(connection, tx, caller.Tenant, template, ct);
+            return template;
+        }, ct);
+    }
+
+    private static async Task<ApiData<AppointmentTemplate>> Update(
+        string id, HttpContext http, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var updated = await db.WriteAsync(async (connection, tx) =>
+        {
+            var current = await AppointmentTemplateStore.FindAsync(connection, tx, caller.Tenant, id, ct)
+                ?? throw ApiException.NotFound("appointment template", id);
+            var now = TypeHandlers.Truncate(clock.GetUtcNow());
+            var reader = new BodyReader(body.Root);
+            var template = AppointmentTemplateValidation.Apply(reader, current, creating: false, now);
+            reader.ThrowIfInvalid();
+            if (template with { UpdatedAt = current.UpdatedAt } == current)
+            {
+                return current;
+            }
+            var frozenChange = template with { IsActive = current.IsActive, Status = current.Status, UpdatedAt = current.UpdatedAt } != current;
+            if (frozenChange && await AppointmentTemplateStore.IsInUseAsync(connection, tx, id, ct))
+            {
+                throw new ApiException(409, ErrorCodes.Conflict,
+                    $"Appointment template {id} already has appointments booked against it, so its details cannot change " +
+                    "(only is_active and status can). Create a new version instead: POST /appointment-templates with the new " +
+                    "details, then PATCH this one with {\"is_active\": false}.");
+            }
+            await AppointmentTemplateStore.UpdateAsync(connection, tx, caller.Tenant, template, ct);
+            return template;
+        }, ct);
+        return Api.Ok(updated);
+    }
+}

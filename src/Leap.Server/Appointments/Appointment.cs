@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Http;
+
+namespace Leap.Server.Appointments;
+
+/// <summary>An appointment: every field of the current Jump appointment object, plus what Leap records about how it was booked.</summary>
+public sealed record Appointment
+{
+    public required string Id { get; init; }
+    public required string PatientId { get; init; }
+    public string? ClinicianProfileId { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public DateTimeOffset StartTime { get; init; }
+    public DateTimeOffset EndTime { get; init; }
+    public required string Status { get; init; }
+    public string? AppointmentTypeId { get; init; }
+    public string? LocationId { get; init; }
+    public bool IsRemote { get; init; }
+    public string? RemoteChannel { get; init; }
+    public string? VideoLink { get; init; }
+    public string? VideoProvider { get; init; }
+    public int DurationMinutes { get; init; }
+    public int BufferBeforeMinutes { get; init; }
+    public int BufferAfterMinutes { get; init; }
+    public string? AttendeeEmail { get; init; }
+    public string? AttendeeName { get; init; }
+    public string? AttendeePhone { get; init; }
+    public string? MeetingUrl { get; init; }
+    public string? AttendanceStatus { get; init; }
+    public string? CancellationReason { get; init; }
+    public DateTimeOffset? CancelledAt { get; init; }
+    public required string BookingSource { get; init; }
+    /// <summary>True when the booking deliberately skipped the no-double-booking rule.</summary>
+    public bool AllowOverlap { get; init; }
+    public string? EpisodeId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The clinician's time this appointment takes, buffers included.</summary>
+    [JsonIgnore] public DateTimeOffset BusyStart => StartTime.AddMinutes(-BufferBeforeMinutes);
+    [JsonIgnore] public DateTimeOffset BusyEnd => EndTime.AddMinutes(BufferAfterMinutes);
+
+    /// <summary>Whether the no-double-booking rule covers this appointment.</summary>
+    [JsonIgnore] public bool BlocksClinician => ClinicianProfileId is not null && !AllowOverlap && AppointmentStatuses.IsActive(Status);
+}
+
+public static class AppointmentStatuses
+{
+    public const string PendingApproval = "pending_approval";
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Scheduled = "scheduled";
+    public const string Cancelled = "cancelled";
+    public const string Completed = "completed";
+    public const string NoShow = "no_show";
+
+    public static readonly IReadOnlyList<string> All = [PendingApproval, Pending, Confirmed, Scheduled, Cancelled, Completed, NoShow];
+
+    /// <summary>Statuses a new appointment may start in.</summary>
+    public static readonly IReadOnlyList<string> Bookable = [Pending, PendingApproval, Confirmed, Scheduled];
+
+    public static bool IsActive(string status) => Bookable.Contains(status);
+}
+
+/// <summary>The writable appointment fields, for the API description.</summary>
+public sealed record AppointmentRequestExample(
+    string Title, DateTimeOffset StartTime, DateTimeOffset EndTime, string PatientId, string? AppointmentTypeId,
+    string? ClinicianProfileId, string? LocationId, bool? IsRemote, string? RemoteChannel, string? VideoLink,
+    string? VideoProvider, string? MeetingUrl, string? Status, string? Description, string? AttendeeName,
+    string? AttendeeEmail, string? AttendeePhone, string? EpisodeId, bool? AllowOverlap);
+
+public sealed record CancelRequestExample(string? CancellationReason);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DataEnvelope<Appointment>))]
+[JsonSerializable(typeof(ListEnvelope<Appointment>))]
+[JsonSerializable(typeof(AppointmentRequestExample))]
+[JsonSerializable(typeof(CancelRequestExample))]
+internal sealed partial class AppointmentsJson : JsonSerializerContext;

@@ -1,0 +1,152 @@
+using Leap.Server.Accounts;
+using Leap.Server.Http;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Appointments;
+
+public static class AppointmentsApi
+{
+    public const string BookingSource = "api";
+
+    public static void MapAppointments(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/appointments").WithTags("Appointments");
+        group.MapGet("/", List).RequireScope(Scopes.ReadAppointments);
+        group.MapGet("/{id}", Get).RequireScope(Scopes.ReadAppointments);
+        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointments).Accepts<AppointmentRequestExample>("application/json");
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteAppointments).Accepts<AppointmentRequestExample>("application/json");
+        group.MapPost("/{id}/cancel", Cancel).RequireScope(Scopes.WriteAppointments).Accepts<CancelRequestExample>("application/json");
+        group.MapPost("/{id}/complete", Complete).RequireScope(Scopes.WriteAppointments);
+        group.MapPost("/{id}/no-show", NoShow).RequireScope(Scopes.WriteAppointments);
+    }
+
+    private static async Task<ApiList<Appointment>> List(HttpRequest request, Caller caller, AppointmentStore store, CancellationToken ct) =>
+        Api.List(await store.ListAsync(caller.Tenant, AppointmentStore.ListSpec.Parse(request), ct));
+
+    private static async Task<ApiData<Appointment>> Get(string id, Caller caller, AppointmentStore store, CancellationToken ct) =>
+        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id));
+
+    private static async Task<ApiCreated<Appointment>> Create(HttpContext http, Caller caller, Idempotency idempotency,
+        AppointmentValidation validation, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var request = Idempotency.Describe(http, caller, body);
+        if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
+        {
+            return replay;
+        }
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var reader = new BodyReader(body.Root);
+        var appointment = AppointmentValidation.Apply(reader, AppointmentValidation.Blank(Ids.New(Ids.Appointment), BookingSource, now), creating: true, now);
+        appointment = await validation.CheckReferencesAsync(reader, caller.Tenant, appointment, before: null, ct);
+        reader.ThrowIfInvalid();
+        try
+        {
+            return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+            {
+                await AppointmentStore.InsertAsync(connection, tx, caller.Tenant, appointment, ct);
+                return appointment;
+            }, ct);
+        }
+        catch (Exception e) when (db.IsOverlapViolation(e))
+        {
+            throw await busy.SlotUnavailableAsync(appointment.ClinicianProfileId!, appointment.BusyStart, appointment.BusyEnd, null, ct);
+        }
+    }
+
+    private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, Caller caller, AppointmentStore store,
+        AppointmentValidation validation, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var before = await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id);
+        var reader = new BodyReader(body.Root);
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var after = AppointmentValidation.Apply(reader, before, creating: false, now);
+        after = await validation.CheckReferencesAsync(reader, caller.Tenant, after, before, ct);
+        reader.ThrowIfInvalid();
+        if (after with { UpdatedAt = before.UpdatedAt } == before)
+        {
+            return Api.Ok(before);
+        }
+        if (!AppointmentStatuses.IsActive(before.Status))
+        {
+            throw InvalidState(before, "changed");
+        }
+        return Api.Ok(await SaveAsync(db, busy, caller.Tenant, before, after, ct));
+    }
+
+    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
+        var reason = reader.String("cancellation_reason", 500, multiline: true);
+        reader.ThrowIfInvalid();
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "cancelled", now,
+            a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct));
+    }
+
+    private static async Task<ApiData<Appointment>> Complete(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "completed", now,
+            a => a with { Status = AppointmentStatuses.Completed, AttendanceStatus = "attended" }, ct, mustHaveStarted: true));
+    }
+
+    private static async Task<ApiData<Appointment>> NoShow(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "marked as a no-show", now,
+            a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true));
+    }
+
+    /// <summary>
+    /// A status action: only an active appointment (pending, pending_approval, confirmed, scheduled) can move,
+    /// so repeating an action is a 409 rather than a silent success.
+    /// </summary>
+    private static async Task<Appointment> TransitionAsync(Database db, Tenant tenant, string id, string verb,
+        DateTimeOffset now, Func<Appointment, Appointment> change, CancellationToken ct, bool mustHaveStarted = false)
+    {
+        return await db.WriteAsync(async (connection, tx) =>
+        {
+            var before = await AppointmentStore.FindAsync(connection, tx, tenant, id, ct) ?? throw ApiException.NotFound("appointment", id);
+            if (!AppointmentStatuses.IsActive(before.Status))
+            {
+                throw InvalidState(before, verb);
+            }
+            if (mustHaveStarted && before.StartTime > now)
+            {
+                throw new ApiException(409, ErrorCodes.InvalidState,
+                    $"Appointment {id} starts at {before.StartTime:yyyy-MM-dd'T'HH:mm'Z'} and cannot be {verb} before it starts.");
+            }
+            var after = change(before) with { UpdatedAt = now };
+            await AppointmentStore.UpdateAsync(connection, tx, tenant, before, after, ct);
+            return after;
+        }, ct);
+    }
+
+    private static async Task<Appointment> SaveAsync(Database db, ClinicianBusy busy, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
+    {
+        try
+        {
+            return await db.WriteAsync(async (connection, tx) =>
+            {
+                var current = await AppointmentStore.FindAsync(connection, tx, tenant, before.Id, ct);
+                if (current is null || current.UpdatedAt != before.UpdatedAt)
+                {
+                    throw new ApiException(409, ErrorCodes.Conflict,
+                        $"Appointment {before.Id} was changed by another request while this one was being processed. Fetch it and try again.");
+                }
+                await AppointmentStore.UpdateAsync(connection, tx, tenant, before, after, ct);
+                return after;
+            }, ct);
+        }
+        catch (Exception e) when (db.IsOverlapViolation(e))
+        {
+            throw await busy.SlotUnavailableAsync(after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.Id, ct);
+        }
+    }
+
+    private static ApiException InvalidState(Appointment appointment, string verb) => new(409, ErrorCodes.InvalidState,
+        $"Appointment {appointment.Id} is {appointment.Status.Replace('_', ' ')} and cannot be {verb}." +
+        (appointment.Status == AppointmentStatuses.Cancelled && appointment.CancelledAt is { } at ? $" It was cancelled at {at:yyyy-MM-dd'T'HH:mm:ss'Z'}." : ""));
+}

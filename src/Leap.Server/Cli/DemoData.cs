@@ -1,0 +1,176 @@
+using Leap.Server.Accounts;
+using Leap.Server.AppointmentTemplates;
+using Leap.Server.Clinicians;
+using Leap.Server.Locations;
+using Leap.Server.Patients;
+using Leap.Server.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Leap.Server.Cli;
+
+/// <summary>
+/// A fictional clinic to try Leap with: locations, clinicians, services and patients in the test-mode
+/// dataset of a "demo" organisation. Every name, number and address is obviously fake (NHS numbers in the
+/// 999 test range, Ofcom drama phone numbers, example.com email, ZZ99 pseudo-postcodes).
+/// </summary>
+public static class DemoData
+{
+    public const string OrganisationName = "Leap Demo Clinic (fictional)";
+    public const string KeyName = "Demo key";
+
+    /// <summary>Creates the demo organisation once, then issues a fresh all-scopes test key (revoking older demo keys).</summary>
+    public static async Task<string> SeedAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var accounts = services.GetRequiredService<AccountStore>();
+        var db = services.GetRequiredService<Database>();
+        var clock = services.GetRequiredService<TimeProvider>();
+
+        var organisation = (await accounts.ListOrganisationsAsync(ct)).FirstOrDefault(o => o.Name == OrganisationName);
+        if (organisation is null)
+        {
+            organisation = await accounts.CreateOrganisationAsync(OrganisationName, ct);
+            var tenant = new Tenant(organisation.Id, Modes.Test);
+            var now = TypeHandlers.Truncate(clock.GetUtcNow());
+            await db.WriteAsync(async (connection, tx) =>
+            {
+                foreach (var location in Locations(now))
+                {
+                    await LocationStore.InsertAsync(connection, tx, tenant, location, ct);
+                }
+                foreach (var clinician in Clinicians(now))
+                {
+                    await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, ct);
+                }
+                foreach (var template in Templates(now))
+                {
+                    await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, ct);
+                }
+                foreach (var patient in Patients(now))
+                {
+                    await PatientStore.InsertAsync(connection, tx, tenant, patient, ct);
+                }
+                return 0;
+            }, ct);
+        }
+
+        foreach (var old in (await accounts.ListKeysAsync(organisation.Id, ct)).Where(k => k.Name == KeyName && k.RevokedAt is null))
+        {
+            await accounts.RevokeKeyAsync(old.Id, ct);
+        }
+        var (_, secret) = await accounts.CreateKeyAsync(organisation.Id, KeyName, Modes.Test, Scopes.All, rateLimitPerHour: 10_000, ct: ct);
+        return secret;
+    }
+
+    public static void PrintWelcome(WebApplication app, string? demoKey)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? "http://127.0.0.1:5080";
+        var storage = app.Services.GetRequiredService<StorageOptions>();
+        var engine = storage.Provider == Engine.Sqlite ? $"SQLite ({Path.GetFullPath(storage.SqlitePath)})" : "PostgreSQL";
+        Console.WriteLine();
+        Console.WriteLine($"Leap is running on {engine}");
+        Console.WriteLine($"  API:          {address}/api/v1   (also {address}/functions/v1/api-v1)");
+        Console.WriteLine($"  API docs:     {address}{LeapServer.DocsPath}");
+        Console.WriteLine($"  OpenAPI:      {address}/openapi/v1.json");
+        if (demoKey is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"  Demo test key (all scopes, organisation '{OrganisationName}', test mode):");
+            Console.WriteLine($"    {demoKey}");
+            Console.WriteLine();
+            Console.WriteLine("  Try it:");
+            Console.WriteLine($"    curl -H 'Authorization: Bearer {demoKey}' '{address}/api/v1/appointment-templates?is_active=true'");
+        }
+        Console.WriteLine();
+    }
+
+    private static IEnumerable<Location> Locations(DateTimeOffset now)
+    {
+        var weekdays = new DayHours("08:00", "18:30");
+        yield return new Location
+        {
+            Id = Ids.New(Ids.Location), Name = "Riverside Surgery (demo)", AddressLine1 = "1 Example Street", TownCity = "Sampleton",
+            Postcode = "ZZ99 1AA", Country = "United Kingdom", Phone = "020 7946 0001", Email = "riverside@example.com",
+            Lat = 51.5007, Lng = -0.1246, Timezone = "Europe/London", IsPrimary = true, IsActive = true,
+            OpeningHours = new OpeningHours(weekdays, weekdays, weekdays, weekdays, weekdays, new DayHours("09:00", "12:00"), null),
+            CreatedAt = now, UpdatedAt = now,
+        };
+        yield return new Location
+        {
+            Id = Ids.New(Ids.Location), Name = "Hillside Clinic (demo)", AddressLine1 = "2 Placeholder Road", TownCity = "Demoford",
+            Postcode = "ZZ99 2BB", Country = "United Kingdom", Phone = "020 7946 0002", Email = "hillside@example.com",
+            Lat = 51.5033, Lng = -0.1195, Timezone = "Europe/London", IsPrimary = false, IsActive = true,
+            OpeningHours = new OpeningHours(weekdays, weekdays, weekdays, weekdays, weekdays, null, null),
+            CreatedAt = now, UpdatedAt = now,
+        };
+    }
+
+    private static IEnumerable<ClinicianProfile> Clinicians(DateTimeOffset now)
+    {
+        ClinicianProfile Make(string title, string first, string last, string role, string qualifications, string body) => new()
+        {
+            Id = Ids.New(Ids.Clinician), Name = $"{title} {first} {last}".Trim(), DisplayName = $"{title} {first[0]}. {last}".Trim(),
+            FirstName = first, LastName = last, Title = title.Length > 0 ? title : null, Role = role,
+            Email = $"{first}.{last}@example.com".ToLowerInvariant(), Bio = $"Fictional {role.ToLowerInvariant()} for the Leap demo.",
+            Qualifications = qualifications, RegistrationNumber = "0000000", ProfessionalRegistrationBody = body,
+            IsActive = true, IsBookableOnline = true, CreatedAt = now, UpdatedAt = now,
+        };
+        yield return Make("Dr", "Ada", "Example", "GP Partner", "MBBS, MRCGP", "GMC");
+        yield return Make("Dr", "Ben", "Sample", "Salaried GP", "MBChB, MRCGP", "GMC");
+        yield return Make("", "Cara", "Placeholder", "Practice Nurse", "RGN", "NMC");
+        yield return Make("", "Dan", "Demo", "Physiotherapist", "BSc Physiotherapy", "HCPC");
+    }
+
+    private static IEnumerable<AppointmentTemplate> Templates(DateTimeOffset now)
+    {
+        AppointmentTemplate Make(string name, int duration, int price, string pricing, int before = 0, int after = 0, bool active = true) => new()
+        {
+            Id = Ids.New(Ids.AppointmentTemplate), Name = name, Description = $"{name} (demo service).", Duration = duration,
+            Price = price, PricingType = pricing, IsActive = active, Status = active ? "published" : "archived", Version = 1,
+            AllowOnlineBooking = true, BufferBeforeMinutes = before, BufferAfterMinutes = after, CreatedAt = now, UpdatedAt = now,
+        };
+        yield return Make("Standard GP Consultation", 15, 0, "free");
+        yield return Make("Extended GP Consultation", 30, 0, "free");
+        yield return Make("Nurse Appointment", 20, 0, "free", after: 5);
+        yield return Make("Physiotherapy Assessment", 45, 8500, "stripe", before: 5, after: 10);
+        yield return Make("Travel Vaccination Clinic (retired)", 20, 4500, "stripe", active: false);
+    }
+
+    private static IEnumerable<Patient> Patients(DateTimeOffset now)
+    {
+        string[] first = ["Alice", "Bob", "Carol", "Dev", "Erin", "Femi", "Grace", "Hiro", "Isla", "Jonah", "Kemi", "Liam"];
+        string[] last = ["Example", "Sample", "Placeholder", "Testperson", "Demo", "Fakename", "Mockton", "Dummy", "Specimen", "Trialson", "Exemplar", "Notreal"];
+        for (var i = 0; i < first.Length; i++)
+        {
+            yield return PatientValidation.Blank(Ids.New(Ids.Patient), now) with
+            {
+                FirstName = first[i],
+                LastName = last[i],
+                DateOfBirth = new DateOnly(1950 + i * 5, 1 + i % 12, 1 + i * 2),
+                BiologicalSex = i % 2 == 0 ? "female" : "male",
+                NhsNumber = TestNhsNumber(i),
+                Email = $"{first[i]}.{last[i]}@example.com".ToLowerInvariant(),
+                Phone = $"+44 7700 900{i:000}",
+                AddressLine1 = $"{i + 1} Fictional Lane",
+                TownCity = "Sampleton",
+                Postcode = "ZZ99 3CC",
+                PreferredContactMethod = "email",
+            };
+        }
+    }
+
+    /// <summary>NHS numbers starting 999 are reserved for testing; pick the i-th one with a valid check digit.</summary>
+    private static string TestNhsNumber(int index)
+    {
+        var found = -1;
+        for (var n = 0; ; n++)
+        {
+            var nine = $"999{n:000000}";
+            if (NhsNumbers.CheckDigit(nine) is { } check && ++found == index)
+            {
+                return nine + check;
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Leap.Server.Http;
+
+namespace Leap.Server;
+
+/// <summary>Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows.</summary>
+public sealed class Housekeeping(Idempotency idempotency, IRateLimitCounter rateLimits, TimeProvider clock, ILogger<Housekeeping> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            do
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        try
+        {
+            var purged = await idempotency.PurgeExpiredAsync(ct);
+            if (rateLimits is DatabaseRateLimitCounter shared)
+            {
+                purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);
+            }
+            if (purged > 0)
+            {
+                logger.LogInformation("Housekeeping removed {Count} expired rows", purged);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Housekeeping failed; will retry in {Interval}", Interval);
+        }
+    }
+}

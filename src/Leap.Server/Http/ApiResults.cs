@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace Leap.Server.Http;
+
+/// <summary>Writes bodies in the Jump envelope. The only place that serializes responses.</summary>
+public static class ApiResponse
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    public static JsonSerializerOptions Options(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    public static byte[] Serialize<T>(HttpContext context, T value) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)Options(context).GetTypeInfo(typeof(T)));
+
+    public static byte[] Data<T>(HttpContext context, T data) =>
+        Serialize(context, new DataEnvelope<T>(data, new Meta(RequestIds.Get(context))));
+
+    public static Task WriteAsync(HttpContext context, int status, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = JsonContentType;
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, int status, ErrorBody error)
+    {
+        var envelope = new ErrorEnvelope(null, new Meta(RequestIds.Get(context)), error);
+        return WriteAsync(context, status, Serialize(context, envelope));
+    }
+}
+
+/// <summary>200 with <c>{data, meta}</c>.</summary>
+public sealed class ApiData<T>(T data) : IResult, IEndpointMetadataProvider
+{
+    public T Data { get; } = data;
+
+    public Task ExecuteAsync(HttpContext context) => ApiResponse.WriteAsync(context, 200, ApiResponse.Data(context, Data));
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(DataEnvelope<T>), ["application/json"]));
+}
+
+/// <summary>
+/// The outcome of a create: already serialized, because with an Idempotency-Key the exact bytes are stored
+/// in the same transaction as the new record and replayed later.
+/// </summary>
+public sealed class ApiCreated<T>(int status, byte[] body, bool replayed) : IResult, IEndpointMetadataProvider
+{
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public int StatusCode { get; } = status;
+    public byte[] Body { get; } = body;
+    public bool Replayed { get; } = replayed;
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        if (Replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+        return ApiResponse.WriteAsync(context, StatusCode, Body);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(201, typeof(DataEnvelope<T>), ["application/json"]));
+}
+
+/// <summary>A page of results with <c>meta.limit/next_offset/has_more</c> and no total.</summary>
+public sealed class ApiList<T>(Page<T> page) : IResult, IEndpointMetadataProvider
+{
+    public Page<T> Page { get; } = page;
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        var meta = new ListMeta(Page.Limit, Page.HasMore ? Page.Offset + Page.Items.Count : null, Page.HasMore, RequestIds.Get(context));
+        return ApiResponse.WriteAsync(context, 200, ApiResponse.Serialize(context, new ListEnvelope<T>(Page.Items, meta)));
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(ListEnvelope<T>), ["application/json"]));
+}
+
+public static class Api
+{
+    public static ApiData<T> Ok<T>(T data) => new(data);
+    public static ApiList<T> List<T>(Page<T> page) => new(page);
+}

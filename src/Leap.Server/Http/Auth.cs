@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Leap.Server.Accounts;
+
+namespace Leap.Server.Http;
+
+/// <summary>Endpoint metadata: the scope an API key needs to call the endpoint.</summary>
+public sealed record RequiredScope(string Scope);
+
+/// <summary>The authenticated API key behind a request. Handlers take it as a parameter.</summary>
+public sealed record Caller(string KeyId, string KeyName, Tenant Tenant, IReadOnlySet<string> Scopes, int RateLimitPerHour)
+{
+    private const string ItemKey = "leap.caller";
+
+    public string OrgId => Tenant.OrgId;
+    public string Mode => Tenant.Mode;
+
+    public static Caller? Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var c) ? c as Caller : null;
+
+    internal void AttachTo(HttpContext context) => context.Items[ItemKey] = this;
+
+    /// <summary>Minimal API binding: endpoints that take a <see cref="Caller"/> only run after authentication.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult<Caller?>(Of(context) ?? throw new InvalidOperationException("Endpoint has no RequiredScope metadata."));
+}
+
+public static class AuthEndpointExtensions
+{
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new RequiredScope(scope));
+        return builder;
+    }
+}
+
+/// <summary>
+/// Bearer API-key authentication for every endpoint that declares a <see cref="RequiredScope"/>: 401 for a
+/// missing, unknown or revoked key. The scope itself is checked by <see cref="ScopeAuthorization"/>, after
+/// rate limiting has counted the request.
+/// </summary>
+public sealed class ApiKeyAuthentication(AccountStore accounts, TimeProvider clock, ILogger<ApiKeyAuthentication> logger) : IMiddleware
+{
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastTouched = new();
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var required = context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>();
+        if (required is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var secret = ReadBearer(context.Request);
+        if (secret is null)
+        {
+            throw Unauthorised("Missing API key. Send 'Authorization: Bearer pk_live_…' or 'Bearer pk_test_…'.");
+        }
+        if (!ApiKeySecrets.LooksValid(secret))
+        {
+            throw Unauthorised("Invalid API key.");
+        }
+        var key = await accounts.FindKeyBySecretAsync(secret, context.RequestAborted);
+        if (key is null)
+        {
+            throw Unauthorised("Invalid API key.");
+        }
+        if (key.RevokedAt is not null)
+        {
+            throw Unauthorised("This API key has been revoked.");
+        }
+        var caller = new Caller(key.Id, key.Name, new Tenant(key.OrgId, key.Mode), key.ScopeList.ToHashSet(), key.RateLimitPerHour);
+        caller.AttachTo(context);
+        Touch(key.Id);
+        await next(context);
+    }
+
+    private static string? ReadBearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length
+            ? header[prefix.Length..].Trim()
+            : null;
+    }
+
+    private static ApiException Unauthorised(string message) => new(401, ErrorCodes.Unauthorised, message);
+
+    /// <summary>Records last_used_at at most once a minute per key, off the request path.</summary>
+    private void Touch(string keyId)
+    {
+        var now = clock.GetUtcNow();
+        var previous = lastTouched.GetOrAdd(keyId, DateTimeOffset.MinValue);
+        if (now - previous < TouchInterval || !lastTouched.TryUpdate(keyId, now, previous))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await accounts.TouchKeyAsync(keyId, now);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not record last use of API key {KeyId}", keyId);
+            }
+        });
+    }
+}
+
+/// <summary>403 naming the scope an authenticated key lacks.</summary>
+public sealed class ScopeAuthorization : IMiddleware
+{
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required
+            && Caller.Of(context) is { } caller
+            && !caller.Scopes.Contains(required.Scope))
+        {
+            throw new ApiException(403, ErrorCodes.Forbidden,
+                $"This API key lacks the '{required.Scope}' scope required for {context.Request.Method} {context.Request.Path}.");
+        }
+        return next(context);
+    }
+}

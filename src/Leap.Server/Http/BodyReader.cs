@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Leap.Server.Http;
+
+/// <summary>
+/// Reads and validates the fields of a JSON request object, collecting every problem (named as the client
+/// sent it) so one 422 reports them all. Absent and null read as null; <see cref="Has"/> tells them apart
+/// for partial updates. Unknown fields are ignored.
+/// </summary>
+public sealed partial class BodyReader(JsonElement root)
+{
+    private readonly List<FieldError> errors = [];
+
+    public IReadOnlyList<FieldError> Errors => errors;
+
+    public bool Has(string field) => root.TryGetProperty(field, out _);
+
+    public void Fail(string field, string message) => errors.Add(new FieldError(field, message));
+
+    public void ThrowIfInvalid()
+    {
+        if (errors.Count > 0)
+        {
+            throw ApiException.Validation(errors);
+        }
+    }
+
+    public string? String(string field, int maxLength = 255, bool required = false, bool multiline = false)
+    {
+        if (!TryGet(field, required, JsonValueKind.String, "a string", out var value))
+        {
+            return null;
+        }
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            Fail(field, "must be valid Unicode text");
+            return null;
+        }
+        if (text.Length == 0)
+        {
+            if (required)
+            {
+                Fail(field, "must not be empty");
+            }
+            return null;
+        }
+        if (text.Length > maxLength)
+        {
+            Fail(field, $"must be at most {maxLength} characters");
+            return null;
+        }
+        if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+        {
+            Fail(field, "must not contain control characters");
+            return null;
+        }
+        return text;
+    }
+
+    public string? Enum(string field, IReadOnlyCollection<string> allowed, bool required = false)
+    {
+        var value = String(field, 64, required);
+        if (value is not null && !allowed.Contains(value))
+        {
+            Fail(field, $"must be one of: {string.Join(", ", allowed)}");
+            return null;
+        }
+        return value;
+    }
+
+    public int? Int(string field, int min, int max, bool required = false)
+    {
+        if (!TryGet(field, required, JsonValueKind.Number, "an integer", out var value))
+        {
+            return null;
+        }
+        if (!value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            Fail(field, $"must be a whole number from {min} to {max}");
+            return null;
+        }
+        return (int)number;
+    }
+
+    public bool? Bool(string field, bool required = false)
+    {
+        if (!Has(field) || root.GetProperty(field).ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Fail(field, "is required");
+            }
+            return null;
+        }
+        var value = root.GetProperty(field);
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            Fail(field, $"must be true or false, not {JsonBody.Describe(value.ValueKind)}");
+            return null;
+        }
+        return value.GetBoolean();
+    }
+
+    public DateOnly? Date(string field, bool required = false)
+    {
+        var text = String(field, 10, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            Fail(field, "must be a date in the form YYYY-MM-DD");
+            return null;
+        }
+        return date;
+    }
+
+    /// <summary>An ISO 8601 date-time that states its offset (Z or ±HH:MM); returned in UTC, to the millisecond.</summary>
+    public DateTimeOffset? Timestamp(string field, bool required = false)
+    {
+        var text = String(field, 40, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!TryParseTimestamp(text, out var instant))
+        {
+            Fail(field, "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-03-02T09:30:00Z");
+            return null;
+        }
+        return instant;
+    }
+
+    public static bool TryParseTimestamp(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (!TimestampPattern().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+        instant = Storage.TypeHandlers.Truncate(parsed.ToUniversalTime());
+        return true;
+    }
+
+    public string? Email(string field)
+    {
+        var text = String(field, 254);
+        if (text is not null && !EmailPattern().IsMatch(text))
+        {
+            Fail(field, "must be an email address such as name@example.com");
+            return null;
+        }
+        return text;
+    }
+
+    public string? Phone(string field)
+    {
+        var text = String(field, 32);
+        if (text is null)
+        {
+            return null;
+        }
+        var digits = text.Count(char.IsAsciiDigit);
+        if (!PhonePattern().IsMatch(text) || digits is < 7 or > 15)
+        {
+            Fail(field, "must be a phone number of 7 to 15 digits, optionally starting with + (spaces, dashes and brackets allowed)");
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary>A 10-digit NHS number with a valid modulus 11 check digit; spaces and dashes are removed.</summary>
+    public string? NhsNumber(string field)
+    {
+        var text = String(field, 16);
+        if (text is null)
+        {
+            return null;
+        }
+        var digits = new string(text.Where(c => c is not (' ' or '-')).ToArray());
+        if (!Patients.NhsNumbers.IsValid(digits))
+        {
+            Fail(field, "must be a valid 10-digit NHS number (its check digit does not match)");
+            return null;
+        }
+        return digits;
+    }
+
+    public IReadOnlyList<string>? StringList(string field, int maxItems = 50, int maxLength = 100)
+    {
+        if (!TryGet(field, required: false, JsonValueKind.Array, "an array of strings", out var value))
+        {
+            return null;
+        }
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            string? text = null;
+            try
+            {
+                text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            if (text is null || text.Length == 0 || text.Length > maxLength || text.Any(char.IsControl))
+            {
+                Fail(field, $"must be an array of non-empty strings of at most {maxLength} characters");
+                return null;
+            }
+            items.Add(text);
+        }
+        if (items.Count > maxItems)
+        {
+            Fail(field, $"must have at most {maxItems} items");
+            return null;
+        }
+        return items;
+    }
+
+    /// <summary>An id of one of our resources: the prefix tells a patient id from a template id at a glance.</summary>
+    public string? Id(string field, string prefix, bool required = false)
+    {
+        var text = String(field, 80, required);
+        if (text is not null && !Leap.Server.Ids.IsWellFormed(text, prefix))
+        {
+            Fail(field, $"must be an id starting with '{prefix}'");
+            return null;
+        }
+        return text;
+    }
+
+    private bool TryGet(string field, bool required, JsonValueKind kind, string expected, out JsonElement value)
+    {
+        if (!root.TryGetProperty(field, out value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Fail(field, "is required");
+            }
+            return false;
+        }
+        if (value.ValueKind != kind)
+        {
+            Fail(field, $"must be {expected}, not {JsonBody.Describe(value.ValueKind)}");
+            return false;
+        }
+        return true;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex TimestampPattern();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
+    private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^\+?[0-9 ()\-.]+$")]
+    private static partial Regex PhonePattern();
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Leap.Server.Http;
+
+// The Jump (current generation) envelope: every response is {data, meta} and errors add {error}.
+
+public sealed record Meta(string RequestId);
+
+public sealed record ListMeta(int Limit, int? NextOffset, bool HasMore, string RequestId);
+
+public sealed record DataEnvelope<T>(T Data, Meta Meta);
+
+public sealed record ListEnvelope<T>(IReadOnlyList<T> Data, ListMeta Meta);
+
+public sealed record FieldError(string Field, string Message);
+
+public sealed record ErrorBody(
+    string Code,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FieldError>? Details = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictingAppointmentId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? CandidateIds = null);
+
+public sealed record ErrorEnvelope(object? Data, Meta Meta, ErrorBody Error);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(DataEnvelope<HealthStatus>))]
+internal sealed partial class HttpJsonContext : JsonSerializerContext;
+
+public sealed record HealthStatus(string Status, string Engine);

@@ -1,0 +1,79 @@
+namespace Leap.Server.Http;
+
+/// <summary>
+/// Makes every failure leave in the Jump error envelope: thrown <see cref="ApiException"/>s, framework
+/// rejections (bad request bodies, too large, no route, wrong method) and unexpected exceptions alike.
+/// </summary>
+public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (ApiException e)
+        {
+            if (e.RetryAfter is { } retryAfter && !context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (e.Status == 401 && !context.Response.HasStarted)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+            await WriteAsync(context, e.Status, e.ToBody());
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            var status = e.StatusCode == 413 ? 413 : 400;
+            var message = status == 413 ? "Request body is too large." : e.Message;
+            await WriteAsync(context, status, new ErrorBody(ErrorCodes.ForStatus(status), message));
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await WriteAsync(context, 500, new ErrorBody(ErrorCodes.InternalError,
+                $"An unexpected error occurred. Quote request id {RequestIds.Get(context)} when reporting it."));
+            return;
+        }
+
+        // Routing and the framework answer some requests with an empty error (404, 405, 415...): give them a body.
+        var response = context.Response;
+        if (!response.HasStarted && response.StatusCode >= 400 && response.ContentLength is null && response.ContentType is null)
+        {
+            await WriteAsync(context, response.StatusCode, new ErrorBody(ErrorCodes.ForStatus(response.StatusCode), DescribeEmpty(context)));
+        }
+    }
+
+    private static string DescribeEmpty(HttpContext context)
+    {
+        var request = context.Request;
+        return context.Response.StatusCode switch
+        {
+            404 => $"No endpoint matches {request.Method} {request.Path}.",
+            405 => $"{request.Method} is not allowed on {request.Path}." +
+                   (context.Response.Headers.Allow.Count > 0 ? $" Allowed: {context.Response.Headers.Allow}." : ""),
+            415 => "Send the request body as JSON with 'Content-Type: application/json'.",
+            _ => $"The request failed with status {context.Response.StatusCode}.",
+        };
+    }
+
+    private async Task WriteAsync(HttpContext context, int status, ErrorBody error)
+    {
+        if (context.Response.HasStarted)
+        {
+            logger.LogWarning("Could not report {Code} on {Path}: the response had already started", error.Code, context.Request.Path);
+            context.Abort();
+            return;
+        }
+        await ApiResponse.WriteErrorAsync(context, status, error);
+    }
+}

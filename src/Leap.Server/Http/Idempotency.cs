@@ -1,0 +1,133 @@
+using System.Data.Common;
+using Dapper;
+using Leap.Server.Accounts;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Http;
+
+/// <summary>
+/// Idempotency-Key for creates (decisions in docs/idempotency.md). The key is claimed in the same
+/// transaction that creates the record and stores the response, so a record and its stored response exist
+/// together or not at all, and a concurrent duplicate can only ever find the finished response:
+/// <list type="bullet">
+/// <item>PostgreSQL: the duplicate's claim waits on the unique key until the first commits, then replays.</item>
+/// <item>SQLite: writes are serialized, so the duplicate runs after the first and replays.</item>
+/// </list>
+/// Only successful results are stored: a failed create rolls its claim back, so a retry runs afresh.
+/// </summary>
+public sealed class Idempotency(Database db, TimeProvider clock)
+{
+    public const string Header = "Idempotency-Key";
+    public const int MaxKeyLength = 255;
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    public sealed record Request(Tenant Tenant, string Endpoint, string? Key, string BodyHash);
+
+    private sealed record StoredResponse(string RequestHash, int? ResponseStatus, byte[]? ResponseBody, DateTimeOffset ExpiresAt);
+
+    /// <summary>Reads the key (400 if malformed) and fingerprints the request it guards.</summary>
+    public static Request Describe(HttpContext http, Caller caller, JsonBody body)
+    {
+        var values = http.Request.Headers[Header];
+        string? key = null;
+        if (values.Count > 1)
+        {
+            throw ApiException.BadRequest($"Send one {Header} header, not {values.Count}.");
+        }
+        if (values.Count == 1)
+        {
+            key = values[0]!;
+            if (key.Length == 0 || key.Length > MaxKeyLength || key.Any(c => c < 0x21 || c > 0x7E))
+            {
+                throw ApiException.BadRequest(
+                    $"{Header} must be 1 to {MaxKeyLength} visible ASCII characters (a UUID is recommended).",
+                    [new FieldError(Header, $"must be 1 to {MaxKeyLength} visible ASCII characters")]);
+            }
+        }
+        var endpoint = $"{http.Request.Method} {ApiPaths.Relative(http.Request.Path)}";
+        return new Request(caller.Tenant, endpoint, key, key is null ? "" : body.CanonicalHash());
+    }
+
+    /// <summary>
+    /// The stored response for this key, if the request was already made: replayed as it was. Throws 409 when
+    /// the key was used with a different body. Null when the key is new (or absent, or expired).
+    /// </summary>
+    public async Task<ApiCreated<T>?> FindReplayAsync<T>(Request request, CancellationToken ct)
+    {
+        if (request.Key is null)
+        {
+            return null;
+        }
+        var stored = await db.QuerySingleOrDefaultAsync<StoredResponse>(
+            """
+            SELECT request_hash, response_status, response_body, expires_at FROM idempotency_keys
+            WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key
+            """,
+            new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key }, ct);
+        if (stored is null || stored.ExpiresAt <= clock.GetUtcNow() || stored.ResponseBody is null)
+        {
+            return null;
+        }
+        if (stored.RequestHash != request.BodyHash)
+        {
+            throw new ApiException(409, ErrorCodes.Conflict,
+                $"This {Header} was already used with a different request body. Use a new key for a different request.");
+        }
+        return new ApiCreated<T>(stored.ResponseStatus ?? 201, stored.ResponseBody, replayed: true);
+    }
+
+    /// <summary>Runs <paramref name="create"/> exactly once per key and returns its response (201 by default).</summary>
+    public async Task<ApiCreated<T>> ExecuteAsync<T>(
+        HttpContext http, Request request, Func<DbConnection, DbTransaction, Task<T>> create, CancellationToken ct, int status = 201)
+    {
+        if (request.Key is null)
+        {
+            var data = await db.WriteAsync(create, ct);
+            return new ApiCreated<T>(status, ApiResponse.Data(http, data), replayed: false);
+        }
+
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var body = await db.WriteAsync(async (connection, tx) =>
+        {
+            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, created_at, expires_at)
+                VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @Now, @ExpiresAt)
+                ON CONFLICT (org_id, mode, endpoint, key) DO UPDATE
+                  SET request_hash = excluded.request_hash, response_status = NULL, response_body = NULL,
+                      created_at = excluded.created_at, expires_at = excluded.expires_at
+                  WHERE idempotency_keys.expires_at <= excluded.created_at
+                """,
+                new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, Now = now, ExpiresAt = now + Lifetime },
+                tx, cancellationToken: ct));
+            if (claimed == 0)
+            {
+                return null;
+            }
+            var data = await create(connection, tx);
+            var bytes = ApiResponse.Data(http, data);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE idempotency_keys SET response_status = @status, response_body = @bytes
+                WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key
+                """,
+                new { status, bytes, request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key }, tx, cancellationToken: ct));
+            return bytes;
+        }, ct);
+
+        if (body is not null)
+        {
+            return new ApiCreated<T>(status, body, replayed: false);
+        }
+        // Another request with this key committed first: answer as it did (or 409 if its body differed).
+        return await FindReplayAsync<T>(request, ct)
+            ?? throw new ApiException(409, ErrorCodes.Conflict, $"A request with this {Header} is still in progress. Retry shortly.")
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+            };
+    }
+
+    /// <summary>Deletes keys past their 24 hours; run periodically by <see cref="Housekeeping"/>.</summary>
+    public Task<int> PurgeExpiredAsync(CancellationToken ct) =>
+        db.ExecuteAsync("DELETE FROM idempotency_keys WHERE expires_at <= @now", new { now = clock.GetUtcNow() }, ct);
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Leap.Server.Http;
+
+/// <summary>
+/// A request's JSON object, read once. Checks the media type, size and syntax (400/413/415 in the envelope)
+/// and offers a canonical hash of the content for idempotency checks.
+/// </summary>
+public sealed class JsonBody
+{
+    /// <summary>1 MiB: far above any real create or update, low enough that junk is cheap to refuse.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    private JsonBody(JsonElement root, bool isEmpty)
+    {
+        Root = root;
+        IsEmpty = isEmpty;
+    }
+
+    public JsonElement Root { get; }
+
+    /// <summary>True when the request had no body at all (treated as <c>{}</c>).</summary>
+    public bool IsEmpty { get; }
+
+    public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        if (!hasBody)
+        {
+            return new JsonBody(JsonDocument.Parse("{}").RootElement, isEmpty: true);
+        }
+        if (!IsJson(request.ContentType))
+        {
+            throw new ApiException(415, ErrorCodes.UnsupportedMediaType,
+                $"Send the request body as JSON with 'Content-Type: application/json' (got '{request.ContentType ?? "none"}').");
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        var pipe = request.BodyReader;
+        while (true)
+        {
+            var result = await pipe.ReadAsync(ct);
+            foreach (var segment in result.Buffer)
+            {
+                buffer.Write(segment.Span);
+            }
+            pipe.AdvanceTo(result.Buffer.End);
+            if (buffer.WrittenCount > MaxBytes)
+            {
+                throw TooLarge();
+            }
+            if (result.IsCompleted)
+            {
+                break;
+            }
+        }
+        if (buffer.WrittenCount == 0)
+        {
+            return new JsonBody(JsonDocument.Parse("{}").RootElement, isEmpty: true);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.WrittenMemory, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.BadRequest($"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}.");
+        }
+        return new JsonBody(document.RootElement, isEmpty: false);
+    }
+
+    /// <summary>
+    /// SHA-256 of the body in canonical form (object members sorted by name, no insignificant whitespace),
+    /// so a retry that serializes the same fields in another order still counts as the same request.
+    /// </summary>
+    public string CanonicalHash()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            WriteCanonical(writer, Root);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(output.WrittenSpan));
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static ApiException TooLarge() =>
+        new(413, ErrorCodes.PayloadTooLarge, $"The request body is larger than the {MaxBytes / 1024} KiB limit.");
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && contentType.Split(';')[0].EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "an object",
+    };
+}

@@ -1,0 +1,130 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.AppointmentTemplates;
+using Leap.Server.Clinicians;
+using Leap.Server.Http;
+using Leap.Server.Locations;
+using Leap.Server.Patients;
+using Leap.Server.Storage;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Leap.Server;
+
+/// <summary>Wires the server together: services, the request pipeline and the API's routes.</summary>
+public static class LeapServer
+{
+    public const string DocsPath = "/docs";
+
+    private static readonly JsonSerializerContext[] JsonContexts =
+    [
+        HttpJsonContext.Default,
+        PatientsJson.Default,
+        AppointmentTemplatesJson.Default,
+        LocationsJson.Default,
+        CliniciansJson.Default,
+        AppointmentsJson.Default,
+    ];
+
+    public static void AddLeap(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var storage = StorageOptions.From(builder.Configuration);
+        services.AddSingleton(storage);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => Database.Create(storage, sp.GetRequiredService<ILoggerFactory>()));
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            options.SerializerOptions.TypeInfoResolverChain.Clear();
+            foreach (var context in JsonContexts)
+            {
+                options.SerializerOptions.TypeInfoResolverChain.Add(context);
+            }
+        });
+
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<ApiKeyAuthentication>();
+        services.AddSingleton<ScopeAuthorization>();
+        services.AddSingleton<RateLimiting>();
+        services.AddSingleton<ErrorHandling>();
+        services.AddSingleton<Idempotency>();
+        services.AddHostedService<Housekeeping>();
+        // One server counts requests in memory; several processes on PostgreSQL must share the counts.
+        if (builder.Configuration.GetValue<bool?>("RateLimiting:Shared") ?? storage.Provider == Engine.Postgres)
+        {
+            services.AddSingleton<IRateLimitCounter, DatabaseRateLimitCounter>();
+        }
+        else
+        {
+            services.AddSingleton<IRateLimitCounter, MemoryRateLimitCounter>();
+        }
+        services.AddSingleton<PatientStore>();
+        services.AddSingleton<AppointmentTemplateStore>();
+        services.AddSingleton<ClinicianStore>();
+        services.AddSingleton<LocationStore>();
+        services.AddSingleton<AppointmentStore>();
+        services.AddSingleton<AppointmentValidation>();
+        services.AddSingleton<ClinicianBusy>();
+
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Leap API",
+                Version = "v1",
+                Description = "Scheduling and clinical-workflow API, wire-compatible with the Jump EHR API v1. " +
+                              "Every path also answers under /functions/v1/api-v1.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key: pk_live_… or pk_test_…",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes + 1;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+
+    public static void UseLeap(this WebApplication app)
+    {
+        app.Use(RequestIds.Middleware);
+        app.UseMiddleware<ErrorHandling>();
+        app.Use(ApiPaths.RewriteJumpAlias);
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<RateLimiting>();
+        app.UseMiddleware<ScopeAuthorization>();
+
+        app.MapGet("/healthz", Health).ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapScalarApiReference(DocsPath, options => options.WithTitle("Leap API").DisableDefaultFonts());
+        app.MapGet("/", () => Results.Redirect(DocsPath)).ExcludeFromDescription();
+
+        var api = app.MapGroup(ApiPaths.Root);
+        api.MapPatients();
+        api.MapAppointmentTemplates();
+        api.MapAppointments();
+    }
+
+    private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)
+    {
+        await db.ExecuteScalarAsync<int>("SELECT 1", ct: ct);
+        return Api.Ok(new HealthStatus("ok", db.Engine.ToString().ToLowerInvariant()));
+    }
+}

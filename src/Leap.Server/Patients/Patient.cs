@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Http;
+
+namespace Leap.Server.Patients;
+
+/// <summary>A patient as the API returns it (the current Jump field set) and as a row maps onto it.</summary>
+public sealed record Patient
+{
+    public required string Id { get; init; }
+    public required string FirstName { get; init; }
+    public required string LastName { get; init; }
+    public string? MiddleName { get; init; }
+    public string? PreferredName { get; init; }
+    public string? Title { get; init; }
+    public DateOnly DateOfBirth { get; init; }
+    public string? BiologicalSex { get; init; }
+    public string? Gender { get; init; }
+    public string? Ethnicity { get; init; }
+    public string? NhsNumber { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? MobilePhone { get; init; }
+    public string? HomePhone { get; init; }
+    [JsonPropertyName("address_line_1")] public string? AddressLine1 { get; init; }
+    [JsonPropertyName("address_line_2")] public string? AddressLine2 { get; init; }
+    [JsonPropertyName("address_line_3")] public string? AddressLine3 { get; init; }
+    public string? TownCity { get; init; }
+    public string? Postcode { get; init; }
+    public string? Country { get; init; }
+    public string? PreferredContactMethod { get; init; }
+    public required string Status { get; init; }
+    public required string PatientType { get; init; }
+    public bool IsDeceased { get; init; }
+    public DateOnly? DateOfDeath { get; init; }
+    public bool RequiresReview { get; init; }
+    public string? ReviewReason { get; init; }
+    public string? AccessibilityNeeds { get; init; }
+    public string? AccessibilityNotes { get; init; }
+    public string? Occupation { get; init; }
+    public string? PatientNotes { get; init; }
+    public bool ConsentSms { get; init; }
+    public bool ConsentEmail { get; init; }
+    public bool ConsentMarketing { get; init; }
+    public bool ConsentElectronicCommunication { get; init; }
+    public DateTimeOffset? ArchivedAt { get; init; }
+    public string? ArchivedBy { get; init; }
+    public string? ArchiveReason { get; init; }
+    public string? ArchiveNotes { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public static class PatientValues
+{
+    public const string Active = "active";
+    public const string Inactive = "inactive";
+    public const string Archived = "archived";
+
+    public static readonly IReadOnlyList<string> Statuses = [Active, Inactive, Archived];
+    public static readonly IReadOnlyList<string> SettableStatuses = [Active, Inactive];
+    public static readonly IReadOnlyList<string> BiologicalSexes = ["female", "male", "intersex", "unknown"];
+    public static readonly IReadOnlyList<string> ContactMethods = ["email", "sms", "phone", "post", "none"];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DataEnvelope<Patient>))]
+[JsonSerializable(typeof(ListEnvelope<Patient>))]
+[JsonSerializable(typeof(PatientRequestExample))]
+internal sealed partial class PatientsJson : JsonSerializerContext;

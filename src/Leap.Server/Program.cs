@@ -1,0 +1,24 @@
+using Leap.Server;
+using Leap.Server.Cli;
+using Leap.Server.Storage;
+
+if (AdminCommands.IsAdminCommand(args))
+{
+    return await AdminCommands.RunAsync(args);
+}
+
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+builder.AddLeap();
+var app = builder.Build();
+
+await app.Services.GetRequiredService<Database>().MigrateAsync();
+var demoKey = demo ? await DemoData.SeedAsync(app.Services) : null;
+app.UseLeap();
+app.Lifetime.ApplicationStarted.Register(() => DemoData.PrintWelcome(app, demoKey));
+await app.RunAsync();
+return 0;

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Leap.Server.Storage;
+
+/// <summary>
+/// PostgreSQL: every write is its own READ COMMITTED transaction on a pooled connection. Races are settled
+/// by constraints (unique indexes, the appointments exclusion constraint), which also hold across several
+/// server processes sharing the database.
+/// </summary>
+public sealed class PostgresDatabase : Database
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger logger;
+
+    public PostgresDatabase(string connectionString, ILogger logger)
+    {
+        TypeHandlers.Register();
+        dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        this.logger = logger;
+    }
+
+    public override Engine Engine => Engine.Postgres;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) =>
+        await dataSource.OpenConnectionAsync(ct);
+
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var result = await work(connection, tx);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsOverlapViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation };
+
+    public override async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Several processes may start together against one database: the advisory lock makes exactly one
+        // of them apply pending migrations while the others wait and then find nothing to do.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(7226061)", connection))
+        {
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await Migrator.ApplyAsync(connection, tx, Engine.Postgres, logger, ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(7226061)", connection);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+}

@@ -1,0 +1,171 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Leap.Server.Storage;
+
+/// <summary>
+/// SQLite in WAL mode. Readers use pooled connections in parallel. Writers are queued to one connection:
+/// concurrent writers gain nothing in SQLite (one write lock) and get second-long busy-retry tails, so the
+/// queue is drained in batches, each batch one <c>BEGIN IMMEDIATE</c> transaction with a savepoint per
+/// write ("group commit"): one fsync serves many requests, and a write that fails only rolls back itself.
+/// </summary>
+public sealed class SqliteDatabase : Database
+{
+    private const int MaxBatch = 256;
+
+    private readonly string connectionString;
+    private readonly string synchronous;
+    private readonly ILogger logger;
+    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
+    private readonly Task writerLoop;
+    private SqliteConnection? writer;
+
+    public SqliteDatabase(string path, string synchronous, ILogger logger)
+    {
+        TypeHandlers.Register();
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        this.synchronous = synchronous;
+        this.logger = logger;
+        writerLoop = Task.Run(DrainAsync);
+    }
+
+    public override Engine Engine => Engine.Sqlite;
+
+    public string ConnectionString => connectionString;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), ct);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteDatabase));
+        }
+        return (T)(await pending.Done.Task)!;
+    }
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    public override bool IsOverlapViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 } e && e.Message.Contains(OverlapMessage, StringComparison.Ordinal);
+
+    /// <summary>The text the no-overlap triggers raise (see the appointments migration).</summary>
+    public const string OverlapMessage = "SLOT_UNAVAILABLE";
+
+    public override Task MigrateAsync(CancellationToken ct = default) =>
+        WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, logger, ct), ct);
+
+    public override async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writerLoop;
+        writer?.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var outcomes = new List<(object? Result, Exception? Error)>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            outcomes.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            try
+            {
+                var connection = await OpenWriterAsync();
+                using var tx = connection.BeginTransaction(deferred: false);
+                foreach (var pending in batch)
+                {
+                    outcomes.Add(await RunInSavepointAsync(connection, tx, pending));
+                }
+                tx.Commit();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (outcomes[i].Error is { } error)
+                    {
+                        batch[i].Done.TrySetException(error);
+                    }
+                    else
+                    {
+                        batch[i].Done.TrySetResult(outcomes[i].Result);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                // The batch's transaction could not commit (disk full, I/O error): nothing in it happened.
+                logger.LogError(e, "SQLite write batch of {Count} failed", batch.Count);
+                writer?.Dispose();
+                writer = null;
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private static async Task<(object? Result, Exception? Error)> RunInSavepointAsync(SqliteConnection connection, SqliteTransaction tx, PendingWrite pending)
+    {
+        if (pending.Cancellation.IsCancellationRequested)
+        {
+            return (null, new OperationCanceledException(pending.Cancellation));
+        }
+        tx.Save("w");
+        try
+        {
+            var result = await pending.Work(connection, tx);
+            tx.Release("w");
+            return (result, null);
+        }
+        catch (Exception e)
+        {
+            tx.Rollback("w");
+            tx.Release("w");
+            return (null, e);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        if (writer is not null)
+        {
+            return writer;
+        }
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};");
+        writer = connection;
+        return connection;
+    }
+
+    private sealed record PendingWrite(Func<DbConnection, DbTransaction, Task<object?>> Work, CancellationToken Cancellation)
+    {
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

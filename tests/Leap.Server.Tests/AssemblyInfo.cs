@@ -1,0 +1,5 @@
+using Leap.Server.Tests.Infrastructure;
+
+// One server per engine, shared by every test class; tests isolate themselves with their own organisation.
+[assembly: AssemblyFixture(typeof(SqliteServer))]
+[assembly: AssemblyFixture(typeof(PostgresServer))]

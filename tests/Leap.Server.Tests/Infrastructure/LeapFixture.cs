@@ -1,0 +1,139 @@
+using Leap.Server.Accounts;
+using Leap.Server.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Leap.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One running server on one engine. Tests share it and stay independent by each creating their own
+/// organisation (tenant). The same test classes run against every engine (see <see cref="SqliteServer"/>
+/// and <see cref="PostgresServer"/>).
+/// </summary>
+public abstract class LeapFixture : IAsyncLifetime
+{
+    private LeapAppFactory? factory;
+    private HttpClient? http;
+
+    public abstract Engine Engine { get; }
+
+    /// <summary>Why this engine cannot run here, or null when it can.</summary>
+    public abstract string? Unavailable { get; }
+
+    public LeapAppFactory Factory => factory ?? throw new InvalidOperationException("Server not started.");
+    public IServiceProvider Services => Factory.Services;
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Settings that point a server at this fixture's database (for tests that start their own).</summary>
+    public abstract Dictionary<string, string?> StorageSettings();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        if (Unavailable is not null)
+        {
+            return;
+        }
+        await PrepareDatabaseAsync();
+        factory = new LeapAppFactory(StorageSettings());
+        BaseUrl = factory.BaseUrl;
+        http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+    }
+
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        http?.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A fresh organisation with a key (all scopes, test mode, a generous rate limit unless told).</summary>
+    public async Task<TestTenant> NewTenantAsync(IEnumerable<string>? scopes = null, string mode = Modes.Test, int rateLimitPerHour = 1_000_000)
+    {
+        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+        var accounts = Services.GetRequiredService<AccountStore>();
+        var organisation = await accounts.CreateOrganisationAsync("Test org " + Guid.NewGuid().ToString("N")[..8]);
+        var tenant = new TestTenant(this, organisation.Id, http!);
+        await tenant.InitialiseAsync(scopes ?? Scopes.All, mode, rateLimitPerHour);
+        return tenant;
+    }
+}
+
+public sealed class SqliteServer : LeapFixture
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "leap-tests", Guid.NewGuid().ToString("N"));
+
+    public override Engine Engine => Engine.Sqlite;
+    public override string? Unavailable => null;
+    public string DatabasePath => Path.Combine(directory, "leap.db");
+
+    public override Dictionary<string, string?> StorageSettings() => new()
+    {
+        ["Storage:Provider"] = "sqlite",
+        ["Storage:Sqlite:Path"] = DatabasePath,
+    };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a finishing background task is harmless in the temp folder.
+        }
+    }
+}
+
+/// <summary>
+/// PostgreSQL from <c>LEAP_TEST_POSTGRES</c> (a connection string; <c>.ci/run</c> starts a throwaway server).
+/// Each fixture works in a schema of its own, dropped at the end, so runs never see each other's rows.
+/// Without the variable every PostgreSQL test is reported as skipped.
+/// </summary>
+public sealed class PostgresServer : LeapFixture
+{
+    public const string Variable = "LEAP_TEST_POSTGRES";
+    private readonly string schema = "leaptest_" + Guid.NewGuid().ToString("N")[..12];
+
+    public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    public override Engine Engine => Engine.Postgres;
+
+    public override string? Unavailable => ConnectionString is null ? $"PostgreSQL tests need {Variable} (see README)." : null;
+
+    public string SchemaConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"{schema},public" }.ToString();
+
+    public override Dictionary<string, string?> StorageSettings() => new()
+    {
+        ["Storage:Provider"] = "postgres",
+        ["Storage:Postgres"] = SchemaConnectionString,
+    };
+
+    protected override async Task PrepareDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (ConnectionString is null)
+        {
+            return;
+        }
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
