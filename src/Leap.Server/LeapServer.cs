@@ -53,7 +53,8 @@ public static class LeapServer
         services.AddSingleton<RateLimiting>();
         services.AddSingleton<ErrorHandling>();
         services.AddSingleton<Idempotency>();
-        services.AddHostedService<Housekeeping>();
+        services.AddSingleton<Housekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
         // One server counts requests in memory; several processes on PostgreSQL must share the counts.
         if (builder.Configuration.GetValue<bool?>("RateLimiting:Shared") ?? storage.Provider == Engine.Postgres)
         {
@@ -112,6 +113,8 @@ public static class LeapServer
         app.UseMiddleware<ScopeAuthorization>();
 
         app.MapGet("/healthz", Health).ExcludeFromDescription();
+        // Liveness without touching the database: also the benchmark's same-run baseline endpoint.
+        app.MapGet("/livez", () => Api.Ok(new HealthStatus("ok", null))).ExcludeFromDescription();
         app.MapOpenApi();
         app.MapScalarApiReference(DocsPath, options => options.WithTitle("Leap API").DisableDefaultFonts());
         app.MapGet("/", () => Results.Redirect(DocsPath)).ExcludeFromDescription();

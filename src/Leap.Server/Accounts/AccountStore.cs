@@ -69,12 +69,16 @@ public sealed class AccountStore(Database db, TimeProvider clock)
         db.QuerySingleOrDefaultAsync<ApiKey>(
             $"SELECT {KeyColumns} FROM api_keys WHERE secret_hash = @hash", new { hash = ApiKeySecrets.Hash(secret) }, ct);
 
+    /// <summary>Raised after a key is revoked by this process, so caches here forget it at once.</summary>
+    public event Action<string>? KeyRevoked;
+
     /// <summary>Revokes a key; returns false when no such key exists. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeKeyAsync(string keyId, CancellationToken ct = default)
     {
         var now = Now();
         var rows = await db.ExecuteAsync(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @keyId", new { keyId, now }, ct);
+        KeyRevoked?.Invoke(keyId);
         return rows == 1;
     }
 

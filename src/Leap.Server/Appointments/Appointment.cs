@@ -63,6 +63,22 @@ public static class AppointmentStatuses
     public static bool IsActive(string status) => Bookable.Contains(status);
 }
 
+/// <summary>The records a booking refers to, as <see cref="AppointmentStore.FindReferencesAsync"/> finds them.</summary>
+public sealed record AppointmentReferences
+{
+    public string? PatientFirstName { get; init; }
+    public string? PatientLastName { get; init; }
+    public string? PatientPreferredName { get; init; }
+    public string? PatientEmail { get; init; }
+    public string? PatientPhone { get; init; }
+    public bool PatientArchived { get; init; }
+    public bool? TemplateActive { get; init; }
+    public int? BufferBeforeMinutes { get; init; }
+    public int? BufferAfterMinutes { get; init; }
+    public bool? ClinicianActive { get; init; }
+    public bool? LocationActive { get; init; }
+}
+
 /// <summary>The writable appointment fields, for the API description.</summary>
 public sealed record AppointmentRequestExample(
     string Title, DateTimeOffset StartTime, DateTimeOffset EndTime, string PatientId, string? AppointmentTypeId,

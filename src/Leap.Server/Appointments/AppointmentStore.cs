@@ -38,6 +38,27 @@ public sealed class AppointmentStore(Database db)
             $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
             new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
 
+    /// <summary>
+    /// What a booking refers to, looked up in one round trip (null columns: no such record in this tenant).
+    /// Ids passed as null are not looked up.
+    /// </summary>
+    public Task<AppointmentReferences> FindReferencesAsync(Tenant tenant, string? patientId, string? templateId,
+        string? clinicianId, string? locationId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<AppointmentReferences>(
+            """
+            SELECT p.first_name AS patient_first_name, p.last_name AS patient_last_name, p.preferred_name AS patient_preferred_name,
+                   p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
+                   p.archived_at IS NOT NULL AS patient_archived,
+                   t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes,
+                   c.is_active AS clinician_active, l.is_active AS location_active
+            FROM (SELECT 1 AS one) AS request
+            LEFT JOIN patients p ON p.id = @patientId AND p.org_id = @OrgId AND p.mode = @Mode
+            LEFT JOIN appointment_templates t ON t.id = @templateId AND t.org_id = @OrgId AND t.mode = @Mode
+            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND c.org_id = @OrgId AND c.mode = @Mode
+            LEFT JOIN locations l ON l.id = @locationId AND l.org_id = @OrgId AND l.mode = @Mode
+            """,
+            new { tenant.OrgId, tenant.Mode, patientId, templateId, clinicianId, locationId }, ct)!;
+
     public async Task<Page<Appointment>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
     {
         var rows = await db.QueryAsync<Appointment>(

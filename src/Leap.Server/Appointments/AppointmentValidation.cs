@@ -1,14 +1,10 @@
 using Leap.Server.Accounts;
-using Leap.Server.AppointmentTemplates;
-using Leap.Server.Clinicians;
 using Leap.Server.Http;
-using Leap.Server.Locations;
-using Leap.Server.Patients;
 
 namespace Leap.Server.Appointments;
 
 /// <summary>Field rules for appointment bodies, and the checks of what they refer to.</summary>
-public sealed class AppointmentValidation(PatientStore patients, AppointmentTemplateStore templates, ClinicianStore clinicians, LocationStore locations)
+public sealed class AppointmentValidation(AppointmentStore store)
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
     private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -109,71 +105,75 @@ public sealed class AppointmentValidation(PatientStore patients, AppointmentTemp
 
     /// <summary>
     /// Checks that every referenced record exists in the caller's organisation and mode (a record elsewhere
-    /// reads as missing) and can take a booking; copies the template's buffers onto a new appointment.
+    /// reads as missing) and can take a booking, in one round trip; copies the template's buffers and the
+    /// patient's contact details onto a new appointment.
     /// </summary>
     public async Task<Appointment> CheckReferencesAsync(BodyReader r, Tenant tenant, Appointment a, Appointment? before, CancellationToken ct)
     {
-        if (before is null && r.Errors.All(e => e.Field != "patient_id"))
+        bool Checks(string field, string? id, string? previous) => id is not null && id != previous && r.Errors.All(e => e.Field != field);
+        var patientId = Checks("patient_id", a.PatientId, before?.PatientId) ? a.PatientId : null;
+        var templateId = Checks("appointment_type_id", a.AppointmentTypeId, before?.AppointmentTypeId) ? a.AppointmentTypeId : null;
+        var clinicianId = Checks("clinician_profile_id", a.ClinicianProfileId, before?.ClinicianProfileId) ? a.ClinicianProfileId : null;
+        var locationId = Checks("location_id", a.LocationId, before?.LocationId) ? a.LocationId : null;
+        if (patientId is null && templateId is null && clinicianId is null && locationId is null)
         {
-            var patient = await patients.FindAsync(tenant, a.PatientId, ct);
-            if (patient is null)
+            return a;
+        }
+
+        var found = await store.FindReferencesAsync(tenant, patientId, templateId, clinicianId, locationId, ct);
+        if (patientId is not null)
+        {
+            if (found.PatientFirstName is null)
             {
-                r.Fail("patient_id", $"no patient {a.PatientId} exists");
+                r.Fail("patient_id", $"no patient {patientId} exists");
             }
-            else if (patient.ArchivedAt is not null)
+            else if (found.PatientArchived)
             {
-                r.Fail("patient_id", $"patient {a.PatientId} is archived and cannot be booked");
+                r.Fail("patient_id", $"patient {patientId} is archived and cannot be booked");
             }
             else
             {
                 a = a with
                 {
-                    AttendeeName = a.AttendeeName ?? $"{patient.PreferredName ?? patient.FirstName} {patient.LastName}",
-                    AttendeeEmail = a.AttendeeEmail ?? patient.Email,
-                    AttendeePhone = a.AttendeePhone ?? patient.MobilePhone ?? patient.Phone,
+                    AttendeeName = a.AttendeeName ?? $"{found.PatientPreferredName ?? found.PatientFirstName} {found.PatientLastName}",
+                    AttendeeEmail = a.AttendeeEmail ?? found.PatientEmail,
+                    AttendeePhone = a.AttendeePhone ?? found.PatientPhone,
                 };
             }
         }
-        if (before is null && a.AppointmentTypeId is { } templateId)
+        if (templateId is not null)
         {
-            var template = await templates.FindAsync(tenant, templateId, ct);
-            if (template is null)
+            if (found.TemplateActive is null)
             {
                 r.Fail("appointment_type_id", $"no appointment template {templateId} exists");
             }
-            else if (!template.IsActive)
+            else if (found.TemplateActive == false)
             {
                 r.Fail("appointment_type_id", $"appointment template {templateId} is not active");
             }
             else
             {
-                a = a with { BufferBeforeMinutes = template.BufferBeforeMinutes, BufferAfterMinutes = template.BufferAfterMinutes };
+                a = a with { BufferBeforeMinutes = found.BufferBeforeMinutes ?? 0, BufferAfterMinutes = found.BufferAfterMinutes ?? 0 };
             }
         }
-        if (a.ClinicianProfileId is { } clinicianId && clinicianId != before?.ClinicianProfileId && r.Errors.All(e => e.Field != "clinician_profile_id"))
-        {
-            var clinician = await clinicians.FindAsync(tenant, clinicianId, ct);
-            if (clinician is null)
-            {
-                r.Fail("clinician_profile_id", $"no clinician profile {clinicianId} exists");
-            }
-            else if (!clinician.IsActive)
-            {
-                r.Fail("clinician_profile_id", $"clinician profile {clinicianId} is not active");
-            }
-        }
-        if (a.LocationId is { } locationId && locationId != before?.LocationId && r.Errors.All(e => e.Field != "location_id"))
-        {
-            var location = await locations.FindAsync(tenant, locationId, ct);
-            if (location is null)
-            {
-                r.Fail("location_id", $"no location {locationId} exists");
-            }
-            else if (!location.IsActive)
-            {
-                r.Fail("location_id", $"location {locationId} is not active");
-            }
-        }
+        CheckActive(r, "clinician_profile_id", "clinician profile", clinicianId, found.ClinicianActive);
+        CheckActive(r, "location_id", "location", locationId, found.LocationActive);
         return a;
+    }
+
+    private static void CheckActive(BodyReader r, string field, string what, string? id, bool? active)
+    {
+        if (id is null)
+        {
+            return;
+        }
+        if (active is null)
+        {
+            r.Fail(field, $"no {what} {id} exists");
+        }
+        else if (active == false)
+        {
+            r.Fail(field, $"{what} {id} is not active");
+        }
     }
 }

@@ -95,7 +95,7 @@ public static class AppointmentsApi
     private static async Task<ApiData<Appointment>> NoShow(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "marked as a no-show", now,
+        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "marked as a no show", now,
             a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true));
     }
 
@@ -146,7 +146,16 @@ public static class AppointmentsApi
         }
     }
 
-    private static ApiException InvalidState(Appointment appointment, string verb) => new(409, ErrorCodes.InvalidState,
-        $"Appointment {appointment.Id} is {appointment.Status.Replace('_', ' ')} and cannot be {verb}." +
-        (appointment.Status == AppointmentStatuses.Cancelled && appointment.CancelledAt is { } at ? $" It was cancelled at {at:yyyy-MM-dd'T'HH:mm:ss'Z'}." : ""));
+    private static ApiException InvalidState(Appointment appointment, string verb)
+    {
+        var status = appointment.Status.Replace('_', ' ');
+        var message = verb.EndsWith(status, StringComparison.Ordinal)
+            ? $"Appointment {appointment.Id} is already {status}."
+            : $"Appointment {appointment.Id} is {status} and cannot be {verb}.";
+        if (appointment.Status == AppointmentStatuses.Cancelled && appointment.CancelledAt is { } at)
+        {
+            message += $" It was cancelled at {at:yyyy-MM-dd'T'HH:mm:ss'Z'}.";
+        }
+        return new ApiException(409, ErrorCodes.InvalidState, message);
+    }
 }

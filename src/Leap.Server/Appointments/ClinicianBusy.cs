@@ -15,7 +15,13 @@ public sealed class ClinicianBusy(Database db)
 {
     public const string AppointmentKind = "appointment";
 
-    public sealed record Interval(string Id, string Kind, DateTimeOffset BusyStart, DateTimeOffset BusyEnd);
+    public sealed record Interval
+    {
+        public required string Id { get; init; }
+        public required string Kind { get; init; }
+        public DateTimeOffset BusyStart { get; init; }
+        public DateTimeOffset BusyEnd { get; init; }
+    }
 
     public static Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, string kind, CancellationToken ct, DateTimeOffset? expiresAt = null) =>

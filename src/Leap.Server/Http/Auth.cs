@@ -37,11 +37,35 @@ public static class AuthEndpointExtensions
 /// Bearer API-key authentication for every endpoint that declares a <see cref="RequiredScope"/>: 401 for a
 /// missing, unknown or revoked key. The scope itself is checked by <see cref="ScopeAuthorization"/>, after
 /// rate limiting has counted the request.
+/// <para>
+/// Known keys are cached for <see cref="CacheLifetime"/> so that a request costs no key lookup: a key revoked
+/// in this process stops working at once, one revoked elsewhere (the CLI, another server) within that time.
+/// </para>
 /// </summary>
-public sealed class ApiKeyAuthentication(AccountStore accounts, TimeProvider clock, ILogger<ApiKeyAuthentication> logger) : IMiddleware
+public sealed class ApiKeyAuthentication : IMiddleware
 {
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
+    private readonly AccountStore accounts;
+    private readonly TimeProvider clock;
+    private readonly ILogger<ApiKeyAuthentication> logger;
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastTouched = new();
+    private readonly ConcurrentDictionary<string, (Caller? Caller, string? Refusal, DateTimeOffset Expires)> known = new(StringComparer.Ordinal);
+
+    public ApiKeyAuthentication(AccountStore accounts, TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
+    {
+        this.accounts = accounts;
+        this.clock = clock;
+        this.logger = logger;
+        accounts.KeyRevoked += keyId =>
+        {
+            foreach (var entry in known.Where(e => e.Value.Caller?.KeyId == keyId))
+            {
+                known.TryRemove(entry.Key, out _);
+            }
+        };
+    }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -61,19 +85,33 @@ public sealed class ApiKeyAuthentication(AccountStore accounts, TimeProvider clo
         {
             throw Unauthorised("Invalid API key.");
         }
-        var key = await accounts.FindKeyBySecretAsync(secret, context.RequestAborted);
+        var now = clock.GetUtcNow();
+        if (!known.TryGetValue(secret, out var entry) || entry.Expires <= now)
+        {
+            entry = await LookUpAsync(secret, now, context.RequestAborted);
+        }
+        if (entry.Caller is not { } caller)
+        {
+            throw Unauthorised(entry.Refusal!);
+        }
+        caller.AttachTo(context);
+        Touch(caller.KeyId);
+        await next(context);
+    }
+
+    private async Task<(Caller?, string?, DateTimeOffset)> LookUpAsync(string secret, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = await accounts.FindKeyBySecretAsync(secret, ct);
         if (key is null)
         {
-            throw Unauthorised("Invalid API key.");
+            // Unknown keys are not cached: random guesses must not fill memory.
+            return (null, "Invalid API key.", now);
         }
-        if (key.RevokedAt is not null)
-        {
-            throw Unauthorised("This API key has been revoked.");
-        }
-        var caller = new Caller(key.Id, key.Name, new Tenant(key.OrgId, key.Mode), key.ScopeList.ToHashSet(), key.RateLimitPerHour);
-        caller.AttachTo(context);
-        Touch(key.Id);
-        await next(context);
+        (Caller?, string?, DateTimeOffset) entry = key.RevokedAt is not null
+            ? (null, "This API key has been revoked.", now + CacheLifetime)
+            : (new Caller(key.Id, key.Name, new Tenant(key.OrgId, key.Mode), key.ScopeList.ToHashSet(), key.RateLimitPerHour), null, now + CacheLifetime);
+        known[secret] = entry;
+        return entry;
     }
 
     private static string? ReadBearer(HttpRequest request)

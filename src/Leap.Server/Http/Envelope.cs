@@ -28,4 +28,4 @@ public sealed record ErrorEnvelope(object? Data, Meta Meta, ErrorBody Error);
 [JsonSerializable(typeof(DataEnvelope<HealthStatus>))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;
 
-public sealed record HealthStatus(string Status, string Engine);
+public sealed record HealthStatus(string Status, string? Engine);

@@ -23,7 +23,13 @@ public sealed class Idempotency(Database db, TimeProvider clock)
 
     public sealed record Request(Tenant Tenant, string Endpoint, string? Key, string BodyHash);
 
-    private sealed record StoredResponse(string RequestHash, int? ResponseStatus, byte[]? ResponseBody, DateTimeOffset ExpiresAt);
+    private sealed record StoredResponse
+    {
+        public required string RequestHash { get; init; }
+        public int? ResponseStatus { get; init; }
+        public byte[]? ResponseBody { get; init; }
+        public DateTimeOffset ExpiresAt { get; init; }
+    }
 
     /// <summary>Reads the key (400 if malformed) and fingerprints the request it guards.</summary>
     public static Request Describe(HttpContext http, Caller caller, JsonBody body)

@@ -41,7 +41,7 @@ public static partial class PatientSearch
         var terms = new List<string>();
         foreach (var raw in query.ToLowerInvariant().Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
-            var term = raw.Replace("%", "", StringComparison.Ordinal);
+            var term = raw;
             if (UkDate().Match(term) is { Success: true } date)
             {
                 term = $"{date.Groups[3].Value}-{date.Groups[2].Value}-{date.Groups[1].Value}";

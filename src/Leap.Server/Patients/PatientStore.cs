@@ -91,14 +91,20 @@ public sealed class PatientStore(Database db)
         var indexed = new List<string>();
         foreach (var term in terms)
         {
-            var placeholder = query.Bind($"%{term}%");
-            if (db.Engine == Engine.Sqlite && term.Length >= 3)
+            // LIKE wildcards typed by the user are literal; the FTS5 index cannot take an ESCAPE clause, so such
+            // (rare) terms filter rows directly.
+            if (term.AsSpan().IndexOfAny('%', '_', '\\') >= 0)
             {
-                indexed.Add($"search_text LIKE {placeholder}");
+                var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+                conditions.Add($"search_text LIKE {query.Bind($"%{escaped}%")} ESCAPE '\\'");
+            }
+            else if (db.Engine == Engine.Sqlite && term.Length >= 3)
+            {
+                indexed.Add($"search_text LIKE {query.Bind($"%{term}%")}");
             }
             else
             {
-                conditions.Add($"search_text LIKE {placeholder}");
+                conditions.Add($"search_text LIKE {query.Bind($"%{term}%")}");
             }
         }
         if (indexed.Count > 0)

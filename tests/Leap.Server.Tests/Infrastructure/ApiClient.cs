@@ -10,6 +10,9 @@ public sealed class ApiClient(HttpClient http, string? key)
 {
     public string? Key => key;
 
+    /// <summary>The same key, talking to another server (a restarted one, a second process).</summary>
+    public ApiClient Via(HttpClient other) => new(other, key);
+
     public Task<ApiResult> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
     public Task<ApiResult> PostAsync(string path, object? body = null, string? idempotencyKey = null) =>
@@ -77,7 +80,8 @@ public sealed class ApiResult(HttpStatusCode status, string raw, HttpResponseHea
     /// <summary>Asserts the status, printing the body when it differs (the fastest way to see why).</summary>
     public ApiResult Expect(int status)
     {
-        Assert.True(StatusCode == status, $"Expected {status} but got {StatusCode}: {Raw}");
+        Assert.True(StatusCode == status, $"Expected {status} but got {StatusCode}: {Raw}" +
+            (StatusCode >= 500 ? Environment.NewLine + "Server errors:" + Environment.NewLine + TestLogs.RecentErrors() : ""));
         return this;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Leap.Server.Tests.Infrastructure;
 
@@ -33,6 +34,9 @@ public sealed class LeapAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A client for this server's real socket (the factory's own CreateClient is for the in-memory host).</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = new Uri(BaseUrl) };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
@@ -40,6 +44,7 @@ public sealed class LeapAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestLogs()));
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);

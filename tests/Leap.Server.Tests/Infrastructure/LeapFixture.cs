@@ -41,6 +41,23 @@ public abstract class LeapFixture : IAsyncLifetime
 
     protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Another server on this fixture's database, with extra settings or services (a fake clock, a low limit):
+    /// for restarts, several processes, or configuration the shared server must not have.
+    /// </summary>
+    public LeapAppFactory StartAnotherServer(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+        var all = StorageSettings();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var another = new LeapAppFactory(all, services);
+        _ = another.BaseUrl;
+        return another;
+    }
+
     public virtual async ValueTask DisposeAsync()
     {
         http?.Dispose();

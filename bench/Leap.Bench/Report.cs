@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+
+namespace Leap.Bench;
+
+/// <summary>The result table: every scenario beside the same engine's same-run baseline, plus targets and peak memory.</summary>
+public sealed class Report(BenchOptions options)
+{
+    private sealed record Row(string Engine, Scenario Scenario, WrkResult Result);
+
+    private readonly List<Row> rows = [];
+    private readonly Dictionary<string, double> memory = [];
+
+    /// <summary>A run with errors (non-2xx answers, socket errors) is not a valid measurement.</summary>
+    public bool Failed => rows.Any(r => r.Result.Errors > 0 || r.Result.Requests == 0);
+
+    public void Add(string engine, Scenario scenario, WrkResult result) => rows.Add(new Row(engine, scenario, result));
+
+    public void AddMemory(string engine, double peakMiB) => memory[engine] = peakMiB;
+
+    public void Print()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Leap benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+            $"wrk -t{options.Threads} -c{options.Connections} -d{options.Duration.TotalSeconds}s after a {options.WarmUp.TotalSeconds}s warm-up, " +
+            $"{(options.Size == DataSize.Full ? "100,000 patients / 50 clinicians / 200,000 appointments" : "quick data set")}");
+        text.AppendLine();
+        text.AppendLine("| engine | scenario | requests/s | p50 ms | p99 ms | vs baseline | errors |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var baseline = rows.First(r => r.Engine == row.Engine && r.Scenario.Name == Scenarios.BaselineName).Result.RequestsPerSecond;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Engine} | {row.Scenario.Name} | {row.Result.RequestsPerSecond:N0} | {row.Result.P50Ms:N2} | {row.Result.P99Ms:N2} | " +
+                $"{row.Result.RequestsPerSecond / baseline:P0} | {row.Result.Errors} |");
+        }
+        text.AppendLine();
+        foreach (var (engine, peak) in memory)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {engine}: server peak memory (VmHWM) {peak:N0} MiB");
+        }
+        foreach (var booking in rows.Where(r => r.Scenario.Name == "booking"))
+        {
+            var baseline = rows.First(r => r.Engine == booking.Engine && r.Scenario.Name == Scenarios.BaselineName).Result.RequestsPerSecond;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {booking.Engine}: booking throughput is {booking.Result.RequestsPerSecond / baseline:P0} of the baseline (target on SQLite: at least 25%)");
+        }
+        if (Failed)
+        {
+            text.AppendLine("- INVALID RUN: some scenario had errors or no requests (see the errors column).");
+        }
+        Console.WriteLine();
+        Console.Write(text);
+        if (options.OutputFile is { } file)
+        {
+            File.WriteAllText(file, text.ToString());
+            Console.WriteLine($"(written to {file})");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Leap.Server;
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.AppointmentTemplates;
+using Leap.Server.Clinicians;
+using Leap.Server.Patients;
+using Leap.Server.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Leap.Bench;
+
+/// <summary>What the scenarios need to know about the seeded data set, and how to point a server at it.</summary>
+public sealed record SeedInfo(
+    string ApiKey,
+    string TemplateId,
+    IReadOnlyList<string> ClinicianIds,
+    IReadOnlyList<string> PatientIds,
+    IReadOnlyList<string> SearchTerms,
+    Dictionary<string, string> ServerEnvironment);
+
+/// <summary>
+/// Seeds a realistic, obviously fake data set straight through the server's own stores (the API would
+/// take minutes for 200,000 appointments): one organisation, clinicians, patients and past appointments.
+/// </summary>
+public static class Seeder
+{
+    private static readonly string[] FirstNames = ["Alex", "Bea", "Cai", "Dana", "Eli", "Fran", "Gus", "Hana", "Ivo", "Jude", "Kit", "Lou", "Max", "Noor", "Oli", "Pat"];
+    private static readonly string[] LastNames = ["Example", "Sample", "Placeholder", "Testperson", "Demo", "Fakename", "Mockton", "Dummy", "Specimen", "Trialson", "Exemplar", "Notreal", "Madeup", "Pretend", "Synthetic", "Imaginary"];
+
+    public static async Task<SeedInfo> SeedAsync(Engine engine, DataSize size)
+    {
+        var (patients, clinicians, appointments) = size == DataSize.Full ? (100_000, 50, 200_000) : (500, 10, 1_000);
+        var (storage, environment) = await PrepareStorageAsync(engine);
+        await using var db = Database.Create(storage, NullLoggerFactory.Instance);
+        await db.MigrateAsync();
+        var accounts = new AccountStore(db, TimeProvider.System);
+        var organisation = await accounts.CreateOrganisationAsync("Benchmark clinic (fictional)");
+        var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "bench", Modes.Test, Scopes.All, rateLimitPerHour: int.MaxValue);
+        var tenant = new Tenant(organisation.Id, Modes.Test);
+        var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
+
+        var template = AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now) with { Name = "Benchmark consultation", Status = "published" };
+        var clinicianIds = Enumerable.Range(0, clinicians).Select(_ => Ids.New(Ids.Clinician)).ToList();
+        await db.WriteAsync(async (connection, tx) =>
+        {
+            await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, default);
+            for (var i = 0; i < clinicianIds.Count; i++)
+            {
+                await ClinicianStore.InsertAsync(connection, tx, tenant, new ClinicianProfile
+                {
+                    Id = clinicianIds[i], Name = $"Dr Bench {i}", IsActive = true, IsBookableOnline = true, CreatedAt = now, UpdatedAt = now,
+                }, default);
+            }
+            return 0;
+        });
+
+        var patientIds = new List<string>(patients);
+        await InChunksAsync(db, patients, "patients", async (connection, tx, i) =>
+        {
+            var patient = PatientValidation.Blank(Ids.New(Ids.Patient), now) with
+            {
+                FirstName = FirstNames[i % FirstNames.Length],
+                LastName = LastNames[i / FirstNames.Length % LastNames.Length] + (i / (FirstNames.Length * LastNames.Length)),
+                DateOfBirth = new DateOnly(1940 + i % 70, 1 + i % 12, 1 + i % 28),
+                Email = $"bench{i}@example.com",
+                Phone = $"+44 7700 9{i % 100000:00000}",
+            };
+            await PatientStore.InsertAsync(connection, tx, tenant, patient, default);
+            patientIds.Add(patient.Id);
+        });
+
+        // Past appointments, back to back per clinician, working back from yesterday.
+        var firstDay = now.Date.AddDays(-1 - appointments / clinicians / 16);
+        await InChunksAsync(db, appointments, "appointments", async (connection, tx, i) =>
+        {
+            var slot = i / clinicians;
+            var start = new DateTimeOffset(firstDay, TimeSpan.Zero).AddDays(slot / 16).AddHours(9).AddMinutes(slot % 16 * 30);
+            await AppointmentStore.InsertAsync(connection, tx, tenant, AppointmentValidation.Blank(Ids.New(Ids.Appointment), "api", now) with
+            {
+                PatientId = patientIds[i % patientIds.Count],
+                ClinicianProfileId = clinicianIds[i % clinicians],
+                AppointmentTypeId = template.Id,
+                Title = "Seeded consultation",
+                StartTime = start,
+                EndTime = start.AddMinutes(30),
+                DurationMinutes = 30,
+                Status = AppointmentStatuses.Completed,
+            }, default);
+        });
+
+        var terms = LastNames.Take(8).Select(n => n.ToLowerInvariant()).Concat(["bench12", "alex", "07700 91", "1985-"]).ToList();
+        return new SeedInfo(key, template.Id, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
+    }
+
+    private static async Task InChunksAsync(Database db, int count, string what, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, int, Task> insert)
+    {
+        const int Chunk = 5_000;
+        for (var done = 0; done < count; done += Chunk)
+        {
+            var first = done;
+            await db.WriteAsync(async (connection, tx) =>
+            {
+                for (var i = first; i < Math.Min(count, first + Chunk); i++)
+                {
+                    await insert(connection, tx, i);
+                }
+                return 0;
+            });
+            Console.Write($"\r   {what}: {Math.Min(count, done + Chunk):N0}/{count:N0}");
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task<(StorageOptions, Dictionary<string, string>)> PrepareStorageAsync(Engine engine)
+    {
+        if (engine.PostgresConnectionString is null)
+        {
+            var path = Path.Combine(Path.GetTempPath(), "leap-bench", Guid.NewGuid().ToString("N"), "leap.db");
+            return (new StorageOptions { Provider = Leap.Server.Storage.Engine.Sqlite, SqlitePath = path },
+                new() { ["Storage__Provider"] = "sqlite", ["Storage__Sqlite__Path"] = path });
+        }
+        // A schema of its own per run, so earlier runs never weigh on this one.
+        var schema = "leapbench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        await using (var connection = new NpgsqlConnection(engine.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(engine.PostgresConnectionString) { SearchPath = $"{schema},public" }.ToString();
+        return (new StorageOptions { Provider = Leap.Server.Storage.Engine.Postgres, PostgresConnectionString = connectionString },
+            new() { ["Storage__Provider"] = "postgres", ["Storage__Postgres"] = connectionString });
+    }
+}

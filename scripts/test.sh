@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds and runs every test project, then prints one line: "N passed, N failed, N skipped".
+# PostgreSQL tests run when LEAP_TEST_POSTGRES holds a connection string (see README); otherwise they are
+# reported as skipped.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${LEAP_TEST_POSTGRES:-}" ]; then
+  echo "note: LEAP_TEST_POSTGRES is not set, so the PostgreSQL half of the suite is skipped (see README)." >&2
+fi
+
+log="$(mktemp)"
+dotnet test Leap.slnx -c Release 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+# VSTest prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, ..." line per test project.
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
+  | awk '{f+=$1; p+=$2; s+=$3} END {print p+0, f+0, s+0}')
+rm -f "$log"
+# A build or test-host failure reports no failed test: it still must not read as green.
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"

@@ -1,0 +1,50 @@
+using Leap.Server.Storage;
+using Leap.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leap.Server.Tests.Api;
+
+/// <summary>Races that really race: many clients booking one clinician's slot at the same moment.</summary>
+public abstract class DoubleBookingRaceTests(LeapFixture server)
+{
+    [Fact]
+    public async Task Fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409s()
+    {
+        var t = await server.NewTenantAsync();
+        var clinician = await t.CreateClinicianAsync();
+        var patients = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            patients.Add(await t.CreatePatientAsync($"Racer{i}"));
+        }
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await t.Api.PostAsync("appointments", new
+            {
+                title = "Same slot",
+                patient_id = patients[i % patients.Count],
+                clinician_profile_id = clinician,
+                // Different but overlapping times as well as identical ones.
+                start_time = i % 2 == 0 ? "2030-04-01T09:00:00Z" : "2030-04-01T09:10:00Z",
+                end_time = i % 2 == 0 ? "2030-04-01T09:30:00Z" : "2030-04-01T09:40:00Z",
+            }, Guid.NewGuid().ToString());
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(results, r => r.StatusCode == 201);
+        var losers = results.Where(r => r.StatusCode != 201).ToList();
+        Assert.Equal(49, losers.Count);
+        Assert.All(losers, r => Assert.Equal("SLOT_UNAVAILABLE", r.ErrorCode));
+        Assert.All(losers, r => Assert.Equal(winner.Id, r.Error.GetProperty("conflicting_appointment_id").GetString()));
+
+        var db = server.Services.GetRequiredService<Database>();
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
+        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
+    }
+}
+
+public sealed class DoubleBookingRaceTestsOnSqlite(SqliteServer server) : DoubleBookingRaceTests(server);
+public sealed class DoubleBookingRaceTestsOnPostgres(PostgresServer server) : DoubleBookingRaceTests(server);
