@@ -1,0 +1,109 @@
+using Leap.Server.Storage;
+using Leap.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leap.Server.Tests.ScaleOut;
+
+/// <summary>
+/// Two real server processes on one PostgreSQL database, as users scale out behind a load balancer.
+/// Requests alternate between them; the database must keep every rule.
+/// </summary>
+public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
+{
+    private ServerProcess? first;
+    private ServerProcess? second;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (database.Unavailable is not null)
+        {
+            return;
+        }
+        var starting = new[] { ServerProcess.StartAsync(database.StorageSettings()), ServerProcess.StartAsync(database.StorageSettings()) };
+        var servers = await Task.WhenAll(starting);
+        (first, second) = (servers[0], servers[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (first is not null)
+        {
+            await first.DisposeAsync();
+        }
+        if (second is not null)
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    private (ApiClient A, ApiClient B) Clients(TestTenant t) => (t.Api.Via(first!.CreateHttpClient()), t.Api.Via(second!.CreateHttpClient()));
+
+    [Fact]
+    public async Task A_hundred_bookings_of_one_slot_across_two_processes_give_exactly_one_appointment()
+    {
+        var t = await database.NewTenantAsync();
+        var clinician = await t.CreateClinicianAsync();
+        var patient = await t.CreatePatientAsync();
+        var (a, b) = Clients(t);
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await (i % 2 == 0 ? a : b).PostAsync("appointments", new
+            {
+                title = "Contested",
+                patient_id = patient,
+                clinician_profile_id = clinician,
+                start_time = "2030-09-02T10:00:00Z",
+                end_time = "2030-09-02T10:30:00Z",
+            }, Guid.NewGuid().ToString());
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results, r => r.StatusCode == 201);
+        Assert.All(results.Where(r => r.StatusCode != 201), r => Assert.Equal("SLOT_UNAVAILABLE", r.ErrorCode));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", t));
+    }
+
+    [Fact]
+    public async Task A_hundred_requests_with_one_key_across_two_processes_create_one_appointment()
+    {
+        var t = await database.NewTenantAsync();
+        var clinician = await t.CreateClinicianAsync();
+        var patient = await t.CreatePatientAsync();
+        var (a, b) = Clients(t);
+        var key = Guid.NewGuid().ToString();
+        var body = new { title = "Retried", patient_id = patient, clinician_profile_id = clinician, start_time = "2030-09-03T10:00:00Z", end_time = "2030-09-03T10:30:00Z" };
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await (i % 2 == 0 ? a : b).PostAsync("appointments", body, key);
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.All(results, r => Assert.True(r.StatusCode is 201 or 409, r.Raw));
+        Assert.All(results.Where(r => r.StatusCode == 409), r => Assert.Equal("CONFLICT", r.ErrorCode));
+        Assert.Single(results.Where(r => r.StatusCode == 201).Select(r => r.Raw).Distinct());
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", t));
+    }
+
+    [Fact]
+    public async Task One_key_has_one_hourly_budget_across_processes()
+    {
+        var t = await database.NewTenantAsync(rateLimitPerHour: 10);
+        var (a, b) = Clients(t);
+        var statuses = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            statuses.Add((await (i % 2 == 0 ? a : b).GetAsync("patients")).StatusCode);
+        }
+        Assert.Equal(10, statuses.Count(s => s == 200));
+        Assert.Equal(10, statuses.Count(s => s == 429));
+    }
+
+    private async Task<long> CountAsync(string sql, TestTenant t) =>
+        await database.Services.GetRequiredService<Database>().ExecuteScalarAsync<long>(sql, new { t.OrgId });
+}
