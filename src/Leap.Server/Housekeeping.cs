@@ -3,13 +3,18 @@ using Leap.Server.Http;
 namespace Leap.Server;
 
 /// <summary>Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows.</summary>
-public sealed class Housekeeping(Idempotency idempotency, IRateLimitCounter rateLimits, TimeProvider clock, ILogger<Housekeeping> logger)
+public sealed class Housekeeping(
+    Idempotency idempotency, IRateLimitCounter rateLimits, TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!configuration.GetValue("Housekeeping:Enabled", true))
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(Interval);
         try
         {

@@ -5,6 +5,9 @@ namespace Leap.Server;
 /// </summary>
 public static class Ids
 {
+    // Unix milliseconds << 12 | a 12-bit counter: the last id's time and sequence (RFC 9562, method 3).
+    private static long lastState;
+
     public const string Organisation = "org_";
     public const string ApiKey = "key_";
     public const string Patient = "pat_";
@@ -13,7 +16,37 @@ public static class Ids
     public const string Clinician = "cli_";
     public const string Location = "loc_";
 
-    public static string New(string prefix) => prefix + Guid.CreateVersion7().ToString();
+    public static string New(string prefix) => prefix + NewUuidV7().ToString();
+
+    /// <summary>
+    /// A UUIDv7 that is strictly greater than the previous one from this process, even within one
+    /// millisecond (Guid.CreateVersion7 fills that part randomly), so lists ordered by id follow creation.
+    /// </summary>
+    public static Guid NewUuidV7()
+    {
+        long state;
+        while (true)
+        {
+            var previous = Volatile.Read(ref lastState);
+            state = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 12, previous + 1);
+            if (Interlocked.CompareExchange(ref lastState, state, previous) == previous)
+            {
+                break;
+            }
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes[8..]);
+        var milliseconds = state >> 12;
+        var counter = (int)(state & 0xFFF);
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (40 - 8 * i));
+        }
+        bytes[6] = (byte)(0x70 | (counter >> 8));
+        bytes[7] = (byte)counter;
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
 
     /// <summary>True when <paramref name="id"/> has the prefix followed by a UUID, the only shape we issue.</summary>
     public static bool IsWellFormed(string id, string prefix) =>

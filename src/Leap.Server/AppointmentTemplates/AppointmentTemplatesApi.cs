@@ -37,11 +37,8 @@ public static class AppointmentTemplatesApi
         var template = AppointmentTemplateValidation.Apply(
             reader, AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now), creating: true, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
-        {
-            await AppointmentTemplateStore.InsertAsync(connection, tx, caller.Tenant, template, ct);
-            return template;
-        }, ct);
+        return await idempotency.ExecuteAsync(http, request, template,
+            (connection, tx) => AppointmentTemplateStore.InsertAsync(connection, tx, caller.Tenant, template, ct), ct);
     }
 
     private static async Task<ApiData<AppointmentTemplate>> Update(

@@ -42,11 +42,8 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
-            {
-                await AppointmentStore.InsertAsync(connection, tx, caller.Tenant, appointment, ct);
-                return appointment;
-            }, ct);
+            return await idempotency.ExecuteAsync(http, request, appointment,
+                (connection, tx) => AppointmentStore.InsertAsync(connection, tx, caller.Tenant, appointment, ct), ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {

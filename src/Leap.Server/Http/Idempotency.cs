@@ -6,9 +6,9 @@ using Leap.Server.Storage;
 namespace Leap.Server.Http;
 
 /// <summary>
-/// Idempotency-Key for creates (decisions in docs/idempotency.md). The key is claimed in the same
-/// transaction that creates the record and stores the response, so a record and its stored response exist
-/// together or not at all, and a concurrent duplicate can only ever find the finished response:
+/// Idempotency-Key for creates (decisions in docs/idempotency.md). The key and the response are stored in
+/// the same transaction that creates the record, so a record and its stored response exist together or not
+/// at all, and a concurrent duplicate can only ever find the finished response:
 /// <list type="bullet">
 /// <item>PostgreSQL: the duplicate's claim waits on the unique key until the first commits, then replays.</item>
 /// <item>SQLite: writes are serialized, so the duplicate runs after the first and replays.</item>
@@ -82,46 +82,49 @@ public sealed class Idempotency(Database db, TimeProvider clock)
         return new ApiCreated<T>(stored.ResponseStatus ?? 201, stored.ResponseBody, replayed: true);
     }
 
-    /// <summary>Runs <paramref name="create"/> exactly once per key and returns its response (201 by default).</summary>
+    /// <summary>
+    /// Writes <paramref name="created"/> (with <paramref name="write"/>) exactly once per key and returns the
+    /// response (201 by default). The record is built before the transaction, so its response is serialized
+    /// outside it and stored by the same statement that claims the key: the claim comes first, so a
+    /// concurrent duplicate waits on the key rather than colliding with the record.
+    /// </summary>
     public async Task<ApiCreated<T>> ExecuteAsync<T>(
-        HttpContext http, Request request, Func<DbConnection, DbTransaction, Task<T>> create, CancellationToken ct, int status = 201)
+        HttpContext http, Request request, T created, Func<DbConnection, DbTransaction, Task> write, CancellationToken ct, int status = 201)
     {
+        var body = ApiResponse.Data(http, created);
         if (request.Key is null)
         {
-            var data = await db.WriteAsync(create, ct);
-            return new ApiCreated<T>(status, ApiResponse.Data(http, data), replayed: false);
+            await db.WriteAsync(async (connection, tx) =>
+            {
+                await write(connection, tx);
+                return true;
+            }, ct);
+            return new ApiCreated<T>(status, body, replayed: false);
         }
 
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var body = await db.WriteAsync(async (connection, tx) =>
+        var stored = await db.WriteAsync(async (connection, tx) =>
         {
             var claimed = await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, created_at, expires_at)
-                VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @Now, @ExpiresAt)
+                INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, response_status, response_body, created_at, expires_at)
+                VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @status, @body, @Now, @ExpiresAt)
                 ON CONFLICT (org_id, mode, endpoint, key) DO UPDATE
-                  SET request_hash = excluded.request_hash, response_status = NULL, response_body = NULL,
-                      created_at = excluded.created_at, expires_at = excluded.expires_at
+                  SET request_hash = excluded.request_hash, response_status = excluded.response_status,
+                      response_body = excluded.response_body, created_at = excluded.created_at, expires_at = excluded.expires_at
                   WHERE idempotency_keys.expires_at <= excluded.created_at
                 """,
-                new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, Now = now, ExpiresAt = now + Lifetime },
+                new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime },
                 tx, cancellationToken: ct));
             if (claimed == 0)
             {
-                return null;
+                return false;
             }
-            var data = await create(connection, tx);
-            var bytes = ApiResponse.Data(http, data);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE idempotency_keys SET response_status = @status, response_body = @bytes
-                WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key
-                """,
-                new { status, bytes, request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key }, tx, cancellationToken: ct));
-            return bytes;
+            await write(connection, tx);
+            return true;
         }, ct);
 
-        if (body is not null)
+        if (stored)
         {
             return new ApiCreated<T>(status, body, replayed: false);
         }

@@ -36,11 +36,8 @@ public static class PatientsApi
         var reader = new BodyReader(body.Root);
         var patient = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now), creating: true, caller.KeyId, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
-        {
-            await PatientStore.InsertAsync(connection, tx, caller.Tenant, patient, ct);
-            return patient;
-        }, ct);
+        return await idempotency.ExecuteAsync(http, request, patient,
+            (connection, tx) => PatientStore.InsertAsync(connection, tx, caller.Tenant, patient, ct), ct);
     }
 
     private static async Task<ApiData<Patient>> Update(

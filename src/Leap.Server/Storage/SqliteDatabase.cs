@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
@@ -14,13 +15,16 @@ namespace Leap.Server.Storage;
 public sealed class SqliteDatabase : Database
 {
     private const int MaxBatch = 256;
+    private const int MaxIdleReaders = 32;
 
     private readonly string connectionString;
     private readonly string synchronous;
     private readonly ILogger logger;
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task writerLoop;
-    private SqliteConnection? writer;
+    private readonly ConcurrentBag<StatementCachingConnection> readers = [];
+    private StatementCachingConnection? writer;
+    private volatile bool disposed;
 
     public SqliteDatabase(string path, string synchronous, ILogger logger)
     {
@@ -33,8 +37,8 @@ public sealed class SqliteDatabase : Database
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Pooling = true,
-            ForeignKeys = true,
+            // Connections are kept open by this class (see StatementCachingConnection), not by the driver's pool.
+            Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
         this.synchronous = synchronous;
@@ -46,11 +50,28 @@ public sealed class SqliteDatabase : Database
 
     public string ConnectionString => connectionString;
 
+    /// <summary>A reader connection, kept open with its prepared statements between uses.</summary>
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
     {
+        if (readers.TryTake(out var idle))
+        {
+            return idle;
+        }
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
-        return connection;
+        return new StatementCachingConnection(connection, ReturnReader);
+    }
+
+    private void ReturnReader(StatementCachingConnection connection)
+    {
+        if (disposed || readers.Count >= MaxIdleReaders)
+        {
+            connection.Destroy();
+        }
+        else
+        {
+            readers.Add(connection);
+        }
     }
 
     public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
@@ -77,10 +98,14 @@ public sealed class SqliteDatabase : Database
 
     public override async ValueTask DisposeAsync()
     {
+        disposed = true;
         queue.Writer.TryComplete();
         await writerLoop;
-        writer?.Dispose();
-        SqliteConnection.ClearAllPools();
+        writer?.Destroy();
+        while (readers.TryTake(out var reader))
+        {
+            reader.Destroy();
+        }
     }
 
     private async Task DrainAsync()
@@ -98,7 +123,7 @@ public sealed class SqliteDatabase : Database
             try
             {
                 var connection = await OpenWriterAsync();
-                using var tx = connection.BeginTransaction(deferred: false);
+                using var tx = connection.Inner.BeginTransaction(deferred: false);
                 foreach (var pending in batch)
                 {
                     outcomes.Add(await RunInSavepointAsync(connection, tx, pending));
@@ -120,7 +145,7 @@ public sealed class SqliteDatabase : Database
             {
                 // The batch's transaction could not commit (disk full, I/O error): nothing in it happened.
                 logger.LogError(e, "SQLite write batch of {Count} failed", batch.Count);
-                writer?.Dispose();
+                writer?.Destroy();
                 writer = null;
                 foreach (var pending in batch)
                 {
@@ -130,7 +155,7 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    private static async Task<(object? Result, Exception? Error)> RunInSavepointAsync(SqliteConnection connection, SqliteTransaction tx, PendingWrite pending)
+    private static async Task<(object? Result, Exception? Error)> RunInSavepointAsync(DbConnection connection, SqliteTransaction tx, PendingWrite pending)
     {
         if (pending.Cancellation.IsCancellationRequested)
         {
@@ -151,7 +176,7 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    private async Task<SqliteConnection> OpenWriterAsync()
+    private async Task<StatementCachingConnection> OpenWriterAsync()
     {
         if (writer is not null)
         {
@@ -159,9 +184,9 @@ public sealed class SqliteDatabase : Database
         }
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        await connection.ExecuteAsync($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};");
-        writer = connection;
-        return connection;
+        await connection.ExecuteAsync($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
+        writer = new StatementCachingConnection(connection);
+        return writer;
     }
 
     private sealed record PendingWrite(Func<DbConnection, DbTransaction, Task<object?>> Work, CancellationToken Cancellation)

@@ -41,6 +41,23 @@ public abstract class LeapFixture : IAsyncLifetime
 
     protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Settings for a database of its own (an empty one, dropped with the fixture).</summary>
+    protected abstract Dictionary<string, string?> IsolatedStorageSettings();
+
+    /// <summary>
+    /// A server with a database of its own: for tests whose actions are global to a database (purging
+    /// everything expired under a moved clock) and must not disturb tests running beside them.
+    /// </summary>
+    public (LeapAppFactory Server, AccountStore Accounts) StartIsolatedServer(Action<IServiceCollection>? services = null)
+    {
+        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+        var settings = IsolatedStorageSettings();
+        settings["Housekeeping:Enabled"] = "false";
+        var isolated = new LeapAppFactory(settings, services);
+        _ = isolated.BaseUrl;
+        return (isolated, isolated.Services.GetRequiredService<AccountStore>());
+    }
+
     /// <summary>
     /// Another server on this fixture's database, with extra settings or services (a fake clock, a low limit):
     /// for restarts, several processes, or configuration the shared server must not have.
@@ -49,6 +66,8 @@ public abstract class LeapFixture : IAsyncLifetime
     {
         Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
         var all = StorageSettings();
+        // Servers with a moved clock would purge what the others still use (they share the database).
+        all["Housekeeping:Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -94,6 +113,12 @@ public sealed class SqliteServer : LeapFixture
         ["Storage:Sqlite:Path"] = DatabasePath,
     };
 
+    protected override Dictionary<string, string?> IsolatedStorageSettings() => new()
+    {
+        ["Storage:Provider"] = "sqlite",
+        ["Storage:Sqlite:Path"] = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db"),
+    };
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -117,6 +142,7 @@ public sealed class PostgresServer : LeapFixture
 {
     public const string Variable = "LEAP_TEST_POSTGRES";
     private readonly string schema = "leaptest_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly List<string> isolatedSchemas = [];
 
     public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 
@@ -124,7 +150,7 @@ public sealed class PostgresServer : LeapFixture
 
     public override string? Unavailable => ConnectionString is null ? $"PostgreSQL tests need {Variable} (see README)." : null;
 
-    public string SchemaConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"{schema},public" }.ToString();
+    public string SchemaConnectionString => ConnectionStringFor(schema);
 
     public override Dictionary<string, string?> StorageSettings() => new()
     {
@@ -132,12 +158,32 @@ public sealed class PostgresServer : LeapFixture
         ["Storage:Postgres"] = SchemaConnectionString,
     };
 
-    protected override async Task PrepareDatabaseAsync()
+    protected override Dictionary<string, string?> IsolatedStorageSettings()
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-        await command.ExecuteNonQueryAsync();
+        var isolated = "leaptest_" + Guid.NewGuid().ToString("N")[..12];
+        Execute($"CREATE SCHEMA {isolated}");
+        lock (isolatedSchemas)
+        {
+            isolatedSchemas.Add(isolated);
+        }
+        return new() { ["Storage:Provider"] = "postgres", ["Storage:Postgres"] = ConnectionStringFor(isolated) };
+    }
+
+    protected override Task PrepareDatabaseAsync()
+    {
+        Execute($"CREATE SCHEMA {schema}");
+        return Task.CompletedTask;
+    }
+
+    private static string ConnectionStringFor(string schemaName) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"{schemaName},public" }.ToString();
+
+    private static void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 
     public override async ValueTask DisposeAsync()
@@ -148,9 +194,9 @@ public sealed class PostgresServer : LeapFixture
             return;
         }
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await command.ExecuteNonQueryAsync();
+        foreach (var name in isolatedSchemas.Append(schema))
+        {
+            Execute($"DROP SCHEMA IF EXISTS {name} CASCADE");
+        }
     }
 }
