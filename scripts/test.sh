@@ -9,6 +9,8 @@ if [ -z "${LEAP_TEST_POSTGRES:-}" ]; then
   echo "note: LEAP_TEST_POSTGRES is not set, so the PostgreSQL half of the suite is skipped (see README)." >&2
 fi
 
+server_logs="tests/Leap.Server.Tests/bin/Release/net10.0/server-logs.txt"
+rm -f "$server_logs"
 log="$(mktemp)"
 dotnet test Leap.slnx -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
@@ -18,6 +20,15 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" 
   | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3} END {print p+0, f+0, s+0}')
 rm -f "$log"
+
+# Logs must never carry key secrets or patient contact details: search everything the test servers logged.
+if [ -f "$server_logs" ] && grep -qE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "$server_logs"; then
+  echo "server logs contain an API key secret or an email address:" >&2
+  grep -nE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "$server_logs" | head -5 >&2
+  failed=$((failed + 1))
+  rc=1
+fi
+
 # A build or test-host failure reports no failed test: it still must not read as green.
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1

@@ -33,16 +33,7 @@ public sealed partial class BodyReader(JsonElement root)
         {
             return null;
         }
-        string text;
-        try
-        {
-            text = value.GetString()!.Trim();
-        }
-        catch (InvalidOperationException)
-        {
-            Fail(field, "must be valid Unicode text");
-            return null;
-        }
+        var text = value.GetString()!.Trim();
         if (text.Length == 0)
         {
             if (required)
@@ -204,14 +195,7 @@ public sealed partial class BodyReader(JsonElement root)
         var items = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            string? text = null;
-            try
-            {
-                text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
             if (text is null || text.Length == 0 || text.Length > maxLength || text.Any(char.IsControl))
             {
                 Fail(field, $"must be an array of non-empty strings of at most {maxLength} characters");

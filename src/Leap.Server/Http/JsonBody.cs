@@ -80,6 +80,10 @@ public sealed class JsonBody
         {
             throw ApiException.BadRequest($"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}.");
         }
+        if (!IsValidText(document.RootElement))
+        {
+            throw ApiException.BadRequest("The request body contains text that is not valid Unicode (an unpaired surrogate escape such as \\ud800).");
+        }
         return new JsonBody(document.RootElement, isEmpty: false);
     }
 
@@ -121,6 +125,40 @@ public sealed class JsonBody
             default:
                 element.WriteTo(writer);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// JSON allows escapes of lone surrogates ("\ud800") that no .NET string can hold; refusing them here means
+    /// every later reader of the body can take its text for granted.
+    /// </summary>
+    private static bool IsValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name; // unescapes the name, throwing on an unpaired surrogate
+                        if (!IsValidText(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsValidText);
+                case JsonValueKind.String:
+                    return element.GetString() is not null;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

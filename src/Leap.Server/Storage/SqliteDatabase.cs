@@ -184,7 +184,7 @@ public sealed class SqliteDatabase : Database
         }
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        await connection.ExecuteAsync($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
+        await connection.ExecuteAsync($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
         writer = new StatementCachingConnection(connection);
         return writer;
     }

@@ -22,8 +22,8 @@ public abstract class ScopeTests(LeapFixture server)
                 .Select(method => new ApiEndpoint(method, e.RoutePattern.RawText!, e.Metadata.GetMetadata<RequiredScope>()?.Scope)))
             .ToList();
 
-    private static string Concrete(string pattern) =>
-        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", "x_00000000-0000-7000-8000-000000000000");
+    private static string Concrete(string pattern, string id = "x_00000000-0000-7000-8000-000000000000") =>
+        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", id);
 
     [Fact]
     public async Task Every_api_endpoint_requires_a_known_scope_unless_it_only_refuses_the_method()
@@ -57,6 +57,81 @@ public abstract class ScopeTests(LeapFixture server)
         }
     }
 }
+
+public abstract class TenantMatrixTests(LeapFixture server)
+{
+    /// <summary>
+    /// For every endpoint on a record of organisation A: A's key (other mode), B's key (any mode) and a revoked
+    /// key of A's never see or touch the record: 404 for the first two (exactly as if it did not exist),
+    /// 401 for the revoked key; and the record is unchanged.
+    /// </summary>
+    [Fact]
+    public async Task Other_organisations_other_modes_and_revoked_keys_never_reach_a_record()
+    {
+        var a = await server.NewTenantAsync();
+        var patient = await a.CreatePatientAsync("Matrix", "Owner");
+        var template = await a.CreateTemplateAsync();
+        var appointment = (await a.Api.PostAsync("appointments", new
+        {
+            title = "Owned", patient_id = patient, appointment_type_id = template,
+            start_time = "2031-05-05T10:00:00Z", end_time = "2031-05-05T10:30:00Z",
+        })).Expect(201).Id;
+        var records = new Dictionary<string, string> { ["patients"] = patient, ["appointment-templates"] = template, ["appointments"] = appointment };
+        var before = await SnapshotAsync(a, records);
+
+        var b = await server.NewTenantAsync();
+        var otherMode = await a.KeyAsync(Scopes.All, Modes.Live);
+        var otherOrgLive = await b.KeyAsync(Scopes.All, Modes.Live);
+        var revoked = await a.KeyAsync(Scopes.All);
+        Assert.True(await server.Services.GetRequiredService<AccountStore>().RevokeKeyAsync(revoked.KeyId!));
+
+        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true && e.Metadata.GetMetadata<RequiredScope>() is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)));
+        foreach (var (method, pattern) in endpoints)
+        {
+            var resource = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries)[2];
+            var targetsRecord = pattern.Contains('{', StringComparison.Ordinal) && records.ContainsKey(resource);
+            var path = targetsRecord ? Concrete(pattern, records[resource]) : Concrete(pattern);
+            object? body = method == "GET" ? null : new { title = "Intruder", name = "Intruder", first_name = "Intruder" };
+            foreach (var (who, client) in new[] { ("other mode", otherMode), ("other organisation", b.Api), ("other organisation, live", otherOrgLive) })
+            {
+                var result = await client.SendAsync(new HttpMethod(method), path, body);
+                if (targetsRecord)
+                {
+                    Assert.True(result.StatusCode == 404, $"{who}: {method} {path} gave {result.StatusCode} {result.Raw}");
+                }
+                else if (method == "GET" && result.StatusCode == 200)
+                {
+                    Assert.DoesNotContain(a.OrgId, result.Raw);
+                    foreach (var id in records.Values)
+                    {
+                        Assert.DoesNotContain(id, result.Raw);
+                    }
+                }
+            }
+            var refused = await revoked.SendAsync(new HttpMethod(method), path, body);
+            Assert.True(refused.StatusCode == 401, $"revoked key: {method} {path} gave {refused.StatusCode}");
+        }
+        Assert.Equal(before, await SnapshotAsync(a, records));
+    }
+
+    private static string Concrete(string pattern, string id = "x_00000000-0000-7000-8000-000000000000") =>
+        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", id);
+
+    private static async Task<string> SnapshotAsync(TestTenant t, Dictionary<string, string> records)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (resource, id) in records)
+        {
+            text.AppendLine((await t.Api.GetAsync($"{resource}/{id}")).Expect(200).Data.ToString());
+        }
+        return text.ToString();
+    }
+}
+
+public sealed class TenantMatrixTestsOnSqlite(SqliteServer server) : TenantMatrixTests(server);
+public sealed class TenantMatrixTestsOnPostgres(PostgresServer server) : TenantMatrixTests(server);
 
 public sealed class ScopeTestsOnSqlite(SqliteServer server) : ScopeTests(server);
 public sealed class ScopeTestsOnPostgres(PostgresServer server) : ScopeTests(server);

@@ -10,8 +10,11 @@ public sealed class ApiClient(HttpClient http, string? key)
 {
     public string? Key => key;
 
+    /// <summary>The id of the key (<c>key_...</c>) when the test created it.</summary>
+    public string? KeyId { get; init; }
+
     /// <summary>The same key, talking to another server (a restarted one, a second process).</summary>
-    public ApiClient Via(HttpClient other) => new(other, key);
+    public ApiClient Via(HttpClient other) => new(other, key) { KeyId = KeyId };
 
     public Task<ApiResult> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 

@@ -27,8 +27,8 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
     public async Task<ApiClient> KeyAsync(IEnumerable<string> scopes, string? mode = null, int rateLimitPerHour = 1_000_000)
     {
         var accounts = fixture.Services.GetRequiredService<AccountStore>();
-        var (_, secret) = await accounts.CreateKeyAsync(orgId, "test key", mode ?? Mode, scopes, rateLimitPerHour);
-        return new ApiClient(http, secret);
+        var (key, secret) = await accounts.CreateKeyAsync(orgId, "test key", mode ?? Mode, scopes, rateLimitPerHour);
+        return new ApiClient(http, secret) { KeyId = key.Id };
     }
 
     public ApiClient Anonymous() => new(http, null);
