@@ -111,11 +111,9 @@ public sealed class SqliteDatabase : Database
     private async Task DrainAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        var outcomes = new List<(object? Result, Exception? Error)>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            outcomes.Clear();
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
@@ -123,15 +121,14 @@ public sealed class SqliteDatabase : Database
             try
             {
                 var connection = await OpenWriterAsync();
-                using var tx = connection.Inner.BeginTransaction(deferred: false);
-                foreach (var pending in batch)
-                {
-                    outcomes.Add(await RunInSavepointAsync(connection, tx, pending));
-                }
-                tx.Commit();
+                // Savepoints cost about as much as the writes themselves (SQLite copies every page a savepoint
+                // touches), and writes rarely fail: run the batch without them first, and only if one write
+                // fails, roll everything back and run the batch again with a savepoint per write.
+                var outcomes = await RunBatchAsync(connection, batch, isolateEach: false)
+                    ?? await RunBatchAsync(connection, batch, isolateEach: true);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (outcomes[i].Error is { } error)
+                    if (outcomes![i].Error is { } error)
                     {
                         batch[i].Done.TrySetException(error);
                     }
@@ -155,25 +152,50 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    private static async Task<(object? Result, Exception? Error)> RunInSavepointAsync(DbConnection connection, SqliteTransaction tx, PendingWrite pending)
+    /// <summary>
+    /// Runs a batch in one transaction and commits it. Without <paramref name="isolateEach"/>, the first
+    /// failing write rolls the whole batch back and the result is null; with it, each write runs in its own
+    /// savepoint, so a failure undoes only that write and is reported to its caller.
+    /// </summary>
+    private static async Task<(object? Result, Exception? Error)[]?> RunBatchAsync(
+        StatementCachingConnection connection, List<PendingWrite> batch, bool isolateEach)
     {
-        if (pending.Cancellation.IsCancellationRequested)
+        var outcomes = new (object? Result, Exception? Error)[batch.Count];
+        using var tx = connection.Inner.BeginTransaction(deferred: false);
+        for (var i = 0; i < batch.Count; i++)
         {
-            return (null, new OperationCanceledException(pending.Cancellation));
+            var pending = batch[i];
+            if (pending.Cancellation.IsCancellationRequested)
+            {
+                outcomes[i] = (null, new OperationCanceledException(pending.Cancellation));
+                continue;
+            }
+            if (isolateEach)
+            {
+                tx.Save("w");
+            }
+            try
+            {
+                outcomes[i] = (await pending.Work(connection, tx), null);
+                if (isolateEach)
+                {
+                    tx.Release("w");
+                }
+            }
+            catch (Exception e) when (isolateEach)
+            {
+                tx.Rollback("w");
+                tx.Release("w");
+                outcomes[i] = (null, e);
+            }
+            catch (Exception)
+            {
+                tx.Rollback();
+                return null;
+            }
         }
-        tx.Save("w");
-        try
-        {
-            var result = await pending.Work(connection, tx);
-            tx.Release("w");
-            return (result, null);
-        }
-        catch (Exception e)
-        {
-            tx.Rollback("w");
-            tx.Release("w");
-            return (null, e);
-        }
+        tx.Commit();
+        return outcomes;
     }
 
     private async Task<StatementCachingConnection> OpenWriterAsync()
