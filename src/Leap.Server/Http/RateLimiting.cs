@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Dapper;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
@@ -88,20 +87,13 @@ public sealed class MemoryRateLimitCounter : IRateLimitCounter
 public sealed class DatabaseRateLimitCounter(Database db) : IRateLimitCounter
 {
     public async ValueTask<long> IncrementAsync(string keyId, DateTimeOffset windowStart, CancellationToken ct) =>
-        await db.WriteAsync(async (connection, tx) =>
-        {
-            if (db.Engine == Engine.Postgres)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = off", transaction: tx, cancellationToken: ct));
-            }
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO rate_limit_windows (key_id, window_start, request_count) VALUES (@keyId, @windowStart, 1)
-                ON CONFLICT (key_id, window_start) DO UPDATE SET request_count = rate_limit_windows.request_count + 1
-                RETURNING request_count
-                """,
-                new { keyId, windowStart }, tx, cancellationToken: ct));
-        }, ct);
+        await db.ExecuteScalarRelaxedAsync<long>(
+            """
+            INSERT INTO rate_limit_windows (key_id, window_start, request_count) VALUES (@keyId, @windowStart, 1)
+            ON CONFLICT (key_id, window_start) DO UPDATE SET request_count = rate_limit_windows.request_count + 1
+            RETURNING request_count
+            """,
+            new { keyId, windowStart }, ct);
 
     /// <summary>Windows that ended over an hour ago are of no further use.</summary>
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct) =>

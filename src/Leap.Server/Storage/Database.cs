@@ -22,6 +22,12 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
 
+    /// <summary>
+    /// One statement, committed without waiting for the disk where the engine allows it: for bookkeeping whose
+    /// loss in a crash is harmless (request counters), never for records.
+    /// </summary>
+    public abstract Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default);
+
     /// <summary>A unique index or primary key refused the row.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace Leap.Server.Storage;
@@ -11,12 +12,24 @@ namespace Leap.Server.Storage;
 public sealed class PostgresDatabase : Database
 {
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource relaxed;
     private readonly ILogger logger;
 
     public PostgresDatabase(string connectionString, ILogger logger)
     {
         TypeHandlers.Register();
-        dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Leap runs a small, fixed set of statements: let Npgsql prepare them server-side after a few uses
+        // (parse and plan once) unless the connection string says otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 100;
+        }
+        dataSource = builder.Build();
+        var relaxedBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        relaxedBuilder.ConnectionStringBuilder.Options = (relaxedBuilder.ConnectionStringBuilder.Options + " -c synchronous_commit=off").Trim();
+        relaxedBuilder.ConnectionStringBuilder.MaxPoolSize = Math.Clamp(builder.ConnectionStringBuilder.MaxPoolSize / 4, 2, 10);
+        relaxed = relaxedBuilder.Build();
         this.logger = logger;
     }
 
@@ -32,6 +45,13 @@ public sealed class PostgresDatabase : Database
         var result = await work(connection, tx);
         await tx.CommitAsync(ct);
         return result;
+    }
+
+    /// <summary>Sessions of a separate, smaller pool commit asynchronously (synchronous_commit=off).</summary>
+    public override async Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default)
+    {
+        await using var connection = await relaxed.OpenConnectionAsync(ct);
+        return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct)))!;
     }
 
     public override bool IsUniqueViolation(Exception exception) =>
@@ -62,5 +82,9 @@ public sealed class PostgresDatabase : Database
         }
     }
 
-    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await relaxed.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
 }

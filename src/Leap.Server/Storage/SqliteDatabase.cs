@@ -84,6 +84,10 @@ public sealed class SqliteDatabase : Database
         return (T)(await pending.Done.Task)!;
     }
 
+    /// <summary>SQLite commits through the one writer either way; batching makes the commit cheap.</summary>
+    public override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
+        WriteAsync(async (connection, tx) => (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, tx, cancellationToken: ct)))!, ct);
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 

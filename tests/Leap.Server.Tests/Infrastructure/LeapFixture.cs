@@ -175,8 +175,12 @@ public sealed class PostgresServer : LeapFixture
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Small pools: the suite runs many servers at once against one PostgreSQL (max_connections 200), and a
+    /// race of 50 or 100 requests only needs them to queue, not a connection each.
+    /// </summary>
     private static string ConnectionStringFor(string schemaName) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"{schemaName},public" }.ToString();
+        new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"{schemaName},public", MaxPoolSize = 20 }.ToString();
 
     private static void Execute(string sql)
     {
