@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Leap.Server.Accounts;
+using Leap.Server.Patients;
+using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -181,6 +183,33 @@ public abstract class PipelineTests(LeapFixture server)
         var t = await server.NewTenantAsync();
         var result = (await t.Api.GetAsync("patients?" + query)).ExpectError(422, "VALIDATION_ERROR");
         Assert.Equal([query.Split('=')[0]], result.ErrorFields);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_500_INTERNAL_ERROR_quoting_the_request_id_and_logged()
+    {
+        var t = await server.NewTenantAsync();
+        await using var broken = server.StartAnotherServer(services: s => s.AddSingleton<PatientStore>(sp =>
+            new PatientStore(new UnreachableDatabase(sp.GetRequiredService<Database>()))));
+        using var http = broken.CreateHttpClient();
+        var result = (await t.Api.Via(http).GetAsync("patients")).ExpectError(500, "INTERNAL_ERROR");
+        var requestId = result.Meta.GetProperty("request_id").GetString()!;
+        Assert.Contains(requestId, result.Error.GetProperty("message").GetString());
+        Assert.DoesNotContain("disk on fire", result.Raw);
+        Assert.Contains(TestLogs.All, line => line.Contains("Unhandled error on GET /api/v1/patients", StringComparison.Ordinal));
+    }
+
+    /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>
+    private sealed class UnreachableDatabase(Database inner) : Database
+    {
+        public override Engine Engine => inner.Engine;
+        public override ValueTask<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct = default) => throw new InvalidOperationException("disk on fire");
+        public override Task<T> WriteAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken ct = default) => inner.WriteAsync(work, ct);
+        public override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) => inner.ExecuteScalarRelaxedAsync<T>(sql, param, ct);
+        public override bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
+        public override bool IsOverlapViolation(Exception exception) => inner.IsOverlapViolation(exception);
+        public override Task MigrateAsync(CancellationToken ct = default) => Task.CompletedTask;
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Fact]
