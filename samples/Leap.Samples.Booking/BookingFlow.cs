@@ -91,6 +91,7 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
     private async Task<(IReadOnlyList<ProposedSlot>, bool FromServer)> FindFreeSlotsAsync(
         AppointmentTemplate template, Patient patient, DateOnly from, CancellationToken ct)
     {
+        output.WriteLine("3. Free slots:");
         List<ProposedSlot> slots;
         bool fromServer;
         try
@@ -107,7 +108,7 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
         }
         catch (LeapNotFoundException)
         {
-            output.WriteLine("3. This server has no availability endpoint yet: proposing times clear of the patient's bookings.");
+            output.WriteLine("   (this server has no availability endpoint yet: times proposed here, clear of the patient's bookings)");
             slots = await ProposeSlotsAsync(template, patient, from, ct);
             fromServer = false;
         }
@@ -115,7 +116,6 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
         {
             throw new InvalidOperationException($"No free slot from {from:yyyy-MM-dd} for {template.Name}.");
         }
-        output.WriteLine("3. Free slots:");
         foreach (var slot in slots)
         {
             output.WriteLine($"   - {slot.Start:yyyy-MM-dd HH:mm} to {slot.End:HH:mm} UTC{(slot.ClinicianName is null ? "" : " with " + slot.ClinicianName)}");
