@@ -37,7 +37,8 @@ public sealed record LeapClientOptions
 
     /// <summary>
     /// How long one attempt (sending, and reading the whole answer) may take before it counts as failed and is
-    /// retried. Default 30 seconds. An HttpClient you pass in also keeps its own <see cref="HttpClient.Timeout"/>.
+    /// retried. Default 30 seconds; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none. An HttpClient you pass
+    /// in also keeps its own <see cref="HttpClient.Timeout"/>.
     /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -55,7 +56,11 @@ public sealed record LeapClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialRetryDelay, TimeSpan.Zero, nameof(InitialRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, InitialRetryDelay, nameof(MaxRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryBudget, TimeSpan.Zero, nameof(RetryBudget));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
+        if (Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(Timeout, TimeSpan.FromMilliseconds(int.MaxValue), nameof(Timeout));
+        }
     }
 
     /// <summary>The API root without a trailing slash; every request path is appended to it.</summary>

@@ -72,5 +72,9 @@ public sealed class ClientOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new LeapClient(valid with { MaxRetries = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LeapClient(valid with { MaxRetryDelay = TimeSpan.FromMilliseconds(10) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LeapClient(valid with { Timeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LeapClient(valid with { Timeout = TimeSpan.FromDays(30) }));
+        using (new LeapClient(valid with { Timeout = Timeout.InfiniteTimeSpan }))
+        {
+        }
     }
 }
