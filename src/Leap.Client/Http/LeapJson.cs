@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Leap.Client.Http;
+
+/// <summary>
+/// Instants travel as ISO 8601 UTC with a "Z", as the API writes them. Any offset is read; the value is kept
+/// as the instant it names.
+/// </summary>
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(Format(value));
+
+    public static string Format(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary><c>{data, meta}</c>: every single-object response.</summary>
+internal sealed record DataEnvelope<T>
+{
+    public T? Data { get; init; }
+}
+
+internal sealed record ListMeta
+{
+    public int Limit { get; init; }
+    public int? NextOffset { get; init; }
+    public bool HasMore { get; init; }
+    public string? RequestId { get; init; }
+}
+
+/// <summary><c>{data: [...], meta: {limit, next_offset, has_more, request_id}}</c>: every list response.</summary>
+internal sealed record ListEnvelope<T>
+{
+    public IReadOnlyList<T> Data { get; init; } = [];
+    public ListMeta Meta { get; init; } = new();
+}
+
+internal sealed record CancelBody(string? CancellationReason);
+
+/// <summary>
+/// Source-generated serialization for every request and response type, so the client needs no reflection
+/// (and is trimming- and AOT-safe). Add each new resource's types here.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcTimestampConverter)])]
+[JsonSerializable(typeof(DataEnvelope<Patient>))]
+[JsonSerializable(typeof(ListEnvelope<Patient>))]
+[JsonSerializable(typeof(PatientCreate))]
+[JsonSerializable(typeof(DataEnvelope<AppointmentTemplate>))]
+[JsonSerializable(typeof(ListEnvelope<AppointmentTemplate>))]
+[JsonSerializable(typeof(AppointmentTemplateCreate))]
+[JsonSerializable(typeof(DataEnvelope<Appointment>))]
+[JsonSerializable(typeof(ListEnvelope<Appointment>))]
+[JsonSerializable(typeof(AppointmentCreate))]
+[JsonSerializable(typeof(CancelBody))]
+[JsonSerializable(typeof(DataEnvelope<AvailabilityResult>))]
+[JsonSerializable(typeof(DataEnvelope<AvailabilitySlot>))]
+internal sealed partial class LeapJsonContext : JsonSerializerContext;

@@ -1,0 +1,84 @@
+using Leap.Client.Http;
+
+namespace Leap.Client;
+
+/// <summary>
+/// The client for the Leap API (and Jump's, which it is wire-compatible with). One property per resource:
+/// <code>
+/// using var leap = new LeapClient("http://127.0.0.1:5080/api/v1", "pk_test_…");
+/// await foreach (var template in leap.AppointmentTemplates.ListAllAsync(new() { IsActive = true }))
+///     Console.WriteLine(template.Name);
+/// </code>
+/// Create one and reuse it: it is thread-safe and keeps its connections open.
+/// </summary>
+public sealed class LeapClient : IDisposable
+{
+    private readonly HttpClient? ownedHttp;
+
+    /// <summary>A client for <paramref name="baseUrl"/> with default retry settings.</summary>
+    /// <param name="baseUrl">The API root, e.g. <c>https://leap.example.org/api/v1</c> or <see cref="LeapClientOptions.JumpBaseUrl"/>.</param>
+    /// <param name="apiKey">The API key.</param>
+    public LeapClient(string baseUrl, string apiKey)
+        : this(new LeapClientOptions { BaseUrl = new Uri(baseUrl), ApiKey = apiKey })
+    {
+    }
+
+    /// <summary>A client with its own connection pool, closed by <see cref="Dispose"/>.</summary>
+    /// <param name="options">Base URL, key and retry settings.</param>
+    public LeapClient(LeapClientOptions options)
+        : this(CreateHttpClient(options), options, ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>
+    /// A client sending through <paramref name="httpClient"/> (from <c>IHttpClientFactory</c>, or with your own
+    /// handlers). Its <c>BaseAddress</c> is not used, and it is not disposed with this client.
+    /// </summary>
+    /// <param name="httpClient">The HttpClient to send with.</param>
+    /// <param name="options">Base URL, key and retry settings.</param>
+    public LeapClient(HttpClient httpClient, LeapClientOptions options)
+        : this(httpClient, options, ownsHttpClient: false)
+    {
+    }
+
+    private LeapClient(HttpClient httpClient, LeapClientOptions options, bool ownsHttpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ownedHttp = ownsHttpClient ? httpClient : null;
+        Options = options;
+        var transport = new LeapTransport(httpClient, options);
+        Patients = new PatientsClient(transport);
+        AppointmentTemplates = new AppointmentTemplatesClient(transport);
+        Appointments = new AppointmentsClient(transport);
+        Availability = new AvailabilityClient(transport);
+    }
+
+    /// <summary>The settings this client was made with.</summary>
+    public LeapClientOptions Options { get; }
+
+    /// <summary><c>/patients</c>.</summary>
+    public PatientsClient Patients { get; }
+
+    /// <summary><c>/appointment-templates</c>.</summary>
+    public AppointmentTemplatesClient AppointmentTemplates { get; }
+
+    /// <summary><c>/appointments</c>.</summary>
+    public AppointmentsClient Appointments { get; }
+
+    /// <summary><c>/availability</c> (see the remarks on <see cref="AvailabilityClient"/>).</summary>
+    public AvailabilityClient Availability { get; }
+
+    /// <summary>Closes the connection pool, if this client created it.</summary>
+    public void Dispose() => ownedHttp?.Dispose();
+
+    private static HttpClient CreateHttpClient(LeapClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        // Recycled connections pick up DNS changes. The client times each attempt itself (LeapClientOptions.Timeout).
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+}

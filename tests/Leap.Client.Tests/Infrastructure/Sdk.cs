@@ -1,0 +1,32 @@
+using Leap.Server.Tests.Infrastructure;
+
+namespace Leap.Client.Tests.Infrastructure;
+
+/// <summary>An SDK client for a test: its own key or a tenant's, recorded attempts, and waits that take no time.</summary>
+public sealed class Sdk : IDisposable
+{
+    private readonly HttpClient http;
+
+    public Sdk(string baseUrl, string apiKey, Func<LeapClientOptions, LeapClientOptions>? configure = null, Action<TimeSpan>? onWait = null)
+    {
+        Time = new InstantTime(onWait);
+        Handler = new RecordingHandler();
+        http = new HttpClient(Handler);
+        var options = new LeapClientOptions { BaseUrl = new Uri(baseUrl), ApiKey = apiKey, TimeProvider = Time };
+        Client = new LeapClient(http, configure?.Invoke(options) ?? options);
+    }
+
+    /// <summary>The SDK as a tenant's key would use it, on the shared server of the test's engine.</summary>
+    public static Sdk For(TestTenant tenant, Func<LeapClientOptions, LeapClientOptions>? configure = null) =>
+        new(tenant.Fixture.BaseUrl + "/api/v1", tenant.Api.Key!, configure);
+
+    public LeapClient Client { get; }
+    public InstantTime Time { get; }
+    public RecordingHandler Handler { get; }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        http.Dispose();
+    }
+}
