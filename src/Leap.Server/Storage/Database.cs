@@ -30,6 +30,14 @@ public abstract class Database : IAsyncDisposable
 
     public abstract Task MigrateAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// The row-lock clause for a read inside a write (" FOR UPDATE"): PostgreSQL needs it so a concurrent
+    /// transaction waits and then sees the change; SQLite's single writer serializes writes already.
+    /// <paramref name="noKey"/> takes the weaker lock that does not block rows referencing this one.
+    /// </summary>
+    public static string RowLock(DbConnection connection, bool noKey = false) =>
+        connection is Npgsql.NpgsqlConnection ? noKey ? " FOR NO KEY UPDATE" : " FOR UPDATE" : "";
+
     public abstract ValueTask DisposeAsync();
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default)
