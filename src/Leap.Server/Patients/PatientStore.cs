@@ -41,10 +41,17 @@ public sealed class PatientStore(Database db)
             $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
             new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
 
-    public static Task<Patient?> FindByExternalIdAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string externalId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
+    /// <summary>
+    /// The patient with this external id, read inside a write; syncs of one external id run one at a time, so the
+    /// second of two concurrent first syncs finds the patient the first created.
+    /// </summary>
+    public static async Task<Patient?> FindByExternalIdAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string externalId, CancellationToken ct)
+    {
+        await Database.SerializeAsync(connection, tx, $"patient/{tenant.OrgId}/{tenant.Mode}/external/{externalId}", ct);
+        return await connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
             $"SELECT {Columns} FROM patients WHERE external_id = @externalId AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
             new { externalId, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    }
 
     public Task<string?> FindIdByExternalIdAsync(Tenant tenant, string externalId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<string>(
@@ -53,25 +60,17 @@ public sealed class PatientStore(Database db)
 
     /// <summary>
     /// Patients who look like the same person: same name (ignoring case) and date of birth, or the same NHS
-    /// number. On PostgreSQL, creates of one birth date (and of one NHS number) queue behind each other until
-    /// commit, so two concurrent creates of one person cannot both pass the check.
+    /// number. Creates of one birth date (and of one NHS number) run one at a time, so two concurrent creates of
+    /// one person cannot both pass the check.
     /// </summary>
     public static async Task<IReadOnlyList<string>> FindDuplicatesAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, CancellationToken ct)
     {
-        if (connection is Npgsql.NpgsqlConnection)
+        // Always birth date first, then NHS number: one order for every transaction, so no deadlock.
+        var scope = $"patient/{tenant.OrgId}/{tenant.Mode}/";
+        await Database.SerializeAsync(connection, tx, scope + "born/" + patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+        if (patient.NhsNumber is not null)
         {
-            // Always birth date first, then NHS number: one order for every transaction, so no deadlock.
-            var scope = $"patient/{tenant.OrgId}/{tenant.Mode}/";
-            var keys = new List<string> { scope + "born/" + patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
-            if (patient.NhsNumber is not null)
-            {
-                keys.Add(scope + "nhs/" + patient.NhsNumber);
-            }
-            foreach (var key in keys)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key }, tx, cancellationToken: ct));
-            }
+            await Database.SerializeAsync(connection, tx, scope + "nhs/" + patient.NhsNumber, ct);
         }
         var byNhs = patient.NhsNumber is null ? "" : " OR nhs_number = @NhsNumber";
         return (await connection.QueryAsync<string>(new CommandDefinition(

@@ -38,12 +38,6 @@ public sealed class WebhookStore(Database db)
         public required string Payload { get; init; }
     }
 
-    private sealed record Claimed
-    {
-        public required string Id { get; init; }
-        public int Attempts { get; init; }
-    }
-
     private sealed record Subscriber
     {
         public required string Id { get; init; }
@@ -157,29 +151,19 @@ public sealed class WebhookStore(Database db)
     public async Task<IReadOnlyList<Claim>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         var skipLocked = db.Engine == Engine.Postgres ? "FOR UPDATE OF d SKIP LOCKED" : "";
-        var claimed = await db.WriteAsync(async (connection, tx) => (await connection.QueryAsync<Claimed>(new CommandDefinition(
+        return await db.WriteAsync(async (connection, tx) => (await connection.QueryAsync<Claim>(new CommandDefinition(
             $"""
             UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = @now, next_attempt_at = @leaseUntil, updated_at = @now
             WHERE id IN (
               SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
               WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND e.is_active = @active
               ORDER BY d.next_attempt_at LIMIT @limit {skipLocked})
-            RETURNING id, attempts
+            RETURNING id, attempts, event_id,
+              (SELECT url FROM webhook_endpoints e WHERE e.id = endpoint_id) AS url,
+              (SELECT secret FROM webhook_endpoints e WHERE e.id = endpoint_id) AS secret,
+              (SELECT payload FROM webhook_events ev WHERE ev.id = event_id) AS payload
             """,
             new { now, leaseUntil, limit, active = true }, tx, cancellationToken: ct))).AsList(), ct);
-        if (claimed.Count == 0)
-        {
-            return [];
-        }
-        var details = await db.QueryAsync<Claim>(
-            """
-            SELECT d.id, d.attempts, d.event_id, e.url, e.secret, ev.payload
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN webhook_events ev ON ev.id = d.event_id
-            WHERE d.id IN @ids
-            """,
-            new { ids = claimed.Select(c => c.Id).ToArray() }, ct);
-        // Only this claim's attempt is ours to send: a row re-queued meanwhile has another attempt count.
-        return details.Where(d => claimed.Any(c => c.Id == d.Id && c.Attempts == d.Attempts)).ToList();
     }
 
     /// <summary>Records an attempt's outcome, unless the delivery was re-queued while the attempt ran.</summary>
