@@ -34,20 +34,23 @@ public sealed partial class EpisodeJournal(WebhookOutbox outbox)
         return evt;
     }
 
+    /// <summary>A status, assignment or priority change: its webhook, its audit event, and what moved.</summary>
+    public sealed record Change(string WebhookType, string EventType, string Title, string? From, string? To, string? Note = null);
+
     /// <summary>
-    /// Saves a status, assignment or priority change and appends the audit event that explains it
-    /// (<c>from</c>, <c>to</c> and the note or reason in <see cref="EpisodeEvent.Details"/>).
+    /// Saves a change and appends the audit event that explains it (<c>from</c>, <c>to</c> and the note or
+    /// reason in <see cref="EpisodeEvent.Details"/>).
     /// </summary>
-    public async Task RecordChangeAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode before, Episode after,
-        string webhookType, string eventType, string title, string? from, string? to, string? note, Author author, DateTimeOffset now, CancellationToken ct)
+    public async Task RecordChangeAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode before, Episode after, Change change,
+        Author author, DateTimeOffset now, CancellationToken ct)
     {
-        await SaveAsync(connection, tx, tenant, before, after, webhookType, ct);
-        var details = new Dictionary<string, string?> { ["from"] = from, ["to"] = to };
-        if (note is not null)
+        await SaveAsync(connection, tx, tenant, before, after, change.WebhookType, ct);
+        var details = new Dictionary<string, string?> { ["from"] = change.From, ["to"] = change.To };
+        if (change.Note is not null)
         {
-            details["note"] = note;
+            details["note"] = change.Note;
         }
-        await AppendAsync(connection, tx, tenant, NewEvent(after.Id, eventType, title, note, author, now) with { Details = details }, ct);
+        await AppendAsync(connection, tx, tenant, NewEvent(after.Id, change.EventType, change.Title, change.Note, author, now) with { Details = details }, ct);
     }
 
     /// <summary>The episode as changed now: its own fields and its activity time move together.</summary>

@@ -92,8 +92,8 @@ public static class EpisodesApi
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Episode {id} is already closed (at {before.ClosedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}).");
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after, WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange,
-                "Episode closed", before.Status, after.Status, note, ApiKey(caller), now, ct);
+            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", before.Status, after.Status, note), ApiKey(caller), now, ct);
             return after;
         });
     }
@@ -111,8 +111,8 @@ public static class EpisodesApi
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Episode {id} is {before.Status.Replace('_', ' ')}, not closed: only a closed episode can be reopened.");
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Open, Responsibility = EpisodeValues.Practice, ClosedAt = null };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after, WebhookEventTypes.EpisodeReopened, EpisodeEventTypes.StatusChange,
-                "Episode reopened", before.Status, after.Status, reason, ApiKey(caller), now, ct);
+            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeReopened, EpisodeEventTypes.StatusChange, "Episode reopened", before.Status, after.Status, reason), ApiKey(caller), now, ct);
             return after;
         });
     }
@@ -140,8 +140,10 @@ public static class EpisodesApi
                 return null;
             }
             var after = EpisodeJournal.Touched(before, now) with { AssignedTo = assignee, AssignmentLocked = locked ?? before.AssignmentLocked };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after, WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment,
-                assignee is null ? "Episode unassigned" : $"Episode assigned to {assignee}", before.AssignedTo, assignee, note, ApiKey(caller), now, ct);
+            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment,
+                    assignee is null ? "Episode unassigned" : $"Episode assigned to {assignee}", before.AssignedTo, assignee, note),
+                ApiKey(caller), now, ct);
             return after;
         });
     }
@@ -160,8 +162,10 @@ public static class EpisodesApi
                 return null;
             }
             var after = EpisodeJournal.Touched(before, now) with { Priority = priority! };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after, WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
-                $"Priority changed from {before.Priority} to {priority}", before.Priority, priority, reason, ApiKey(caller), now, ct);
+            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
+                    $"Priority changed from {before.Priority} to {priority}", before.Priority, priority, reason),
+                ApiKey(caller), now, ct);
             return after;
         });
     }

@@ -71,10 +71,9 @@ public sealed class PathwayEngine(EpisodeJournal journal)
             await journal.AppendAsync(connection, tx, tenant, evt with { EpisodeId = episode.Id }, ct);
             if (config.CreationMode == PathwayValues.CreateAndClose)
             {
-                await journal.RecordChangeAsync(connection, tx, tenant, episode,
-                    episode with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now },
-                    WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", episode.Status, EpisodeValues.Closed,
-                    null, author, now, ct);
+                await journal.RecordChangeAsync(connection, tx, tenant, episode, episode with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now },
+                    new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", episode.Status, EpisodeValues.Closed),
+                    author, now, ct);
             }
             return episode.Id;
         }
@@ -125,22 +124,24 @@ public sealed class PathwayEngine(EpisodeJournal journal)
         {
             var after = EpisodeJournal.Touched(current, now) with { Status = status, Responsibility = responsibility };
             var title = current.Status != status ? $"Status changed to {status.Replace('_', ' ')}" : $"Next action now with the {responsibility}";
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after, WebhookEventTypes.EpisodeUpdated, EpisodeEventTypes.StatusChange,
-                title, current.Status, status, null, author, now, ct);
+            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeUpdated, EpisodeEventTypes.StatusChange, title, current.Status, status), author, now, ct);
             current = after;
         }
         if (Rank(config.Priority) > Rank(current.Priority))
         {
             var after = EpisodeJournal.Touched(current, now) with { Priority = config.Priority };
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after, WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
-                $"Priority raised from {current.Priority} to {config.Priority}", current.Priority, config.Priority, null, author, now, ct);
+            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
+                    $"Priority raised from {current.Priority} to {config.Priority}", current.Priority, config.Priority),
+                author, now, ct);
             current = after;
         }
         if (current.AssignedTo is null && !current.AssignmentLocked && config.Assignment is { } assignee)
         {
             var after = EpisodeJournal.Touched(current, now) with { AssignedTo = assignee };
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after, WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment,
-                $"Episode assigned to {assignee}", null, assignee, null, author, now, ct);
+            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment, $"Episode assigned to {assignee}", null, assignee), author, now, ct);
         }
     }
 

@@ -143,7 +143,8 @@ public static class PatientsApi
         if (!force && await PatientStore.FindDuplicatesAsync(connection, tx, tenant, patient, ct) is { Count: > 0 } candidates)
         {
             throw new ApiException(409, ErrorCodes.DuplicatePatient,
-                $"{(candidates.Count == 1 ? "A patient with the same name and date of birth (or NHS number) already exists" : $"{candidates.Count} patients with the same name and date of birth (or NHS number) already exist")}: " +
+                (candidates.Count == 1 ? "A patient with the same name and date of birth (or NHS number) already exists: "
+                    : $"{candidates.Count} patients with the same name and date of birth (or NHS number) already exist: ") +
                 "see error.candidate_ids. Use one of them, or send \"force\": true to create a new patient anyway.")
             {
                 CandidateIds = candidates,

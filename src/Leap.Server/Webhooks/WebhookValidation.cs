@@ -18,7 +18,7 @@ public static class WebhookValidation
     public static WebhookEndpoint Apply(BodyReader r, WebhookEndpoint current, bool creating, bool allowInsecure, DateTimeOffset now) => current with
     {
         Url = creating || r.Has("url") ? Url(r, allowInsecure) ?? current.Url : current.Url,
-        Events = creating || r.Has("events") ? Events(r) ?? current.Events : current.Events,
+        Events = creating || r.Has("events") ? Events(r) is { } events && !events.SequenceEqual(current.Events) ? events : current.Events : current.Events,
         Name = r.Has("name") ? r.String("name", 200) : current.Name,
         Description = r.Has("description") ? r.String("description", 2000, multiline: true) : current.Description,
         IsActive = r.Has("is_active") ? r.Bool("is_active", required: true) ?? current.IsActive : current.IsActive,

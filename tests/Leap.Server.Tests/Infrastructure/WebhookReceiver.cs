@@ -45,7 +45,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>The next requests are answered with these statuses, in order.</summary>
+    /// <summary>A scripted "status" that never answers: the request hangs until the sender gives up or dies.</summary>
+    public const int Hang = -1;
+
+    /// <summary>The next requests are answered with these statuses (or <see cref="Hang"/>), in order.</summary>
     public void AnswerNext(params int[] statuses)
     {
         foreach (var status in statuses)
@@ -74,6 +77,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = context.Request.Headers;
         received.Enqueue(new Delivery(headers["X-Webhook-Id"], headers["X-Webhook-Timestamp"], headers["X-Webhook-Signature"],
             context.Request.ContentType, body, status));
+        if (status == Hang)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(status == 200 ? "ok" : "receiver is down for the test");
     }

@@ -47,6 +47,14 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         return new Client(new ApiClient(app.CreateHttpClient(), secret), organisation.Id);
     }
 
+    /// <summary>A server as an operating-system process (it can be killed); stopped with the test whatever happens.</summary>
+    private async Task<ServerProcess> ProcessAsync(Dictionary<string, string?> settings)
+    {
+        var process = await ServerProcess.StartAsync(settings);
+        cleanup.Add(process);
+        return process;
+    }
+
     private async Task<WebhookReceiver> ReceiverAsync()
     {
         var receiver = await WebhookReceiver.StartAsync();
@@ -226,13 +234,12 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         await first.DisposeAsync();
 
         // Recorded by a server process that is then killed (SIGKILL: no shutdown code runs).
-        var process = await ServerProcess.StartAsync(new Dictionary<string, string?>(database.Concat(off)));
+        var process = await ProcessAsync(new Dictionary<string, string?>(database.Concat(off)));
         using (var http = process.CreateHttpClient())
         {
             await PatientAsync(api.Via(http), "BeforeKill");
         }
         await process.KillAsync();
-        await process.DisposeAsync();
         await Task.Delay(300);
         Assert.Empty(receiver.Received);
 
@@ -247,6 +254,56 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
     }
 
     [Fact]
+    public async Task An_attempt_cut_short_by_a_killed_server_is_made_again_once_its_claim_expires()
+    {
+        var database = server.NewIsolatedDatabase();
+        var setup = await StartAsync(database, new() { ["Webhooks:DeliveryEnabled"] = "false" });
+        var (api, _) = await TenantAsync(setup);
+        var receiver = await ReceiverAsync();
+        receiver.AnswerNext(WebhookReceiver.Hang);
+        var (webhook, _) = await SubscribeAsync(api, receiver, "patient.created");
+
+        // The process claims the delivery (for 2 × 1 s + 1 s), sends it, and dies waiting for the answer.
+        var settings = new Dictionary<string, string?>(database.Concat(Fast)) { ["Webhooks:Timeout"] = "00:00:01" };
+        var process = await ProcessAsync(settings);
+        await PatientAsync(api, "Interrupted");
+        await receiver.WaitForAsync(r => r.Count == 1);
+        await process.KillAsync();
+
+        var restarted = await StartAsync(database);
+        var attempts = await receiver.WaitForAsync(r => r.Count == 2);
+        Assert.Equal(attempts[0].EventId, attempts[1].EventId);
+        Assert.Equal(200, attempts[1].AnsweredWith);
+        using var http = restarted.CreateHttpClient();
+        var logged = await DeliveryAsync(api.Via(http), webhook, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(2, logged.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task Finished_events_are_purged_after_the_retention_and_pending_ones_kept()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, accounts) = server.StartIsolatedServer(s => s.AddSingleton<TimeProvider>(clock));
+        cleanup.Add(app);
+        var organisation = await accounts.CreateOrganisationAsync("Retention");
+        var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "k", Modes.Test, Scopes.All);
+        var api = new ApiClient(app.CreateHttpClient(), key);
+        (await api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/never", events = new[] { "patient.created" }, is_active = true })).Expect(201);
+        var db = app.Services.GetRequiredService<Database>();
+        await PatientAsync(api, "Old");
+        await db.ExecuteAsync("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL");
+        clock.Advance(TimeSpan.FromDays(31));
+        await PatientAsync(api, "Recent");
+        await db.ExecuteAsync("UPDATE webhook_deliveries SET next_attempt_at = @later WHERE status = 'pending'", new { later = clock.GetUtcNow().AddDays(1) });
+
+        await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["patient.created"], await db.QueryAsync<string>("SELECT type FROM webhook_events"));
+        Assert.Equal(["pending"], await db.QueryAsync<string>("SELECT status FROM webhook_deliveries"));
+        var kept = await db.ExecuteScalarAsync<string>("SELECT payload FROM webhook_events");
+        Assert.Contains("Recent", kept);
+    }
+
+    [Fact]
     public async Task Two_server_processes_deliver_each_event_exactly_once()
     {
         Assert.SkipWhen(server.Engine != Engine.Postgres, "Several server processes share a database on PostgreSQL only (docs/deploy.md).");
@@ -255,10 +312,15 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         var (api, _) = await TenantAsync(setup);
         var receiver = await ReceiverAsync();
         await SubscribeAsync(api, receiver, "patient.created");
-        await using var a = await ServerProcess.StartAsync(new Dictionary<string, string?>(database.Concat(Fast)));
-        await using var b = await ServerProcess.StartAsync(new Dictionary<string, string?>(database.Concat(Fast)));
+        await ProcessAsync(new Dictionary<string, string?>(database.Concat(Fast)));
+        await ProcessAsync(new Dictionary<string, string?>(database.Concat(Fast)));
 
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => PatientAsync(api, $"Many{i:00}")));
+        // One after another: the point is the two delivering processes, not concurrent writers (which would
+        // also take connections from a PostgreSQL server other test runs share).
+        for (var i = 0; i < 40; i++)
+        {
+            await PatientAsync(api, $"Many{i:00}");
+        }
         await receiver.WaitForAsync(r => r.Count >= 40, seconds: 30);
         await Task.Delay(1000);
         Assert.Equal(40, receiver.Received.Count);
