@@ -1,10 +1,14 @@
 using Leap.Server.Http;
+using Leap.Server.Webhooks;
 
 namespace Leap.Server;
 
-/// <summary>Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows.</summary>
-public sealed class Housekeeping(
-    Idempotency idempotency, IRateLimitCounter rateLimits, TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
+/// <summary>
+/// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, and
+/// webhook events (with their delivery log) past their retention once nothing is left to deliver.
+/// </summary>
+public sealed class Housekeeping(Idempotency idempotency, IRateLimitCounter rateLimits, WebhookStore webhooks, WebhookOptions webhookOptions,
+    TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
@@ -39,6 +43,7 @@ public sealed class Housekeeping(
             {
                 purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);
             }
+            purged += await webhooks.PurgeAsync(clock.GetUtcNow() - webhookOptions.Retention, ct);
             if (purged > 0)
             {
                 logger.LogInformation("Housekeeping removed {Count} expired rows", purged);

@@ -15,6 +15,15 @@ public static class Ids
     public const string Appointment = "apt_";
     public const string Clinician = "cli_";
     public const string Location = "loc_";
+    public const string Episode = "ep_";
+    /// <summary>Episode events and webhook events share Jump's <c>evt_</c> prefix; their ids never collide.</summary>
+    public const string Event = "evt_";
+    public const string PathwayRule = "rule_";
+    public const string Questionnaire = "q_";
+    public const string QuestionnaireTemplate = "qt_";
+    public const string QuestionnaireResponse = "qr_";
+    public const string WebhookEndpoint = "wh_";
+    public const string WebhookDelivery = "whd_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

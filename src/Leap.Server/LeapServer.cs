@@ -3,10 +3,14 @@ using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Clinicians;
+using Leap.Server.Episodes;
 using Leap.Server.Http;
 using Leap.Server.Locations;
+using Leap.Server.Pathways;
 using Leap.Server.Patients;
+using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
+using Leap.Server.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -25,6 +29,10 @@ public static class LeapServer
         LocationsJson.Default,
         CliniciansJson.Default,
         AppointmentsJson.Default,
+        EpisodesJson.Default,
+        PathwaysJson.Default,
+        QuestionnairesJson.Default,
+        WebhooksJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -70,6 +78,17 @@ public static class LeapServer
         services.AddSingleton<AppointmentStore>();
         services.AddSingleton<AppointmentValidation>();
         services.AddSingleton<ClinicianBusy>();
+        services.AddSingleton<AppointmentEvents>();
+        services.AddSingleton<EpisodeStore>();
+        services.AddSingleton<EpisodeJournal>();
+        services.AddSingleton<PathwayRuleStore>();
+        services.AddSingleton<PathwayEngine>();
+        services.AddSingleton<QuestionnaireStore>();
+        services.AddSingleton(WebhookOptions.From(builder.Configuration));
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -122,6 +141,10 @@ public static class LeapServer
         api.MapPatients();
         api.MapAppointmentTemplates();
         api.MapAppointments();
+        api.MapEpisodes();
+        api.MapPathwayRules();
+        api.MapQuestionnaires();
+        api.MapWebhooks();
     }
 
     private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)

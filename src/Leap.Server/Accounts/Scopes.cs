@@ -1,6 +1,9 @@
 namespace Leap.Server.Accounts;
 
-/// <summary>Every scope an API key can carry. Names follow the Jump docs where they name one.</summary>
+/// <summary>
+/// Every scope an API key can carry. Names follow the Jump docs where they name one; the others (questionnaires,
+/// pathway rules, webhooks) follow the same read_/write_ pattern (docs/api-conventions.md).
+/// </summary>
 public static class Scopes
 {
     public const string ReadPatients = "read_patients";
@@ -9,12 +12,23 @@ public static class Scopes
     public const string WriteAppointments = "write_appointments";
     public const string ReadAppointmentTemplates = "read_appointment_templates";
     public const string WriteAppointmentTemplates = "write_appointment_templates";
+    public const string ReadEpisodes = "read_episodes";
+    public const string WriteEpisodes = "write_episodes";
+    public const string ReadQuestionnaires = "read_questionnaires";
+    public const string WriteQuestionnaires = "write_questionnaires";
+    public const string ReadPathwayRules = "read_pathway_rules";
+    public const string WritePathwayRules = "write_pathway_rules";
+    public const string ManageWebhooks = "manage_webhooks";
 
     public static readonly IReadOnlyList<string> All =
     [
         ReadPatients, WritePatients,
         ReadAppointments, WriteAppointments,
         ReadAppointmentTemplates, WriteAppointmentTemplates,
+        ReadEpisodes, WriteEpisodes,
+        ReadQuestionnaires, WriteQuestionnaires,
+        ReadPathwayRules, WritePathwayRules,
+        ManageWebhooks,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -44,7 +44,7 @@ public sealed class AppointmentTemplateStore(Database db)
             VALUES (@OrgId, @Mode, @Id, @Name, @Description, @Duration, @Price, @PricingType, @IsActive, @Status, @Version,
                     @AllowOnlineBooking, @BufferBeforeMinutes, @BufferAfterMinutes, @CreatedAt, @UpdatedAt)
             """,
-            WithTenant(tenant, template), tx, cancellationToken: ct));
+            tenant.With(template), tx, cancellationToken: ct));
 
     public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, AppointmentTemplate template, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
@@ -54,19 +54,11 @@ public sealed class AppointmentTemplateStore(Database db)
               buffer_before_minutes = @BufferBeforeMinutes, buffer_after_minutes = @BufferAfterMinutes, updated_at = @UpdatedAt
             WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
             """,
-            WithTenant(tenant, template), tx, cancellationToken: ct));
+            tenant.With(template), tx, cancellationToken: ct));
 
     /// <summary>True once any appointment (in any status) was booked against the template.</summary>
     public static Task<bool> IsInUseAsync(DbConnection connection, DbTransaction tx, string templateId, CancellationToken ct) =>
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM appointments WHERE appointment_type_id = @templateId)",
             new { templateId }, tx, cancellationToken: ct));
-
-    private static DynamicParameters WithTenant(Tenant tenant, AppointmentTemplate template)
-    {
-        var parameters = new DynamicParameters(template);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
-        return parameters;
-    }
 }

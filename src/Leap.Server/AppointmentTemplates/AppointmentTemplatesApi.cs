@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Webhooks;
 
 namespace Leap.Server.AppointmentTemplates;
 
@@ -42,7 +43,7 @@ public static class AppointmentTemplatesApi
     }
 
     private static async Task<ApiData<AppointmentTemplate>> Update(
-        string id, HttpContext http, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext http, Caller caller, Database db, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         var updated = await db.WriteAsync(async (connection, tx) =>
@@ -66,6 +67,8 @@ public static class AppointmentTemplatesApi
                     "details, then PATCH this one with {\"is_active\": false}.");
             }
             await AppointmentTemplateStore.UpdateAsync(connection, tx, caller.Tenant, template, ct);
+            var type = current.IsActive && !template.IsActive ? WebhookEventTypes.AppointmentTemplateDeactivated : WebhookEventTypes.AppointmentTemplateUpdated;
+            await outbox.RecordAsync(connection, tx, caller.Tenant, type, template, current, ct);
             return template;
         }, ct);
         return Api.Ok(updated);

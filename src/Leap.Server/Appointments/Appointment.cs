@@ -77,6 +77,7 @@ public sealed record AppointmentReferences
     public int? BufferAfterMinutes { get; init; }
     public bool? ClinicianActive { get; init; }
     public bool? LocationActive { get; init; }
+    public string? EpisodePatientId { get; init; }
 }
 
 /// <summary>The writable appointment fields, for the API description.</summary>

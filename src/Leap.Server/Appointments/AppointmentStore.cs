@@ -33,9 +33,10 @@ public sealed class AppointmentStore(Database db)
             $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
             new { id, tenant.OrgId, tenant.Mode }, ct);
 
+    /// <summary>Reads an appointment inside a write, locked until the transaction ends (a concurrent change waits, then sees this one).</summary>
     public static Task<Appointment?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<Appointment>(new CommandDefinition(
-            $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
+            $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection)}",
             new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
 
     /// <summary>
@@ -43,21 +44,22 @@ public sealed class AppointmentStore(Database db)
     /// Ids passed as null are not looked up.
     /// </summary>
     public Task<AppointmentReferences> FindReferencesAsync(Tenant tenant, string? patientId, string? templateId,
-        string? clinicianId, string? locationId, CancellationToken ct) =>
+        string? clinicianId, string? locationId, string? episodeId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<AppointmentReferences>(
             """
             SELECT p.first_name AS patient_first_name, p.last_name AS patient_last_name, p.preferred_name AS patient_preferred_name,
                    p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
                    p.archived_at IS NOT NULL AS patient_archived,
                    t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes,
-                   c.is_active AS clinician_active, l.is_active AS location_active
+                   c.is_active AS clinician_active, l.is_active AS location_active, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
             LEFT JOIN patients p ON p.id = @patientId AND p.org_id = @OrgId AND p.mode = @Mode
             LEFT JOIN appointment_templates t ON t.id = @templateId AND t.org_id = @OrgId AND t.mode = @Mode
             LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND c.org_id = @OrgId AND c.mode = @Mode
             LEFT JOIN locations l ON l.id = @locationId AND l.org_id = @OrgId AND l.mode = @Mode
+            LEFT JOIN episodes e ON e.id = @episodeId AND e.org_id = @OrgId AND e.mode = @Mode
             """,
-            new { tenant.OrgId, tenant.Mode, patientId, templateId, clinicianId, locationId }, ct)!;
+            new { tenant.OrgId, tenant.Mode, patientId, templateId, clinicianId, locationId, episodeId }, ct)!;
 
     public async Task<Page<Appointment>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
     {
@@ -83,7 +85,7 @@ public sealed class AppointmentStore(Database db)
                     @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId,
                     @CreatedAt, @UpdatedAt)
             """,
-            WithTenant(tenant, a), tx, cancellationToken: ct));
+            tenant.With(a), tx, cancellationToken: ct));
     }
 
     /// <summary>Saves a changed appointment, keeping its busy interval in step (moved, added or released).</summary>
@@ -115,14 +117,6 @@ public sealed class AppointmentStore(Database db)
               episode_id = @EpisodeId, updated_at = @UpdatedAt
             WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
             """,
-            WithTenant(tenant, after), tx, cancellationToken: ct));
-    }
-
-    private static DynamicParameters WithTenant(Tenant tenant, Appointment appointment)
-    {
-        var parameters = new DynamicParameters(appointment);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
-        return parameters;
+            tenant.With(after), tx, cancellationToken: ct));
     }
 }

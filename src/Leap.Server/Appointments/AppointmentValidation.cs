@@ -67,7 +67,7 @@ public sealed class AppointmentValidation(AppointmentStore store)
             AttendeeName = Optional("attendee_name", 200, current.AttendeeName),
             AttendeeEmail = r.Has("attendee_email") ? r.Email("attendee_email") : current.AttendeeEmail,
             AttendeePhone = r.Has("attendee_phone") ? r.Phone("attendee_phone") : current.AttendeePhone,
-            EpisodeId = r.Has("episode_id") ? r.Id("episode_id", "ep_") : current.EpisodeId,
+            EpisodeId = r.Has("episode_id") ? r.Id("episode_id", Ids.Episode) : current.EpisodeId,
             AllowOverlap = r.Has("allow_overlap") ? r.Bool("allow_overlap", required: true) ?? current.AllowOverlap : current.AllowOverlap,
             UpdatedAt = now,
         };
@@ -115,12 +115,17 @@ public sealed class AppointmentValidation(AppointmentStore store)
         var templateId = Checks("appointment_type_id", a.AppointmentTypeId, before?.AppointmentTypeId) ? a.AppointmentTypeId : null;
         var clinicianId = Checks("clinician_profile_id", a.ClinicianProfileId, before?.ClinicianProfileId) ? a.ClinicianProfileId : null;
         var locationId = Checks("location_id", a.LocationId, before?.LocationId) ? a.LocationId : null;
-        if (patientId is null && templateId is null && clinicianId is null && locationId is null)
+        var episodeId = Checks("episode_id", a.EpisodeId, before?.EpisodeId) ? a.EpisodeId : null;
+        if (patientId is null && templateId is null && clinicianId is null && locationId is null && episodeId is null)
         {
             return a;
         }
 
-        var found = await store.FindReferencesAsync(tenant, patientId, templateId, clinicianId, locationId, ct);
+        var found = await store.FindReferencesAsync(tenant, patientId, templateId, clinicianId, locationId, episodeId, ct);
+        if (episodeId is not null && found.EpisodePatientId != a.PatientId)
+        {
+            r.Fail("episode_id", found.EpisodePatientId is null ? $"no episode {episodeId} exists" : $"episode {episodeId} is another patient's");
+        }
         if (patientId is not null)
         {
             if (found.PatientFirstName is null)

@@ -27,7 +27,7 @@ public static class AppointmentsApi
         Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id));
 
     private static async Task<ApiCreated<Appointment>> Create(HttpContext http, Caller caller, Idempotency idempotency,
-        AppointmentValidation validation, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+        AppointmentValidation validation, AppointmentEvents events, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         var request = Idempotency.Describe(http, caller, body);
@@ -42,8 +42,8 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, appointment,
-                (connection, tx) => AppointmentStore.InsertAsync(connection, tx, caller.Tenant, appointment, ct), ct);
+            return await idempotency.ExecuteAsync(http, request,
+                (connection, tx) => events.BookAsync(connection, tx, caller.Tenant, appointment, ct), ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
@@ -52,7 +52,7 @@ public static class AppointmentsApi
     }
 
     private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, Caller caller, AppointmentStore store,
-        AppointmentValidation validation, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+        AppointmentValidation validation, AppointmentEvents events, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         var before = await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id);
@@ -69,30 +69,30 @@ public static class AppointmentsApi
         {
             throw InvalidState(before, "changed");
         }
-        return Api.Ok(await SaveAsync(db, busy, caller.Tenant, before, after, ct));
+        return Api.Ok(await SaveAsync(db, events, busy, caller.Tenant, before, after, ct));
     }
 
-    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         var reason = reader.String("cancellation_reason", 500, multiline: true);
         reader.ThrowIfInvalid();
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "cancelled", now,
+        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "cancelled", now,
             a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct));
     }
 
-    private static async Task<ApiData<Appointment>> Complete(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> Complete(string id, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "completed", now,
+        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "completed", now,
             a => a with { Status = AppointmentStatuses.Completed, AttendanceStatus = "attended" }, ct, mustHaveStarted: true));
     }
 
-    private static async Task<ApiData<Appointment>> NoShow(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> NoShow(string id, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, caller.Tenant, id, "marked as a no show", now,
+        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "marked as a no show", now,
             a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true));
     }
 
@@ -100,7 +100,7 @@ public static class AppointmentsApi
     /// A status action: only an active appointment (pending, pending_approval, confirmed, scheduled) can move,
     /// so repeating an action is a 409 rather than a silent success.
     /// </summary>
-    private static async Task<Appointment> TransitionAsync(Database db, Tenant tenant, string id, string verb,
+    private static async Task<Appointment> TransitionAsync(Database db, AppointmentEvents events, Tenant tenant, string id, string verb,
         DateTimeOffset now, Func<Appointment, Appointment> change, CancellationToken ct, bool mustHaveStarted = false)
     {
         return await db.WriteAsync(async (connection, tx) =>
@@ -115,13 +115,11 @@ public static class AppointmentsApi
                 throw new ApiException(409, ErrorCodes.InvalidState,
                     $"Appointment {id} starts at {before.StartTime:yyyy-MM-dd'T'HH:mm'Z'} and cannot be {verb} before it starts.");
             }
-            var after = change(before) with { UpdatedAt = now };
-            await AppointmentStore.UpdateAsync(connection, tx, tenant, before, after, ct);
-            return after;
+            return await events.ChangeAsync(connection, tx, tenant, before, change(before) with { UpdatedAt = now }, ct);
         }, ct);
     }
 
-    private static async Task<Appointment> SaveAsync(Database db, ClinicianBusy busy, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
+    private static async Task<Appointment> SaveAsync(Database db, AppointmentEvents events, ClinicianBusy busy, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
     {
         try
         {
@@ -133,8 +131,7 @@ public static class AppointmentsApi
                     throw new ApiException(409, ErrorCodes.Conflict,
                         $"Appointment {before.Id} was changed by another request while this one was being processed. Fetch it and try again.");
                 }
-                await AppointmentStore.UpdateAsync(connection, tx, tenant, before, after, ct);
-                return after;
+                return await events.ChangeAsync(connection, tx, tenant, before, after, ct);
             }, ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using Leap.Server.Accounts;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Clinicians;
 using Leap.Server.Locations;
+using Leap.Server.Pathways;
 using Leap.Server.Patients;
+using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,9 +45,18 @@ public static class DemoData
                 {
                     await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, ct);
                 }
-                foreach (var template in Templates(now))
+                var templates = Templates(now).ToList();
+                foreach (var template in templates)
                 {
                     await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, ct);
+                }
+                foreach (var questionnaire in Questionnaires(now))
+                {
+                    await QuestionnaireStore.InsertTemplateAsync(connection, tx, tenant, questionnaire, ct);
+                }
+                foreach (var rule in Rules(templates, now))
+                {
+                    await PathwayRuleStore.InsertAsync(connection, tx, tenant, rule, ct);
                 }
                 foreach (var patient in Patients(now))
                 {
@@ -135,6 +147,48 @@ public static class DemoData
         yield return Make("Nurse Appointment", 20, 0, "free", after: 5);
         yield return Make("Physiotherapy Assessment", 45, 8500, "stripe", before: 5, after: 10);
         yield return Make("Travel Vaccination Clinic (retired)", 20, 4500, "stripe", active: false);
+    }
+
+    /// <summary>The clinic's own questionnaires, beside the system ones every organisation sees.</summary>
+    private static IEnumerable<QuestionnaireTemplate> Questionnaires(DateTimeOffset now)
+    {
+        QuestionnaireTemplate Make(string key, string title, string category, bool clinical, string schema) => new()
+        {
+            Id = Ids.New(Ids.QuestionnaireTemplate), QuestionnaireId = Ids.New(Ids.Questionnaire), Title = title, Description = $"{title} (demo questionnaire).",
+            Schema = JsonDocument.Parse(schema).RootElement.Clone(), Category = category, Tags = ["demo"], IsClinical = clinical, Version = 1,
+            IsActive = true, Key = key, CreatedAt = now, UpdatedAt = now,
+        };
+        yield return Make("physio_pre_assessment", "Physiotherapy pre-assessment", "pre-booking", clinical: true,
+            """
+            {"fields":[
+              {"key":"area","label":"Where is the problem?","type":"choice","options":["back","neck","shoulder","knee","other"],"required":true},
+              {"key":"pain","label":"Pain today (0-10)","type":"scale","min":0,"max":10,"required":true},
+              {"key":"since","label":"Since when?","type":"date"},
+              {"key":"notes","label":"Anything we should know?","type":"text","max_length":2000}]}
+            """);
+        yield return Make("travel_vaccination", "Travel vaccination questionnaire", "pre-booking", clinical: true,
+            """
+            {"fields":[
+              {"key":"destinations","label":"Countries you will visit","type":"text","required":true},
+              {"key":"departure","label":"Departure date","type":"date","required":true},
+              {"key":"pregnant","label":"Are you pregnant?","type":"boolean"}]}
+            """);
+    }
+
+    /// <summary>Physiotherapy bookings go to the physio team; a worrying screen result is urgent.</summary>
+    private static IEnumerable<PathwayRule> Rules(IReadOnlyList<AppointmentTemplate> templates, DateTimeOffset now)
+    {
+        var physio = templates.Single(t => t.Name.StartsWith("Physiotherapy", StringComparison.Ordinal));
+        yield return PathwayRuleValidation.Blank(Ids.New(Ids.PathwayRule), now) with
+        {
+            TriggerType = PathwayValues.AppointmentBooked, RuleName = "Physiotherapy bookings to the physio team", Priority = 10,
+            Conditions = new RuleConditions { AppointmentTypeIds = [physio.Id] }, SuggestedAssignment = "team_physio",
+        };
+        yield return PathwayRuleValidation.Blank(Ids.New(Ids.PathwayRule), now) with
+        {
+            TriggerType = PathwayValues.QuestionnaireSubmitted, RuleName = "Depression screens need a prompt review", Priority = 10,
+            Conditions = new RuleConditions { QuestionnaireKeys = ["phq2"] }, SuggestedPriority = "high",
+        };
     }
 
     private static IEnumerable<Patient> Patients(DateTimeOffset now)

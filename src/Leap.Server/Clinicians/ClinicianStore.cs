@@ -22,9 +22,7 @@ public sealed class ClinicianStore(Database db)
 
     public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, ClinicianProfile clinician, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(clinician);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
+        var parameters = tenant.With(clinician);
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO clinician_profiles (org_id, mode, {Columns})

@@ -11,6 +11,7 @@ public static class ErrorCodes
     public const string Conflict = "CONFLICT";
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
     public const string InvalidState = "INVALID_STATE";
+    public const string DuplicatePatient = "DUPLICATE_PATIENT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string ValidationError = "VALIDATION_ERROR";

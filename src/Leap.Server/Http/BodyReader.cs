@@ -9,15 +9,46 @@ namespace Leap.Server.Http;
 /// sent it) so one 422 reports them all. Absent and null read as null; <see cref="Has"/> tells them apart
 /// for partial updates. Unknown fields are ignored.
 /// </summary>
-public sealed partial class BodyReader(JsonElement root)
+public sealed partial class BodyReader
 {
-    private readonly List<FieldError> errors = [];
+    private readonly JsonElement root;
+    private readonly string fieldPrefix;
+    private readonly List<FieldError> errors;
+
+    public BodyReader(JsonElement root) : this(root, "", [])
+    {
+    }
+
+    private BodyReader(JsonElement root, string prefix, List<FieldError> errors)
+    {
+        this.root = root;
+        fieldPrefix = prefix;
+        this.errors = errors;
+    }
 
     public IReadOnlyList<FieldError> Errors => errors;
 
     public bool Has(string field) => root.TryGetProperty(field, out _);
 
-    public void Fail(string field, string message) => errors.Add(new FieldError(field, message));
+    /// <summary>The member names of this object, as sent.</summary>
+    public IEnumerable<string> Fields => root.EnumerateObject().Select(p => p.Name);
+
+    /// <summary>Records a problem with a field, named as the client sent it (nested fields as <c>outer.inner</c>).</summary>
+    public void Fail(string field, string message) => errors.Add(new FieldError(fieldPrefix + field, message));
+
+    /// <summary>True when this reader (or a nested reader of it) recorded a problem with <paramref name="field"/>.</summary>
+    public bool Failed(string field) => errors.Any(e => e.Field == fieldPrefix + field);
+
+    /// <summary>
+    /// A nested JSON object, read with its own fields reported as <c>field.member</c> among this reader's errors;
+    /// null when absent or null.
+    /// </summary>
+    public BodyReader? Object(string field, bool required = false) =>
+        TryGet(field, required, JsonValueKind.Object, "an object", out var value) ? new BodyReader(value, fieldPrefix + field + ".", errors) : null;
+
+    /// <summary>The raw JSON value of a field, for structures validated elsewhere; null when absent or null.</summary>
+    public JsonElement? Raw(string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     public void ThrowIfInvalid()
     {
@@ -209,6 +240,20 @@ public sealed partial class BodyReader(JsonElement root)
             return null;
         }
         return items;
+    }
+
+    /// <summary>
+    /// For updates: the list sent in <paramref name="field"/> (null clears it), or <paramref name="current"/> when the
+    /// field is absent or holds the same items, so an unchanged record still compares equal.
+    /// </summary>
+    public IReadOnlyList<string> StringList(string field, IReadOnlyList<string> current, int maxItems = 50, int maxLength = 100)
+    {
+        if (!Has(field))
+        {
+            return current;
+        }
+        var sent = StringList(field, maxItems, maxLength) ?? [];
+        return sent.SequenceEqual(current) ? current : sent;
     }
 
     /// <summary>An id of one of our resources: the prefix tells a patient id from a template id at a glance.</summary>

@@ -23,9 +23,13 @@ public sealed record ErrorBody(
 
 public sealed record ErrorEnvelope(object? Data, Meta Meta, ErrorBody Error);
 
+/// <summary>The answer to a DELETE: what was deleted (as Stripe answers).</summary>
+public sealed record Deletion(string Id, bool Deleted = true);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(DataEnvelope<HealthStatus>))]
+[JsonSerializable(typeof(DataEnvelope<Deletion>))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;
 
 public sealed record HealthStatus(string Status, string? Engine);

@@ -88,21 +88,35 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     /// outside it and stored by the same statement that claims the key: the claim comes first, so a
     /// concurrent duplicate waits on the key rather than colliding with the record.
     /// </summary>
-    public async Task<ApiCreated<T>> ExecuteAsync<T>(
+    public Task<ApiCreated<T>> ExecuteAsync<T>(
         HttpContext http, Request request, T created, Func<DbConnection, DbTransaction, Task> write, CancellationToken ct, int status = 201)
     {
         var body = ApiResponse.Data(http, created);
+        return RunAsync<T>(request, body, async (connection, tx) =>
+        {
+            await write(connection, tx);
+            return body;
+        }, status, ct);
+    }
+
+    /// <summary>
+    /// As above, for a record only complete inside the transaction (a booking learns its episode there): the
+    /// key is claimed first, then <paramref name="create"/> runs and its response is stored beside the claim.
+    /// </summary>
+    public Task<ApiCreated<T>> ExecuteAsync<T>(
+        HttpContext http, Request request, Func<DbConnection, DbTransaction, Task<T>> create, CancellationToken ct, int status = 201) =>
+        RunAsync<T>(request, null, async (connection, tx) => ApiResponse.Data(http, await create(connection, tx)), status, ct);
+
+    private async Task<ApiCreated<T>> RunAsync<T>(
+        Request request, byte[]? knownBody, Func<DbConnection, DbTransaction, Task<byte[]>> write, int status, CancellationToken ct)
+    {
         if (request.Key is null)
         {
-            await db.WriteAsync(async (connection, tx) =>
-            {
-                await write(connection, tx);
-                return true;
-            }, ct);
-            return new ApiCreated<T>(status, body, replayed: false);
+            return new ApiCreated<T>(status, await db.WriteAsync(write, ct), replayed: false);
         }
 
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var key = new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key };
         var stored = await db.WriteAsync(async (connection, tx) =>
         {
             var claimed = await connection.ExecuteAsync(new CommandDefinition(
@@ -114,19 +128,25 @@ public sealed class Idempotency(Database db, TimeProvider clock)
                       response_body = excluded.response_body, created_at = excluded.created_at, expires_at = excluded.expires_at
                   WHERE idempotency_keys.expires_at <= excluded.created_at
                 """,
-                new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime },
+                new { key.OrgId, key.Mode, key.Endpoint, key.Key, request.BodyHash, status, body = knownBody, Now = now, ExpiresAt = now + Lifetime },
                 tx, cancellationToken: ct));
             if (claimed == 0)
             {
-                return false;
+                return null;
             }
-            await write(connection, tx);
-            return true;
+            var body = await write(connection, tx);
+            if (knownBody is null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE idempotency_keys SET response_body = @body WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key",
+                    new { body, key.OrgId, key.Mode, key.Endpoint, key.Key }, tx, cancellationToken: ct));
+            }
+            return body;
         }, ct);
 
-        if (stored)
+        if (stored is not null)
         {
-            return new ApiCreated<T>(status, body, replayed: false);
+            return new ApiCreated<T>(status, stored, replayed: false);
         }
         // Another request with this key committed first: answer as it did (or 409 if its body differed).
         return await FindReplayAsync<T>(request, ct)

@@ -85,6 +85,30 @@ public sealed class ListSpec
         return this;
     }
 
+    /// <summary>
+    /// <c>?{param}=text</c>: case-insensitive substring match on any of <paramref name="columns"/>. <c>%</c> and
+    /// <c>_</c> are literal. For short text columns of small lists; patients have their own indexed search.
+    /// </summary>
+    public ListSpec Contains(string param, params string[] columns)
+    {
+        parameters[param] = (raw, query) =>
+        {
+            var text = raw.Trim().ToLowerInvariant();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+            var pattern = query.Bind($"%{EscapeLike(text)}%");
+            query.AddCondition("(" + string.Join(" OR ", columns.Select(c => $"lower({c}) LIKE {pattern} ESCAPE '\\'")) + ")");
+            return null;
+        };
+        return this;
+    }
+
+    /// <summary>Makes LIKE wildcards in user text literal; use with <c>ESCAPE '\'</c>.</summary>
+    public static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     /// <summary>A parameter the endpoint interprets itself (free-text search, for example).</summary>
     public ListSpec Custom(string param)
     {

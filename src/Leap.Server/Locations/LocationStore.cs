@@ -24,9 +24,7 @@ public sealed class LocationStore(Database db)
 
     public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Location location, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(location);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
+        var parameters = tenant.With(location);
         return connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO locations (org_id, mode, {Columns})

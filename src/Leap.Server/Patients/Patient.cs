@@ -7,6 +7,8 @@ namespace Leap.Server.Patients;
 public sealed record Patient
 {
     public required string Id { get; init; }
+    /// <summary>Another system's id for this patient (patient sync): unique in the organisation and mode.</summary>
+    public string? ExternalId { get; init; }
     public required string FirstName { get; init; }
     public required string LastName { get; init; }
     public string? MiddleName { get; init; }
@@ -60,6 +62,13 @@ public static class PatientValues
     public static readonly IReadOnlyList<string> SettableStatuses = [Active, Inactive];
     public static readonly IReadOnlyList<string> BiologicalSexes = ["female", "male", "intersex", "unknown"];
     public static readonly IReadOnlyList<string> ContactMethods = ["email", "sms", "phone", "post", "none"];
+
+    /// <summary>What a webhook carries of a patient: core demographics, no contact details or notes.</summary>
+    public static readonly IReadOnlyList<string> WebhookFields =
+    [
+        "id", "external_id", "first_name", "last_name", "middle_name", "preferred_name", "title", "date_of_birth", "biological_sex",
+        "gender", "nhs_number", "status", "is_deceased", "date_of_death", "archived_at", "created_at", "updated_at",
+    ];
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

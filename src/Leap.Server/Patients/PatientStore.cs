@@ -10,7 +10,7 @@ public sealed class PatientStore(Database db)
 {
     private const string Columns =
         """
-        id, first_name, last_name, middle_name, preferred_name, title, date_of_birth, biological_sex, gender, ethnicity,
+        id, external_id, first_name, last_name, middle_name, preferred_name, title, date_of_birth, biological_sex, gender, ethnicity,
         nhs_number, email, phone, mobile_phone, home_phone, address_line_1, address_line_2, address_line_3, town_city,
         postcode, country, preferred_contact_method, status, patient_type, is_deceased, date_of_death, requires_review,
         review_reason, accessibility_needs, accessibility_notes, occupation, patient_notes, consent_sms, consent_email,
@@ -25,6 +25,7 @@ public sealed class PatientStore(Database db)
 
     public static readonly ListSpec ListSpec = new ListSpec()
         .ExactOrIn("status", "status", PatientValues.Statuses)
+        .Exact("external_id", "external_id")
         .TimeRange("created_at", "created_at")
         .TimeRange("updated_at", "updated_at")
         .Custom("search");
@@ -34,10 +35,53 @@ public sealed class PatientStore(Database db)
             $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
             new { id, tenant.OrgId, tenant.Mode }, ct);
 
+    /// <summary>Reads a patient inside a write, locked until it commits (not against rows that refer to the patient).</summary>
     public static Task<Patient?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
-            $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
+            $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
             new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// The patient with this external id, read inside a write; syncs of one external id run one at a time, so the
+    /// second of two concurrent first syncs finds the patient the first created.
+    /// </summary>
+    public static async Task<Patient?> FindByExternalIdAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string externalId, CancellationToken ct)
+    {
+        await Database.SerializeAsync(connection, tx, $"patient/{tenant.OrgId}/{tenant.Mode}/external/{externalId}", ct);
+        return await connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
+            $"SELECT {Columns} FROM patients WHERE external_id = @externalId AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
+            new { externalId, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    }
+
+    public Task<string?> FindIdByExternalIdAsync(Tenant tenant, string externalId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<string>(
+            "SELECT id FROM patients WHERE external_id = @externalId AND org_id = @OrgId AND mode = @Mode",
+            new { externalId, tenant.OrgId, tenant.Mode }, ct);
+
+    /// <summary>
+    /// Patients who look like the same person: same name (ignoring case) and date of birth, or the same NHS
+    /// number. Creates of one birth date (and of one NHS number) run one at a time, so two concurrent creates of
+    /// one person cannot both pass the check.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FindDuplicatesAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, CancellationToken ct)
+    {
+        // Always birth date first, then NHS number: one order for every transaction, so no deadlock.
+        var scope = $"patient/{tenant.OrgId}/{tenant.Mode}/";
+        await Database.SerializeAsync(connection, tx, scope + "born/" + patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+        if (patient.NhsNumber is not null)
+        {
+            await Database.SerializeAsync(connection, tx, scope + "nhs/" + patient.NhsNumber, ct);
+        }
+        var byNhs = patient.NhsNumber is null ? "" : " OR nhs_number = @NhsNumber";
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            $"""
+            SELECT id FROM patients
+            WHERE org_id = @OrgId AND mode = @Mode
+              AND ((date_of_birth = @DateOfBirth AND lower(last_name) = lower(@LastName) AND lower(first_name) = lower(@FirstName)){byNhs})
+            ORDER BY id LIMIT 10
+            """,
+            new { tenant.OrgId, tenant.Mode, patient.DateOfBirth, patient.FirstName, patient.LastName, patient.NhsNumber }, tx, cancellationToken: ct))).AsList();
+    }
 
     public async Task<Page<Patient>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
     {
@@ -65,9 +109,7 @@ public sealed class PatientStore(Database db)
 
     private static DynamicParameters Parameters(Tenant tenant, Patient patient)
     {
-        var parameters = new DynamicParameters(patient);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
+        var parameters = tenant.With(patient);
         parameters.Add("SearchText", PatientSearch.BuildText(patient));
         return parameters;
     }
@@ -95,8 +137,7 @@ public sealed class PatientStore(Database db)
             // (rare) terms filter rows directly.
             if (term.AsSpan().IndexOfAny('%', '_', '\\') >= 0)
             {
-                var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-                conditions.Add($"search_text LIKE {query.Bind($"%{escaped}%")} ESCAPE '\\'");
+                conditions.Add($"search_text LIKE {query.Bind($"%{ListSpec.EscapeLike(term)}%")} ESCAPE '\\'");
             }
             else if (db.Engine == Engine.Sqlite && term.Length >= 3)
             {

@@ -7,7 +7,7 @@ namespace Leap.Server.Patients;
 /// blank patient and requires the core fields; a PATCH starts from the stored one and changes only the
 /// fields present (null clears an optional field).
 /// </summary>
-public static class PatientValidation
+public static partial class PatientValidation
 {
     private static readonly DateOnly EarliestBirth = new(1890, 1, 1);
 
@@ -37,6 +37,7 @@ public static class PatientValidation
 
         var p = current with
         {
+            ExternalId = r.Has("external_id") ? ExternalId(r) : current.ExternalId,
             FirstName = Required("first_name", 100, current.FirstName),
             LastName = Required("last_name", 100, current.LastName),
             MiddleName = Optional("middle_name", 100, current.MiddleName),
@@ -116,6 +117,28 @@ public static class PatientValidation
 
         return ApplyArchive(r, p, current, creating, actor, now);
     }
+
+    /// <summary>
+    /// Letters, digits and <c>. _ - : @ ~ + = |</c>, at most 128 characters, starting with a letter or digit: what
+    /// record numbers look like, and safe to put in a URL path as they are (<c>PUT /patients/external/{external_id}</c>).
+    /// </summary>
+    public static bool IsExternalId(string text) => ExternalIdPattern().IsMatch(text);
+
+    private static string? ExternalId(BodyReader r)
+    {
+        var text = r.String("external_id", 128);
+        if (text is not null && !IsExternalId(text))
+        {
+            r.Fail("external_id", ExternalIdRule);
+            return null;
+        }
+        return text;
+    }
+
+    public const string ExternalIdRule = "must be 1 to 128 letters, digits or . _ - : @ ~ + = |, starting with a letter or digit";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@~+=|-]{0,127}$")]
+    private static partial System.Text.RegularExpressions.Regex ExternalIdPattern();
 
     /// <summary>
     /// Patients are never deleted: <c>"archived": true</c> with an <c>archive_reason</c> archives (recording

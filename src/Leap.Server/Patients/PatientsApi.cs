@@ -1,12 +1,18 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Webhooks;
 
 namespace Leap.Server.Patients;
 
 public static class PatientsApi
 {
+    /// <summary>Webhook payloads carry core demographics only: receivers fetch the full record.</summary>
+    private static readonly Func<JsonObject, JsonObject> CoreDemographics = WebhookOutbox.Only(PatientValues.WebhookFields);
+
     public static void MapPatients(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/patients").WithTags("Patients");
@@ -14,6 +20,7 @@ public static class PatientsApi
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadPatients);
         group.MapPost("/", Create).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
         group.MapPatch("/{id}", Update).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
+        group.MapPut("/external/{externalId}", Upsert).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
         group.MapDelete("/{id}", Delete).ExcludeFromDescription();
     }
 
@@ -23,8 +30,12 @@ public static class PatientsApi
     private static async Task<ApiData<Patient>> Get(string id, Caller caller, PatientStore store, CancellationToken ct) =>
         Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("patient", id));
 
-    private static async Task<ApiCreated<Patient>> Create(
-        HttpContext http, Caller caller, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Creates a patient, unless one with the same name and date of birth (or NHS number) exists: then 409
+    /// DUPLICATE_PATIENT with their ids, and <c>"force": true</c> creates anyway (docs/patient-sync.md).
+    /// </summary>
+    private static async Task<ApiCreated<Patient>> Create(HttpContext http, Caller caller, Idempotency idempotency, PatientStore store,
+        WebhookOutbox outbox, Database db, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         var request = Idempotency.Describe(http, caller, body);
@@ -35,39 +46,143 @@ public static class PatientsApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = new BodyReader(body.Root);
         var patient = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now), creating: true, caller.KeyId, now);
+        var force = reader.Bool("force") ?? false;
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, patient,
-            (connection, tx) => PatientStore.InsertAsync(connection, tx, caller.Tenant, patient, ct), ct);
+        try
+        {
+            return await idempotency.ExecuteAsync(http, request, patient,
+                (connection, tx) => InsertAsync(connection, tx, caller.Tenant, patient, force, outbox, ct), ct);
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            throw await ExternalIdTakenAsync(store, caller.Tenant, patient.ExternalId, ct);
+        }
     }
 
-    private static async Task<ApiData<Patient>> Update(
-        string id, HttpContext http, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Patient>> Update(string id, HttpContext http, Caller caller, PatientStore store,
+        WebhookOutbox outbox, Database db, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var updated = await db.WriteAsync(async (connection, tx) =>
+        Patient? attempted = null;
+        try
         {
-            var current = await PatientStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("patient", id);
-            var now = TypeHandlers.Truncate(clock.GetUtcNow());
-            var reader = new BodyReader(body.Root);
-            var patient = PatientValidation.Apply(reader, current, creating: false, caller.KeyId, now);
-            reader.ThrowIfInvalid();
-            if (patient with { UpdatedAt = current.UpdatedAt } == current)
+            return Api.Ok(await db.WriteAsync(async (connection, tx) =>
             {
-                return current;
+                var current = await PatientStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("patient", id);
+                attempted = Changed(body, caller, current, TypeHandlers.Truncate(clock.GetUtcNow()));
+                return await SaveAsync(connection, tx, caller.Tenant, current, attempted, outbox, ct);
+            }, ct));
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            throw await ExternalIdTakenAsync(store, caller.Tenant, attempted?.ExternalId, ct);
+        }
+    }
+
+    /// <summary>
+    /// Patient sync: creates the patient another system knows as <paramref name="externalId"/> (201), or updates
+    /// them (200) with the fields sent, as a PATCH would. Safe to repeat, and safe to race: the database keeps
+    /// one patient per external id, and a create that loses the race becomes an update.
+    /// </summary>
+    private static async Task<ApiCreated<Patient>> Upsert(string externalId, HttpContext http, Caller caller, WebhookOutbox outbox,
+        Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        if (!PatientValidation.IsExternalId(externalId))
+        {
+            throw ApiException.Validation([new FieldError("external_id", PatientValidation.ExternalIdRule)]);
+        }
+        var check = new BodyReader(body.Root);
+        if (check.Has("external_id") && check.String("external_id", 128) != externalId)
+        {
+            check.Fail("external_id", "must match the external id in the path (or be left out)");
+        }
+        var force = check.Bool("force") ?? false;
+        check.ThrowIfInvalid();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (patient, created) = await db.WriteAsync(async (connection, tx) =>
+                {
+                    var now = TypeHandlers.Truncate(clock.GetUtcNow());
+                    if (await PatientStore.FindByExternalIdAsync(connection, tx, caller.Tenant, externalId, ct) is { } current)
+                    {
+                        return (await SaveAsync(connection, tx, caller.Tenant, current, Changed(body, caller, current, now), outbox, ct), false);
+                    }
+                    var reader = new BodyReader(body.Root);
+                    var fresh = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now) with { ExternalId = externalId },
+                        creating: true, caller.KeyId, now);
+                    reader.ThrowIfInvalid();
+                    await InsertAsync(connection, tx, caller.Tenant, fresh, force, outbox, ct);
+                    return (fresh, true);
+                }, ct);
+                return new ApiCreated<Patient>(created ? 201 : 200, ApiResponse.Data(http, patient), replayed: false);
             }
-            await PatientStore.UpdateAsync(connection, tx, caller.Tenant, patient, ct);
-            return patient;
-        }, ct);
-        return Api.Ok(updated);
+            catch (Exception e) when (attempt == 1 && db.IsUniqueViolation(e))
+            {
+                // Another request created this external id first: run again, as an update of theirs.
+            }
+        }
     }
 
     private static IResult Delete() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
         "Patients cannot be deleted (clinical records are kept). Archive instead: PATCH the patient with {\"archived\": true, \"archive_reason\": \"...\"}.");
+
+    private static Patient Changed(JsonBody body, Caller caller, Patient current, DateTimeOffset now)
+    {
+        var reader = new BodyReader(body.Root);
+        var patient = PatientValidation.Apply(reader, current, creating: false, caller.KeyId, now);
+        reader.ThrowIfInvalid();
+        return patient;
+    }
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
+    {
+        if (!force && await PatientStore.FindDuplicatesAsync(connection, tx, tenant, patient, ct) is { Count: > 0 } candidates)
+        {
+            throw new ApiException(409, ErrorCodes.DuplicatePatient,
+                (candidates.Count == 1 ? "A patient with the same name and date of birth (or NHS number) already exists: "
+                    : $"{candidates.Count} patients with the same name and date of birth (or NHS number) already exist: ") +
+                "see error.candidate_ids. Use one of them, or send \"force\": true to create a new patient anyway.")
+            {
+                CandidateIds = candidates,
+            };
+        }
+        await PatientStore.InsertAsync(connection, tx, tenant, patient, ct);
+        await outbox.RecordAsync(connection, tx, tenant, WebhookEventTypes.PatientCreated, patient, null, ct, CoreDemographics);
+    }
+
+    private static async Task<Patient> SaveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient current, Patient patient,
+        WebhookOutbox outbox, CancellationToken ct)
+    {
+        if (patient with { UpdatedAt = current.UpdatedAt } == current)
+        {
+            return current;
+        }
+        await PatientStore.UpdateAsync(connection, tx, tenant, patient, ct);
+        var type = current.ArchivedAt is null && patient.ArchivedAt is not null ? WebhookEventTypes.PatientArchived : WebhookEventTypes.PatientUpdated;
+        await outbox.RecordAsync(connection, tx, tenant, type, patient, current, ct, CoreDemographics);
+        return patient;
+    }
+
+    /// <summary>The only unique rule a patient write can break: another patient already has the external id.</summary>
+    private static async Task<ApiException> ExternalIdTakenAsync(PatientStore store, Tenant tenant, string? externalId, CancellationToken ct)
+    {
+        var holder = externalId is null ? null : await store.FindIdByExternalIdAsync(tenant, externalId, ct);
+        return new ApiException(409, ErrorCodes.Conflict,
+            $"Patient {holder ?? "(another)"} already has external_id '{externalId}': an external id names one patient. " +
+            $"Update that patient instead (PUT /patients/external/{externalId}).")
+        {
+            CandidateIds = holder is null ? null : [holder],
+        };
+    }
 }
 
 /// <summary>The writable patient fields, for the API description (bodies are validated field by field).</summary>
 public sealed record PatientRequestExample(
-    string FirstName, string LastName, DateOnly DateOfBirth, string? MiddleName, string? PreferredName, string? Title,
+    string FirstName, string LastName, DateOnly DateOfBirth, string? ExternalId, string? MiddleName, string? PreferredName, string? Title,
     string? BiologicalSex, string? Gender, string? Ethnicity, string? NhsNumber, string? Email, string? Phone,
     string? MobilePhone, string? HomePhone,
     [property: JsonPropertyName("address_line_1")] string? AddressLine1,
@@ -77,4 +192,4 @@ public sealed record PatientRequestExample(
     string? PatientType, bool? IsDeceased, DateOnly? DateOfDeath, bool? RequiresReview, string? ReviewReason,
     string? AccessibilityNeeds, string? AccessibilityNotes, string? Occupation, string? PatientNotes,
     bool? ConsentSms, bool? ConsentEmail, bool? ConsentMarketing, bool? ConsentElectronicCommunication,
-    bool? Archived, string? ArchiveReason, string? ArchiveNotes);
+    bool? Archived, string? ArchiveReason, string? ArchiveNotes, bool? Force);

@@ -36,6 +36,27 @@ public abstract class Database : IAsyncDisposable
 
     public abstract Task MigrateAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// The row-lock clause for a read inside a write (" FOR UPDATE"): PostgreSQL needs it so a concurrent
+    /// transaction waits and then sees the change; SQLite's single writer serializes writes already.
+    /// <paramref name="noKey"/> takes the weaker lock that does not block rows referencing this one.
+    /// </summary>
+    public static string RowLock(DbConnection connection, bool noKey = false) =>
+        connection is Npgsql.NpgsqlConnection ? noKey ? " FOR NO KEY UPDATE" : " FOR UPDATE" : "";
+
+    /// <summary>
+    /// Makes transactions that take the same <paramref name="key"/> run one after another (from here until they
+    /// end): for rules about rows that do not exist yet, which no row lock can cover. PostgreSQL only; SQLite's
+    /// single writer already runs every write alone.
+    /// </summary>
+    public static async Task SerializeAsync(DbConnection connection, DbTransaction tx, string key, CancellationToken ct)
+    {
+        if (connection is Npgsql.NpgsqlConnection)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key }, tx, cancellationToken: ct));
+        }
+    }
+
     public abstract ValueTask DisposeAsync();
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default)

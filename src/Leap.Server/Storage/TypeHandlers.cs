@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -31,6 +32,8 @@ public static class TypeHandlers
         SqlMapper.RemoveTypeMap(typeof(DateOnly));
         SqlMapper.RemoveTypeMap(typeof(DateOnly?));
         SqlMapper.AddTypeHandler(new DateHandler());
+        // Lists of ids and tags are stored as JSON arrays (text), read and written whole.
+        AddJson(StorageJson.Default.IReadOnlyListString);
     }
 
     /// <summary>Stores <typeparamref name="T"/> as JSON text (both engines) for structured fields no query looks inside.</summary>
@@ -104,3 +107,6 @@ public static class TypeHandlers
         public override T? Parse(object value) => JsonSerializer.Deserialize((string)value, typeInfo);
     }
 }
+
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class StorageJson : JsonSerializerContext;

@@ -11,7 +11,8 @@ public sealed record ApiEndpoint(string Method, string Pattern, string? Scope)
     /// <summary>The resource segment after the API root, e.g. "patients".</summary>
     public string Resource => Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "";
 
-    public bool HasId => Pattern.Contains('{', StringComparison.Ordinal);
+    /// <summary>True when the route addresses one record by its id (not, say, an external id).</summary>
+    public bool HasId => Pattern.Contains("{id}", StringComparison.Ordinal);
 
     /// <summary>The pattern with every route parameter replaced by <paramref name="id"/>.</summary>
     public string PathWith(string id = "x_00000000-0000-7000-8000-000000000000") => Regex.Replace(Pattern, @"\{[^}]+\}", id);

@@ -45,15 +45,24 @@ public abstract class LeapFixture : IAsyncLifetime
     protected abstract Dictionary<string, string?> IsolatedStorageSettings();
 
     /// <summary>
+    /// Settings for an empty database of its own (dropped with the fixture), for a test that starts one server
+    /// after another on it (restarts) or must not share its database with tests running beside it.
+    /// </summary>
+    public Dictionary<string, string?> NewIsolatedDatabase()
+    {
+        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+        var settings = IsolatedStorageSettings();
+        settings["Housekeeping:Enabled"] = "false";
+        return settings;
+    }
+
+    /// <summary>
     /// A server with a database of its own: for tests whose actions are global to a database (purging
     /// everything expired under a moved clock) and must not disturb tests running beside them.
     /// </summary>
     public (LeapAppFactory Server, AccountStore Accounts) StartIsolatedServer(Action<IServiceCollection>? services = null)
     {
-        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
-        var settings = IsolatedStorageSettings();
-        settings["Housekeeping:Enabled"] = "false";
-        var isolated = new LeapAppFactory(settings, services);
+        var isolated = new LeapAppFactory(NewIsolatedDatabase(), services);
         _ = isolated.BaseUrl;
         return (isolated, isolated.Services.GetRequiredService<AccountStore>());
     }

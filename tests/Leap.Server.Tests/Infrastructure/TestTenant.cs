@@ -35,14 +35,18 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
 
     public ApiClient WithRawKey(string key) => new(http, key);
 
-    public async Task<string> CreatePatientAsync(string? firstName = null, string? lastName = null, string dateOfBirth = "1985-03-15", object? extra = null)
+    /// <summary>
+    /// A patient; unless told, with a name and birth date of its own, so several of them never look like one
+    /// person to the server's duplicate check.
+    /// </summary>
+    public async Task<string> CreatePatientAsync(string? firstName = null, string? lastName = null, string? dateOfBirth = null, object? extra = null)
     {
         var n = Interlocked.Increment(ref patientCounter);
         var body = new Dictionary<string, object?>
         {
             ["first_name"] = firstName ?? $"Test{n}",
             ["last_name"] = lastName ?? "Patient",
-            ["date_of_birth"] = dateOfBirth,
+            ["date_of_birth"] = dateOfBirth ?? new DateOnly(1950, 1, 1).AddDays(n % 20_000).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (extra is not null)
         {

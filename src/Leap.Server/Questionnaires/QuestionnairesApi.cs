@@ -1,0 +1,163 @@
+using System.Data.Common;
+using Leap.Server.Accounts;
+using Leap.Server.Episodes;
+using Leap.Server.Http;
+using Leap.Server.Pathways;
+using Leap.Server.Storage;
+using Leap.Server.Webhooks;
+
+namespace Leap.Server.Questionnaires;
+
+public static class QuestionnairesApi
+{
+    public static void MapQuestionnaires(this IEndpointRouteBuilder api)
+    {
+        var templates = api.MapGroup("/questionnaire-templates").WithTags("Questionnaires");
+        templates.MapGet("/", ListTemplates).RequireScope(Scopes.ReadQuestionnaires);
+        templates.MapGet("/{id}", GetTemplate).RequireScope(Scopes.ReadQuestionnaires);
+        templates.MapPost("/", ReadOnly).ExcludeFromDescription();
+        templates.MapPatch("/{id}", ReadOnly).ExcludeFromDescription();
+        templates.MapDelete("/{id}", ReadOnly).ExcludeFromDescription();
+
+        var responses = api.MapGroup("/questionnaire-responses").WithTags("Questionnaires");
+        responses.MapGet("/", ListResponses).RequireScope(Scopes.ReadQuestionnaires);
+        responses.MapGet("/{id}", GetResponse).RequireScope(Scopes.ReadQuestionnaires);
+        responses.MapPost("/", CreateResponse).RequireScope(Scopes.WriteQuestionnaires).Accepts<QuestionnaireResponseRequestExample>("application/json");
+        responses.MapPatch("/{id}", UpdateResponse).RequireScope(Scopes.WriteQuestionnaires).Accepts<QuestionnaireResponseRequestExample>("application/json");
+    }
+
+    private static async Task<ApiList<QuestionnaireTemplate>> ListTemplates(HttpRequest request, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
+        Api.List(await store.ListTemplatesAsync(caller.Tenant, QuestionnaireStore.TemplateListSpec.Parse(request), ct));
+
+    private static async Task<ApiData<QuestionnaireTemplate>> GetTemplate(string id, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
+        Api.Ok(await store.FindTemplateAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("questionnaire template", id));
+
+    private static IResult ReadOnly() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
+        "Questionnaire templates are read-only through the API: create and edit them in the practice's dashboard (Leap: the admin tools).");
+
+    private static async Task<ApiList<QuestionnaireResponse>> ListResponses(HttpRequest request, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
+        Api.List(await store.ListResponsesAsync(caller.Tenant, QuestionnaireStore.ResponseListSpec.Parse(request), ct));
+
+    private static async Task<ApiData<QuestionnaireResponse>> GetResponse(string id, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
+        Api.Ok(await store.FindResponseAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("questionnaire response", id));
+
+    /// <summary>
+    /// Records a response made through the API (<c>submitted_by_patient: false</c>). A response about a patient
+    /// raises the "questionnaire submitted" trigger: it lands on an episode as the pathway rules say.
+    /// </summary>
+    private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(HttpContext http, Caller caller, Idempotency idempotency,
+        QuestionnaireStore store, PathwayEngine pathways, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var request = Idempotency.Describe(http, caller, body);
+        if (await idempotency.FindReplayAsync<QuestionnaireResponse>(request, ct) is { } replay)
+        {
+            return replay;
+        }
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var reader = new BodyReader(body.Root);
+        var response = QuestionnaireValidation.Apply(reader, QuestionnaireValidation.Blank(Ids.New(Ids.QuestionnaireResponse), now), creating: true, now);
+        var template = await CheckTemplateAsync(reader, store, caller, response.QuestionnaireId, ct);
+        reader.ThrowIfInvalid();
+        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+        {
+            response = await CheckLinksAsync(connection, tx, caller.Tenant, response, ct);
+            if (response.PatientId is { } patientId)
+            {
+                var episodeId = await pathways.RaiseAsync(connection, tx, caller.Tenant, new PathwayEngine.Trigger
+                {
+                    Type = PathwayValues.QuestionnaireSubmitted,
+                    PatientId = patientId,
+                    EpisodeId = response.EpisodeId,
+                    Facts = new TriggerFacts { QuestionnaireId = template!.Id, QuestionnaireKey = template.Key, IsPreBooking = response.IsPreBooking },
+                    EventType = EpisodeEventTypes.QuestionnaireResponse,
+                    EventTitle = $"Questionnaire submitted: {template.Title}",
+                    RelatedObjectType = "questionnaire_response",
+                    RelatedObjectId = response.Id,
+                    EpisodeTitle = $"Questionnaire: {template.Title}",
+                }, now, ct);
+                response = response with { EpisodeId = episodeId ?? response.EpisodeId };
+            }
+            await QuestionnaireStore.InsertResponseAsync(connection, tx, caller.Tenant, response, ct);
+            await outbox.RecordAsync(connection, tx, caller.Tenant, WebhookEventTypes.QuestionnaireResponseCreated, response, null, ct, WithoutAnswers);
+            return response;
+        }, ct);
+    }
+
+    private static async Task<ApiData<QuestionnaireResponse>> UpdateResponse(string id, HttpContext http, Caller caller,
+        QuestionnaireStore store, Database db, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        {
+            var current = await QuestionnaireStore.FindResponseAsync(connection, tx, caller.Tenant, id, ct)
+                ?? throw ApiException.NotFound("questionnaire response", id);
+            var now = TypeHandlers.Truncate(clock.GetUtcNow());
+            var reader = new BodyReader(body.Root);
+            var response = QuestionnaireValidation.Apply(reader, current, creating: false, now);
+            if (reader.Has("responses") && !reader.Failed("responses")
+                && await QuestionnaireStore.FindTemplateAsync(connection, tx, caller.Tenant, current.QuestionnaireId, ct) is { } template
+                && reader.Object("responses") is { } answers)
+            {
+                QuestionnaireValidation.CheckAnswers(answers, template.Schema);
+            }
+            reader.ThrowIfInvalid();
+            response = await CheckLinksAsync(connection, tx, caller.Tenant, response, ct);
+            await QuestionnaireStore.UpdateResponseAsync(connection, tx, caller.Tenant, response, ct);
+            await outbox.RecordAsync(connection, tx, caller.Tenant, WebhookEventTypes.QuestionnaireResponseUpdated, response, current, ct, WithoutAnswers);
+            return response;
+        }, ct));
+    }
+
+    /// <summary>Webhook payloads leave the answers out: receivers fetch them with the response.</summary>
+    private static readonly Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> WithoutAnswers = WebhookOutbox.Without("responses");
+
+    /// <summary>The template must be the organisation's or a system one, and active; the answers must fit it.</summary>
+    private static async Task<QuestionnaireTemplate?> CheckTemplateAsync(BodyReader reader, QuestionnaireStore store, Caller caller, string templateId, CancellationToken ct)
+    {
+        if (reader.Failed("questionnaire_id"))
+        {
+            return null;
+        }
+        var template = await store.FindTemplateAsync(caller.Tenant, templateId, ct);
+        if (template is null)
+        {
+            reader.Fail("questionnaire_id", $"no questionnaire template {templateId} exists");
+        }
+        else if (!template.IsActive)
+        {
+            reader.Fail("questionnaire_id", $"questionnaire template {templateId} is not active");
+        }
+        else if (!reader.Failed("responses") && reader.Object("responses") is { } answers)
+        {
+            QuestionnaireValidation.CheckAnswers(answers, template.Schema);
+        }
+        return template;
+    }
+
+    /// <summary>
+    /// Linked records must exist in the tenant and belong to the response's patient; a response linked to an
+    /// appointment or episode without a patient takes theirs.
+    /// </summary>
+    private static async Task<QuestionnaireResponse> CheckLinksAsync(DbConnection connection, DbTransaction tx, Tenant tenant, QuestionnaireResponse response, CancellationToken ct)
+    {
+        var owners = await QuestionnaireStore.FindLinkOwnersAsync(connection, tx, tenant, response.PatientId, response.AppointmentId, response.EpisodeId, ct);
+        var errors = new List<FieldError>();
+        if (response.PatientId is not null && !owners.PatientExists)
+        {
+            errors.Add(new FieldError("patient_id", $"no patient {response.PatientId} exists"));
+        }
+        var patientId = response.PatientId ?? owners.AppointmentPatientId ?? owners.EpisodePatientId;
+        if (response.AppointmentId is not null && owners.AppointmentPatientId != patientId)
+        {
+            errors.Add(new FieldError("appointment_id", owners.AppointmentPatientId is null
+                ? $"no appointment {response.AppointmentId} exists" : $"appointment {response.AppointmentId} is another patient's"));
+        }
+        if (response.EpisodeId is not null && owners.EpisodePatientId != patientId)
+        {
+            errors.Add(new FieldError("episode_id", owners.EpisodePatientId is null
+                ? $"no episode {response.EpisodeId} exists" : $"episode {response.EpisodeId} is another patient's"));
+        }
+        return errors.Count > 0 ? throw ApiException.Validation(errors) : response with { PatientId = patientId };
+    }
+}

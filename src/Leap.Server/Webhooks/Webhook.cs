@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Http;
+
+namespace Leap.Server.Webhooks;
+
+/// <summary>A receiver of events. The signing secret is returned once, by the create; reads never carry it.</summary>
+public sealed record WebhookEndpoint
+{
+    public required string Id { get; init; }
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+    public required string Url { get; init; }
+    public IReadOnlyList<string> Events { get; init; } = [];
+    public bool IsActive { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Secret { get; init; }
+}
+
+/// <summary>One event on its way to one endpoint: the delivery log entry, with its last attempt's outcome.</summary>
+public sealed record WebhookDelivery
+{
+    public required string Id { get; init; }
+    public required string WebhookId { get; init; }
+    public required string EventId { get; init; }
+    public required string EventType { get; init; }
+    public required string Status { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public DateTimeOffset? LastAttemptAt { get; init; }
+    public int? LastStatusCode { get; init; }
+    public string? LastResponse { get; init; }
+    public string? LastError { get; init; }
+    public DateTimeOffset? DeliveredAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public static class DeliveryStatuses
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Delivered, Failed];
+}
+
+/// <summary>Every event type Leap emits (Jump's list plus episode events). Endpoints subscribe to types or to "*".</summary>
+public static class WebhookEventTypes
+{
+    public const string All = "*";
+    public const string PatientCreated = "patient.created";
+    public const string PatientUpdated = "patient.updated";
+    public const string PatientArchived = "patient.archived";
+    public const string AppointmentCreated = "appointment.created";
+    public const string AppointmentUpdated = "appointment.updated";
+    public const string AppointmentCancelled = "appointment.cancelled";
+    public const string AppointmentCompleted = "appointment.completed";
+    public const string AppointmentNoShow = "appointment.no_show";
+    public const string AppointmentRescheduled = "appointment.rescheduled";
+    public const string QuestionnaireResponseCreated = "questionnaire_response.created";
+    public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
+    public const string AppointmentTemplateUpdated = "appointment_template.updated";
+    public const string AppointmentTemplateDeactivated = "appointment_template.deactivated";
+    public const string EpisodeCreated = "episode.created";
+    public const string EpisodeUpdated = "episode.updated";
+    public const string EpisodeClosed = "episode.closed";
+    public const string EpisodeReopened = "episode.reopened";
+    public const string EpisodeAssigned = "episode.assigned";
+    public const string EpisodePriorityChanged = "episode.priority_changed";
+    public const string EpisodeEventCreated = "episode_event.created";
+    /// <summary>Sent only by <c>POST /webhooks/{id}/test</c>, to that endpoint, whatever it subscribes to.</summary>
+    public const string Test = "webhook.test";
+
+    /// <summary>
+    /// What an endpoint may subscribe to. The directory events (clinician profiles, locations) are Jump's and
+    /// accepted, though directory records only change through the admin tools today.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Subscribable =
+    [
+        PatientCreated, PatientUpdated, PatientArchived,
+        AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled,
+        QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
+        "clinician_profile.updated", "clinician_profile.deactivated", "location.updated", "location.deactivated",
+        AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
+        EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,
+    ];
+}
+
+/// <summary>The writable endpoint fields, for the API description.</summary>
+public sealed record WebhookRequestExample(string Url, IReadOnlyList<string> Events, string? Name, string? Description, bool? IsActive);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DataEnvelope<WebhookEndpoint>))]
+[JsonSerializable(typeof(ListEnvelope<WebhookEndpoint>))]
+[JsonSerializable(typeof(DataEnvelope<WebhookDelivery>))]
+[JsonSerializable(typeof(ListEnvelope<WebhookDelivery>))]
+[JsonSerializable(typeof(WebhookRequestExample))]
+internal sealed partial class WebhooksJson : JsonSerializerContext;

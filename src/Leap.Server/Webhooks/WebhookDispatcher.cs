@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Webhooks;
+
+/// <summary>
+/// Sends what the outbox recorded: claims due deliveries, POSTs each signed payload with a timeout, and
+/// records the outcome. A 2xx is delivered; anything else (status, timeout, refused connection) is retried
+/// after the next delay of <see cref="WebhookOptions.RetryDelays"/> (with ±20% jitter) until they run out,
+/// then the delivery is failed (it can be re-queued through the API). Delivery is at least once: a server
+/// that dies mid-attempt leaves the claim to expire and the attempt to be made again.
+/// </summary>
+public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
+{
+    private const int MaxResponseChars = 1000;
+    private const int Parallelism = 8;
+
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        // A redirect is the receiver's configuration error to fix, not something to follow with a signed body.
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = options.Timeout,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { UserAgent = { new ProductInfoHeaderValue("Leap-Webhooks", "1.0") } },
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.DeliveryEnabled)
+        {
+            logger.LogInformation("Webhook delivery is off (Webhooks:DeliveryEnabled=false): events are recorded, not sent");
+            return;
+        }
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var claimed = 0;
+                try
+                {
+                    claimed = await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Webhook delivery round failed; retrying in {Interval}", options.PollInterval);
+                }
+                // A full batch suggests more is due: go again at once.
+                if (claimed < options.BatchSize)
+                {
+                    await Task.Delay(options.PollInterval, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: claims of attempts cut short expire and are retried.
+        }
+    }
+
+    /// <summary>One round: claims what is due and attempts each; returns how many were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var claims = await store.ClaimDueAsync(TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (claim, token) => await AttemptAsync(claim, token));
+        return claims.Count;
+    }
+
+    private async Task AttemptAsync(WebhookStore.Claim claim, CancellationToken ct)
+    {
+        var body = Encoding.UTF8.GetBytes(claim.Payload);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, claim.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add(WebhookSignature.IdHeader, claim.EventId);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(claim.Secret, timestamp, body));
+
+        int? status = null;
+        string? response = null;
+        string? error = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var answer = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)answer.StatusCode;
+            response = await ReadStartAsync(answer, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error ??= $"No response within {options.Timeout.TotalSeconds:0.###} seconds.";
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.Message;
+        }
+
+        var delivered = status is >= 200 and < 300;
+        var retry = claim.Attempts <= options.RetryDelays.Count;
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var next = delivered || !retry ? (DateTimeOffset?)null : TypeHandlers.Truncate(now + Jittered(options.RetryDelays[claim.Attempts - 1]));
+        var outcome = delivered ? DeliveryStatuses.Delivered : retry ? DeliveryStatuses.Pending : DeliveryStatuses.Failed;
+        if (!delivered)
+        {
+            error ??= $"The endpoint answered HTTP {status}; only 2xx counts as delivered.";
+            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Status}); {Outcome}",
+                claim.Id, claim.Attempts, status?.ToString(CultureInfo.InvariantCulture) ?? "no response", retry ? $"retry at {next:O}" : "giving up");
+        }
+        await store.RecordOutcomeAsync(claim.Id, claim.Attempts, outcome, next, status, response, delivered ? null : error, now, CancellationToken.None);
+    }
+
+    /// <summary>The first kilobyte of the answer, for the delivery log (receivers sometimes explain a refusal there).</summary>
+    private static async Task<string?> ReadStartAsync(HttpResponseMessage answer, CancellationToken ct)
+    {
+        await using var stream = await answer.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var buffer = new char[MaxResponseChars];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        return read == 0 ? null : new string(buffer, 0, read);
+    }
+
+    private static TimeSpan Jittered(TimeSpan delay) => delay * (0.8 + 0.4 * Random.Shared.NextDouble());
+
+    public override void Dispose()
+    {
+        http.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,341 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Leap.Server.Accounts;
+using Leap.Server.Storage;
+using Leap.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leap.Server.Tests.Webhooks;
+
+/// <summary>
+/// Delivery to a real HTTP receiver, each test on a database of its own so no other server's delivery worker
+/// takes its events. Delays are milliseconds instead of minutes.
+/// </summary>
+public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposable
+{
+    private static readonly Dictionary<string, string?> Fast = new()
+    {
+        ["Webhooks:PollInterval"] = "00:00:00.050",
+        ["Webhooks:RetryDelays"] = "00:00:00.100, 00:00:00.100, 00:00:00.100, 00:00:00.100, 00:00:00.100",
+        ["Webhooks:Timeout"] = "00:00:05",
+    };
+
+    private readonly List<IAsyncDisposable> cleanup = [];
+
+    private sealed record Client(ApiClient Api, string OrgId);
+
+    /// <summary>A server with delivery settings, on <paramref name="database"/> (a new one unless given).</summary>
+    private async Task<LeapAppFactory> StartAsync(Dictionary<string, string?> database, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(database);
+        foreach (var (key, value) in Fast.Concat(extra ?? []))
+        {
+            settings[key] = value;
+        }
+        var app = new LeapAppFactory(settings);
+        _ = app.BaseUrl;
+        cleanup.Add(app);
+        return app;
+    }
+
+    private static async Task<Client> TenantAsync(LeapAppFactory app)
+    {
+        var accounts = app.Services.GetRequiredService<AccountStore>();
+        var organisation = await accounts.CreateOrganisationAsync("Webhook test org");
+        var (_, secret) = await accounts.CreateKeyAsync(organisation.Id, "k", Modes.Test, Scopes.All);
+        return new Client(new ApiClient(app.CreateHttpClient(), secret), organisation.Id);
+    }
+
+    /// <summary>A server as an operating-system process (it can be killed); stopped with the test whatever happens.</summary>
+    private async Task<ServerProcess> ProcessAsync(Dictionary<string, string?> settings)
+    {
+        var process = await ServerProcess.StartAsync(settings);
+        cleanup.Add(process);
+        return process;
+    }
+
+    private async Task<WebhookReceiver> ReceiverAsync()
+    {
+        var receiver = await WebhookReceiver.StartAsync();
+        cleanup.Add(receiver);
+        return receiver;
+    }
+
+    private static async Task<(string Id, string Secret)> SubscribeAsync(ApiClient api, WebhookReceiver receiver, params string[] events)
+    {
+        var created = (await api.PostAsync("webhooks", new { url = receiver.Url, events })).Expect(201);
+        return (created.Id, created.Data.GetProperty("secret").GetString()!);
+    }
+
+    private static Task<string> PatientAsync(ApiClient api, string name) =>
+        Task.Run(async () => (await api.PostAsync("patients", new { first_name = name, last_name = "Hooked", date_of_birth = "1980-02-02" })).Expect(201).Id);
+
+    /// <summary>The receiver's side of docs/webhooks.md, written from the spec rather than from the server's code.</summary>
+    private static void AssertSigned(WebhookReceiver.Delivery delivery, string secret)
+    {
+        Assert.NotNull(delivery.Signature);
+        var parts = delivery.Signature!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(delivery.Timestamp, parts["t"]);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{parts["t"]}.{delivery.Body}")));
+        Assert.Equal(expected, parts["v1"]);
+        var age = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(age.Duration() < TimeSpan.FromMinutes(5), $"timestamp {age} away from now");
+    }
+
+    private static async Task<JsonElement> DeliveryAsync(ApiClient api, string webhook, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var log = (await api.GetAsync($"webhooks/{webhook}/deliveries")).Expect(200).Data;
+            if (log.GetArrayLength() > 0 && done(log[0]))
+            {
+                return log[0];
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"The delivery log never reached the expected state: {log}");
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>The log's deliveries in a status, once there are <paramref name="expected"/> of them (or after 10 s).</summary>
+    private static async Task<IReadOnlyList<string>> DeliveriesAsync(ApiClient api, string webhook, string status, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var ids = (await api.GetAsync($"webhooks/{webhook}/deliveries?status={status}")).Expect(200).Ids();
+            if (ids.Count == expected || DateTime.UtcNow > deadline)
+            {
+                return ids;
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_is_posted_signed_and_the_receiver_can_verify_it()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase());
+        var (api, orgId) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        var (webhook, secret) = await SubscribeAsync(api, receiver, "patient.created");
+        var patient = await PatientAsync(api, "Signed");
+
+        var delivery = Assert.Single(await receiver.WaitForAsync(r => r.Count >= 1));
+        AssertSigned(delivery, secret);
+        Assert.StartsWith("application/json", delivery.ContentType);
+        var json = delivery.Json;
+        Assert.Equal(delivery.EventId, json.GetProperty("id").GetString());
+        Assert.StartsWith("evt_", delivery.EventId);
+        Assert.Equal("patient.created", json.GetProperty("type").GetString());
+        Assert.Equal(orgId, json.GetProperty("organization_id").GetString());
+        Assert.Equal(patient, json.GetProperty("data").GetProperty("object").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("data").GetProperty("previous").ValueKind);
+
+        var logged = await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(1, logged.GetProperty("attempts").GetInt32());
+        Assert.Equal(200, logged.GetProperty("last_status_code").GetInt32());
+        Assert.Equal("ok", logged.GetProperty("last_response").GetString());
+        Assert.Equal(delivery.EventId, logged.GetProperty("event_id").GetString());
+        Assert.Equal("patient.created", logged.GetProperty("event_type").GetString());
+        Assert.Equal(logged.ToString(), (await api.GetAsync($"webhooks/{webhook}/deliveries/{logged.GetProperty("id").GetString()}")).Expect(200).Data.ToString());
+        await Task.Delay(300);
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_fails_twice_gets_the_event_once_it_recovers()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase());
+        var (api, _) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        receiver.AnswerNext(500, 503);
+        var (webhook, secret) = await SubscribeAsync(api, receiver, "patient.created");
+        await PatientAsync(api, "Retried");
+
+        var attempts = await receiver.WaitForAsync(r => r.Any(d => d.AnsweredWith == 200));
+        Assert.Equal([500, 503, 200], attempts.Select(d => d.AnsweredWith));
+        Assert.Single(attempts.Select(d => d.EventId).Distinct());
+        Assert.Single(attempts.Select(d => d.Body).Distinct());
+        Assert.All(attempts, d => AssertSigned(d, secret));
+
+        var logged = await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(3, logged.GetProperty("attempts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, logged.GetProperty("last_error").ValueKind);
+        Assert.Empty((await api.GetAsync($"webhooks/{webhook}/deliveries?status=pending")).Ids());
+    }
+
+    [Fact]
+    public async Task After_the_last_retry_a_delivery_fails_and_can_be_redelivered()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase(), new() { ["Webhooks:RetryDelays"] = "00:00:00.050, 00:00:00.050" });
+        var (api, _) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        receiver.AnswerNext(500, 500, 500);
+        var (webhook, _) = await SubscribeAsync(api, receiver, "*");
+        await PatientAsync(api, "Unlucky");
+
+        var failed = await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "failed");
+        Assert.Equal(3, failed.GetProperty("attempts").GetInt32());
+        Assert.Equal(500, failed.GetProperty("last_status_code").GetInt32());
+        Assert.Contains("500", failed.GetProperty("last_error").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("next_attempt_at").ValueKind);
+        Assert.Equal(3, receiver.Received.Count);
+
+        var id = failed.GetProperty("id").GetString();
+        var requeued = (await api.PostAsync($"webhooks/{webhook}/deliveries/{id}/redeliver")).Expect(200).Data;
+        Assert.Equal("pending", requeued.GetProperty("status").GetString());
+        await receiver.WaitForAsync(r => r.Count == 4);
+        Assert.Equal(200, receiver.Received[3].AnsweredWith);
+        Assert.Equal(receiver.Received[0].Body, receiver.Received[3].Body);
+        var delivered = await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(1, delivered.GetProperty("attempts").GetInt32());
+        (await api.PostAsync($"webhooks/{webhook}/deliveries/whd_00000000-0000-7000-8000-000000000000/redeliver")).ExpectError(404, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task A_test_event_goes_to_that_endpoint_only()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase());
+        var (api, _) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        var other = await ReceiverAsync();
+        var (webhook, secret) = await SubscribeAsync(api, receiver, "appointment.cancelled");
+        await SubscribeAsync(api, other, "*");
+
+        var queued = (await api.PostAsync($"webhooks/{webhook}/test")).Expect(201).Data;
+        Assert.Equal("webhook.test", queued.GetProperty("event_type").GetString());
+        var delivery = Assert.Single(await receiver.WaitForAsync(r => r.Count == 1));
+        AssertSigned(delivery, secret);
+        Assert.Equal("webhook.test", delivery.Json.GetProperty("type").GetString());
+        Assert.Equal(webhook, delivery.Json.GetProperty("data").GetProperty("object").GetProperty("id").GetString());
+        Assert.False(delivery.Json.GetProperty("data").GetProperty("object").TryGetProperty("secret", out _));
+        await Task.Delay(300);
+        Assert.Empty(other.Received);
+
+        (await api.PatchAsync($"webhooks/{webhook}", new { is_active = false })).Expect(200);
+        (await api.PostAsync($"webhooks/{webhook}/test")).ExpectError(409, "INVALID_STATE");
+    }
+
+    [Fact]
+    public async Task Events_recorded_before_a_restart_or_a_kill_are_delivered_afterwards()
+    {
+        var database = server.NewIsolatedDatabase();
+        var receiver = await ReceiverAsync();
+        var off = new Dictionary<string, string?> { ["Webhooks:DeliveryEnabled"] = "false" };
+
+        // Recorded, then the server stops normally before anything is sent.
+        var first = await StartAsync(database, off);
+        var (api, _) = await TenantAsync(first);
+        var (webhook, secret) = await SubscribeAsync(api, receiver, "patient.created");
+        var beforeRestart = await PatientAsync(api, "BeforeRestart");
+        cleanup.Remove(first);
+        await first.DisposeAsync();
+
+        // Recorded by a server process that is then killed (SIGKILL: no shutdown code runs).
+        var process = await ProcessAsync(new Dictionary<string, string?>(database.Concat(off)));
+        using (var http = process.CreateHttpClient())
+        {
+            await PatientAsync(api.Via(http), "BeforeKill");
+        }
+        await process.KillAsync();
+        await Task.Delay(300);
+        Assert.Empty(receiver.Received);
+
+        var restarted = await StartAsync(database);
+        var delivered = await receiver.WaitForAsync(r => r.Count == 2);
+        Assert.Equal(["BeforeRestart", "BeforeKill"],
+            delivered.Select(d => d.Json.GetProperty("data").GetProperty("object").GetProperty("first_name").GetString()).Order(StringComparer.Ordinal).Reverse());
+        Assert.Contains(delivered, d => d.Json.GetProperty("data").GetProperty("object").GetProperty("id").GetString() == beforeRestart);
+        Assert.All(delivered, d => AssertSigned(d, secret));
+        using var restartedHttp = restarted.CreateHttpClient();
+        Assert.Equal(2, (await DeliveriesAsync(api.Via(restartedHttp), webhook, "delivered", expected: 2)).Count);
+    }
+
+    [Fact]
+    public async Task An_attempt_cut_short_by_a_killed_server_is_made_again_once_its_claim_expires()
+    {
+        var database = server.NewIsolatedDatabase();
+        var setup = await StartAsync(database, new() { ["Webhooks:DeliveryEnabled"] = "false" });
+        var (api, _) = await TenantAsync(setup);
+        var receiver = await ReceiverAsync();
+        receiver.AnswerNext(WebhookReceiver.Hang);
+        var (webhook, _) = await SubscribeAsync(api, receiver, "patient.created");
+
+        // The process claims the delivery (for 2 × 1 s + 1 s), sends it, and dies waiting for the answer.
+        var settings = new Dictionary<string, string?>(database.Concat(Fast)) { ["Webhooks:Timeout"] = "00:00:01" };
+        var process = await ProcessAsync(settings);
+        await PatientAsync(api, "Interrupted");
+        await receiver.WaitForAsync(r => r.Count == 1);
+        await process.KillAsync();
+
+        var restarted = await StartAsync(database);
+        var attempts = await receiver.WaitForAsync(r => r.Count == 2);
+        Assert.Equal(attempts[0].EventId, attempts[1].EventId);
+        Assert.Equal(200, attempts[1].AnsweredWith);
+        using var http = restarted.CreateHttpClient();
+        var logged = await DeliveryAsync(api.Via(http), webhook, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(2, logged.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task Finished_events_are_purged_after_the_retention_and_pending_ones_kept()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, accounts) = server.StartIsolatedServer(s => s.AddSingleton<TimeProvider>(clock));
+        cleanup.Add(app);
+        var organisation = await accounts.CreateOrganisationAsync("Retention");
+        var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "k", Modes.Test, Scopes.All);
+        var api = new ApiClient(app.CreateHttpClient(), key);
+        (await api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/never", events = new[] { "patient.created" }, is_active = true })).Expect(201);
+        var db = app.Services.GetRequiredService<Database>();
+        await PatientAsync(api, "Old");
+        await db.ExecuteAsync("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL");
+        clock.Advance(TimeSpan.FromDays(31));
+        await PatientAsync(api, "Recent");
+        await db.ExecuteAsync("UPDATE webhook_deliveries SET next_attempt_at = @later WHERE status = 'pending'", new { later = clock.GetUtcNow().AddDays(1) });
+
+        await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["patient.created"], await db.QueryAsync<string>("SELECT type FROM webhook_events"));
+        Assert.Equal(["pending"], await db.QueryAsync<string>("SELECT status FROM webhook_deliveries"));
+        var kept = await db.ExecuteScalarAsync<string>("SELECT payload FROM webhook_events");
+        Assert.Contains("Recent", kept);
+    }
+
+    [Fact]
+    public async Task Two_server_processes_deliver_each_event_exactly_once()
+    {
+        Assert.SkipWhen(server.Engine != Engine.Postgres, "Several server processes share a database on PostgreSQL only (docs/deploy.md).");
+        var database = server.NewIsolatedDatabase();
+        var setup = await StartAsync(database, new() { ["Webhooks:DeliveryEnabled"] = "false" });
+        var (api, _) = await TenantAsync(setup);
+        var receiver = await ReceiverAsync();
+        await SubscribeAsync(api, receiver, "patient.created");
+        await ProcessAsync(new Dictionary<string, string?>(database.Concat(Fast)));
+        await ProcessAsync(new Dictionary<string, string?>(database.Concat(Fast)));
+
+        // One after another: the point is the two delivering processes, not concurrent writers (which would
+        // also take connections from a PostgreSQL server other test runs share).
+        for (var i = 0; i < 40; i++)
+        {
+            await PatientAsync(api, $"Many{i:00}");
+        }
+        await receiver.WaitForAsync(r => r.Count >= 40, seconds: 30);
+        await Task.Delay(1000);
+        Assert.Equal(40, receiver.Received.Count);
+        Assert.Equal(40, receiver.Received.Select(d => d.EventId).Distinct().Count());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var item in Enumerable.Reverse(cleanup))
+        {
+            await item.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class WebhookDeliveryTestsOnSqlite(SqliteServer server) : WebhookDeliveryTests(server);
+public sealed class WebhookDeliveryTestsOnPostgres(PostgresServer server) : WebhookDeliveryTests(server);
