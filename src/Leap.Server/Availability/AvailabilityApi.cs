@@ -25,7 +25,14 @@ public static class AvailabilityApi
         var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId);
         var from = q.Date(DateFrom, required: true);
         var to = q.Date(DateTo, required: true);
-        if (from is { } first && to is { } last)
+        foreach (var (name, date) in new[] { (DateFrom, from), (DateTo, to) })
+        {
+            if (date is { } day && !AvailabilityValidation.InRange(day))
+            {
+                q.Fail(name, AvailabilityValidation.OutOfRange);
+            }
+        }
+        if (from is { } first && to is { } last && !q.HasErrors(DateFrom, DateTo))
         {
             if (last < first)
             {

@@ -91,10 +91,11 @@ public sealed class AvailabilityStore(Database db)
     /// <summary>
     /// The busy time of the clinicians that overlaps [from, to): appointments and unexpired holds (buffers
     /// included) and blocks. A 14-day query of a busy practice reads thousands of rows, so they are read without
-    /// Dapper, and each row names its clinician by position in <paramref name="clinicianIds"/> rather than by id.
+    /// Dapper, each row names its clinician by position in <paramref name="clinicianIds"/> rather than by id, and
+    /// they are kept per clinician (small lists, where one list of them all would be a large-object-heap array).
     /// Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
     /// </summary>
-    public async Task<List<BusyTime>> BusyTimesAsync(Tenant tenant, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
+    public async Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(Tenant tenant, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken ct)
     {
         var parameters = new DynamicParameters(new { earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode });
@@ -111,12 +112,12 @@ public sealed class AvailabilityStore(Database db)
             WHERE clinician_id IN {ids} AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
             """,
             parameters, cancellationToken: ct));
-        var times = new List<BusyTime>();
+        var times = clinicianIds.Select(_ => new List<BusyTime>()).ToArray();
         while (await reader.ReadAsync(ct))
         {
-            times.Add(new BusyTime(clinicianIds[reader.GetInt32(0)], TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
+            times[reader.GetInt32(0)].Add(new BusyTime(TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
         }
-        return times;
+        return clinicianIds.Select((id, i) => (id, i)).ToDictionary(c => c.id, c => times[c.i]);
     }
 
     /// <summary>One clinician's busy time overlapping [from, to), saying what each interval is (for <see cref="SlotEngine.Check"/>).</summary>

@@ -9,6 +9,14 @@ public sealed record SlotRequest(BookingRules Rules, string ClinicianId, string?
 
 public static class AvailabilityValidation
 {
+    /// <summary>Dates outside this century are refused (as appointment times are): nothing real lies there.</summary>
+    public static readonly DateOnly FirstDate = new(2000, 1, 1);
+    public static readonly DateOnly LastDate = new(2099, 12, 31);
+
+    public static string OutOfRange => $"must be between {FirstDate:yyyy-MM-dd} and {LastDate:yyyy-MM-dd}";
+
+    public static bool InRange(DateOnly date) => date >= FirstDate && date <= LastDate;
+
     /// <summary>
     /// Reads a slot from a body and checks what it names (422 listing every problem). The current field names
     /// are <c>appointment_template_id</c>, <c>clinician_profile_id</c>, <c>location_id</c> and an ISO 8601
@@ -23,14 +31,30 @@ public static class AvailabilityValidation
         var clinicianId = r.Id(clinicianField, Ids.Clinician, required: true);
         var locationId = r.Id("location_id", Ids.Location);
         var (rules, found) = await availability.ResolveAsync(tenant, templateId, clinicianId, locationId, r.Fail, ct, templateField, clinicianField);
-        var start = r.Has("date") ? ReadLocalStart(r, locationId is null ? found.ClinicianTimezone : found.LocationTimezone) : r.Timestamp("start_time", required: true);
+        var start = r.Has("date") ? ReadLocalStart(r, locationId is null ? found.ClinicianTimezone : found.LocationTimezone) : ReadStart(r);
         r.ThrowIfInvalid();
         return new SlotRequest(rules!, clinicianId!, locationId, start!.Value);
+    }
+
+    private static DateTimeOffset? ReadStart(BodyReader r)
+    {
+        var start = r.Timestamp("start_time", required: true);
+        if (start is { } instant && !InRange(DateOnly.FromDateTime(instant.UtcDateTime)))
+        {
+            r.Fail("start_time", OutOfRange);
+            return null;
+        }
+        return start;
     }
 
     private static DateTimeOffset? ReadLocalStart(BodyReader r, string? timezone)
     {
         var date = r.Date("date", required: true);
+        if (date is { } day && !InRange(day))
+        {
+            r.Fail("date", OutOfRange);
+            date = null;
+        }
         var text = r.String("start_time", 5, required: true);
         TimeOnly time = default;
         if (text is not null && !TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time))

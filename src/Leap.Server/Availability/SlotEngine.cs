@@ -8,7 +8,7 @@ namespace Leap.Server.Availability;
 public readonly record struct ScheduledSession(ClinicianSession Session, string ClinicianName, string Timezone);
 
 /// <summary>Time a clinician is not free: an appointment or hold (buffers included), or a block.</summary>
-public readonly record struct BusyTime(string ClinicianId, DateTimeOffset Start, DateTimeOffset End);
+public readonly record struct BusyTime(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>One clinician's busy interval, saying what it is: an appointment, a hold or a block.</summary>
 public sealed record BusyRow
@@ -111,9 +111,9 @@ public sealed class SlotEngine
     }
 
     /// <summary>Every free slot in the stretches, ordered by start time, clinician name, clinician and location.</summary>
-    public List<Slot> FreeSlots(IReadOnlyList<Stretch> stretches, IEnumerable<BusyTime> busy)
+    public List<Slot> FreeSlots(IReadOnlyList<Stretch> stretches, IReadOnlyDictionary<string, List<BusyTime>> busy)
     {
-        var obstacles = busy.GroupBy(b => b.ClinicianId).ToDictionary(g => g.Key, Obstacles.From);
+        var obstacles = busy.ToDictionary(b => b.Key, b => Obstacles.From(b.Value));
         // Slots at one start are listed by clinician name, then id, then location: rank the stretches' owners once.
         var ranks = stretches.Select(s => (s.ClinicianName, s.ClinicianId, s.LocationId)).Distinct()
             .Order(Comparer<(string, string, string)>.Create(static (a, b) =>

@@ -216,7 +216,7 @@ public static class DirectoryCommands
 
     private static string Describe(ClinicianSession s) =>
         $"{s.Id}  {s.LocationId}  {(s.Weekday ?? s.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),-10}  {s.StartTime}-{s.EndTime}" +
-        (s.ValidFrom is null && s.ValidUntil is null ? "" : $"  from {s.ValidFrom:yyyy-MM-dd} until {s.ValidUntil:yyyy-MM-dd}");
+        (s.ValidFrom is { } from ? $"  from {from:yyyy-MM-dd}" : "") + (s.ValidUntil is { } until ? $"  until {until:yyyy-MM-dd}" : "");
 
     /// <summary>The clinician's organisation and mode, and the time zone of their locations when they share one.</summary>
     private static async Task<Owner> OwnerAsync(Database db, string clinicianId) =>

@@ -23,6 +23,8 @@ public sealed class QueryReader
 
     public void Fail(string field, string message) => errors.Add(new FieldError(field, message));
 
+    public bool HasErrors(params string[] fields) => errors.Any(e => fields.Contains(e.Field));
+
     public void ThrowIfInvalid()
     {
         if (errors.Count > 0)

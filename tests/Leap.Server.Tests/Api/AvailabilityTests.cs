@@ -200,6 +200,8 @@ public abstract class AvailabilityTests(LeapFixture server)
     [InlineData("date_from=2026-06-08&date_to=2026-06-09&appointment_template_id=tmpl_00000000-0000-7000-8000-000000000000", "appointment_template_id")]
     [InlineData("date_from=2026-06-08&date_to=2026-06-09&appointment_template_id={T}&clinician_profile_id=cli_00000000-0000-7000-8000-000000000000&location_id=loc_00000000-0000-7000-8000-000000000000", "clinician_profile_id,location_id")]
     [InlineData("date_from=2026-06-08&date_from=2026-06-09&date_to=2026-06-09&appointment_template_id={T}", "date_from")]
+    [InlineData("date_from=0001-01-01&date_to=0001-01-02&appointment_template_id={T}", "date_from,date_to")]
+    [InlineData("date_from=9999-12-30&date_to=9999-12-31&appointment_template_id={T}", "date_from,date_to")]
     public async Task Bad_parameters_are_422_naming_each(string query, string fields)
     {
         await using var c = await OpenAsync(WeekBefore);
@@ -293,6 +295,12 @@ public abstract class AvailabilityTests(LeapFixture server)
 
         var bad = (await c.Api.PostAsync("availability/verify", new { start_time = "tomorrow", clinician_profile_id = "cli_x" })).ExpectError(422, "VALIDATION_ERROR");
         Assert.Equal(["appointment_template_id", "clinician_profile_id", "start_time"], bad.ErrorFields.Order());
+        foreach (var extreme in new[] { "9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00" })
+        {
+            var refused = (await c.Api.PostAsync("availability/verify", new { start_time = extreme, appointment_template_id = c.Template, clinician_profile_id = c.Clinician }))
+                .ExpectError(422, "VALIDATION_ERROR");
+            Assert.Equal(["start_time"], refused.ErrorFields);
+        }
     }
 
 }

@@ -64,6 +64,9 @@ public abstract class HoldsTests(LeapFixture server)
         var bad = (await c.Api.PostAsync("holds", new { appointment_type_id = c.Template, clinician_id = "cli_nope", date = "2026-06-08", start_time = "11am" }))
             .ExpectError(422, "VALIDATION_ERROR");
         Assert.Equal(["clinician_id", "start_time"], bad.ErrorFields.Order());
+        var extreme = (await c.Api.PostAsync("holds", new { appointment_type_id = c.Template, clinician_id = c.Clinician, date = "9999-12-31", start_time = "23:59" }))
+            .ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal(["date"], extreme.ErrorFields);
     }
 
     [Fact]
@@ -102,6 +105,9 @@ public abstract class HoldsTests(LeapFixture server)
         var booking = (await c.Api.PostAsync("appointments", Booking())).ExpectError(409, "SLOT_UNAVAILABLE");
         Assert.Contains($"hold {hold}", booking.Error.GetProperty("message").GetString());
         Assert.Contains("2026-06-01T08:15:00Z", booking.Error.GetProperty("message").GetString());
+        var elsewhere = await c.BookAsync("2026-06-08T14:00:00Z", "2026-06-08T14:30:00Z");
+        var moved = (await c.Api.PatchAsync($"appointments/{elsewhere}", new { start_time = "2026-06-08T10:00:00Z" })).ExpectError(409, "SLOT_UNAVAILABLE");
+        Assert.Contains($"hold {hold}", moved.Error.GetProperty("message").GetString());
 
         // Expired holds stop counting at once: the booking clears the hold's row in its own transaction.
         c.Server.Clock.Advance(TimeSpan.FromMinutes(15));
