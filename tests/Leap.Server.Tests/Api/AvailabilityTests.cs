@@ -182,6 +182,28 @@ public abstract class AvailabilityTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task Each_location_keeps_its_own_time_zone_and_local_dates()
+    {
+        var t = await server.NewTenantAsync();
+        var london = await t.CreateLocationAsync("London", "Europe/London");
+        var newYork = await t.CreateLocationAsync("New York", "America/New_York");
+        var ada = await t.CreateClinicianAsync("Dr Ada", locationIds: london);
+        var bea = await t.CreateClinicianAsync("Dr Bea", locationIds: newYork);
+        await t.CreateSessionsAsync(ada, london, "09:00", "10:00", ["monday"]);
+        await t.CreateSessionsAsync(bea, newYork, "20:00", "21:00", ["monday"]);
+        var template = await t.CreateTemplateAsync(minNoticeMinutes: 0);
+        await using var clocked = ClockedServer.Start(server, WeekBefore);
+
+        var slots = (await clocked.Api(t).GetAsync($"availability?appointment_template_id={template}&date_from=2026-06-08&date_to=2026-06-08")).Expect(200)
+            .Data.GetProperty("slots").EnumerateArray().Select(s => (s.GetProperty("start_time").GetString(), s.GetProperty("location_id").GetString())).ToList();
+        // Monday 09:00 BST is 08:00Z; Monday 20:00 EDT is 00:00Z on Tuesday, still Monday at the New York location.
+        Assert.Equal(
+            [("2026-06-08T08:00:00Z", london), ("2026-06-08T08:15:00Z", london), ("2026-06-08T08:30:00Z", london),
+             ("2026-06-09T00:00:00Z", newYork), ("2026-06-09T00:15:00Z", newYork), ("2026-06-09T00:30:00Z", newYork)],
+            slots);
+    }
+
+    [Fact]
     public async Task A_session_starting_in_the_skipped_hour_starts_when_the_clock_resumes()
     {
         await using var c = await OpenAsync(new DateTimeOffset(2026, 3, 23, 8, 0, 0, TimeSpan.Zero), duration: 15, days: []);
