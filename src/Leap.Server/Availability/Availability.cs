@@ -15,9 +15,11 @@ public sealed record DateRange(DateOnly From, DateOnly To);
 
 /// <summary>
 /// The answer of <c>POST /availability/verify</c>: whether the slot can be booked now and, when not, why
-/// (<see cref="SlotReasons"/>) in a code and a sentence.
+/// (<see cref="SlotReasons"/>) in a code and a sentence. <see cref="SessionLocationId"/> is the location of the
+/// session the slot lies in, when it lies in one (taken or not).
 /// </summary>
-public sealed record SlotCheck(bool Available, string? Reason, string? Message, Slot? Slot);
+public sealed record SlotCheck(bool Available, string? Reason, string? Message, Slot? Slot,
+    [property: JsonIgnore] string? SessionLocationId = null);
 
 /// <summary>Why a slot cannot be booked, most fundamental first (a past slot is reported as past, not as booked).</summary>
 public static class SlotReasons

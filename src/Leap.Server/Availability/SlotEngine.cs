@@ -185,17 +185,17 @@ public sealed class SlotEngine
         var clash = busy.Where(b => b.StartTime < busyTo && b.EndTime > busyFrom).OrderBy(b => b.StartTime).FirstOrDefault();
         return clash switch
         {
-            null => new SlotCheck(true, null, null, SlotAt(stretch, start)),
-            { Kind: BusyRow.BlockKind } => Refuse(SlotReasons.Blocked, $"The clinician is away then (block {clash.Id})."),
-            { Kind: ClinicianBusy.HoldKind } => Refuse(SlotReasons.Held, $"The time is held by hold {clash.Id}."),
-            _ => Refuse(SlotReasons.Booked, $"The time overlaps appointment {clash.Id} (buffers included)."),
+            null => new SlotCheck(true, null, null, SlotAt(stretch, start), stretch.LocationId),
+            { Kind: BusyRow.BlockKind } => Refuse(SlotReasons.Blocked, $"The clinician is away then (block {clash.Id}).", stretch.LocationId),
+            { Kind: ClinicianBusy.HoldKind } => Refuse(SlotReasons.Held, $"The time is held by hold {clash.Id}.", stretch.LocationId),
+            _ => Refuse(SlotReasons.Booked, $"The time overlaps appointment {clash.Id} (buffers included).", stretch.LocationId),
         };
     }
 
     private Slot SlotAt(Stretch stretch, DateTimeOffset start) =>
         new(start, start + rules.Duration, stretch.ClinicianId, stretch.ClinicianName, stretch.LocationId, rules.TemplateId, IsAvailable: true);
 
-    private static SlotCheck Refuse(string reason, string message) => new(false, reason, message, null);
+    private static SlotCheck Refuse(string reason, string message, string? sessionLocationId = null) => new(false, reason, message, null, sessionLocationId);
 
     private static string Format(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
 

@@ -46,7 +46,7 @@ public static class HoldsApi
             Id = Ids.New(Ids.Hold),
             AppointmentTemplateId = slot.Rules.TemplateId,
             ClinicianProfileId = slot.ClinicianId,
-            LocationId = check.Slot?.LocationId ?? slot.LocationId,
+            LocationId = check.SessionLocationId,
             StartTime = slot.Start,
             EndTime = slot.Start + slot.Rules.Duration,
             BufferBeforeMinutes = (int)slot.Rules.BufferBefore.TotalMinutes,
