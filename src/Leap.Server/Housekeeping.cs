@@ -1,13 +1,16 @@
+using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server;
 
 /// <summary>
-/// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, and
+/// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, holds past
+/// their 15 minutes (which stop counting the moment they expire; this records it and frees their rows), and
 /// webhook events (with their delivery log) past their retention once nothing is left to deliver.
 /// </summary>
-public sealed class Housekeeping(Idempotency idempotency, IRateLimitCounter rateLimits, WebhookStore webhooks, WebhookOptions webhookOptions,
+public sealed class Housekeeping(
+    Idempotency idempotency, IRateLimitCounter rateLimits, HoldStore holds, WebhookStore webhooks, WebhookOptions webhookOptions,
     TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
@@ -39,6 +42,7 @@ public sealed class Housekeeping(Idempotency idempotency, IRateLimitCounter rate
         try
         {
             var purged = await idempotency.PurgeExpiredAsync(ct);
+            purged += await holds.ExpireAsync(ct);
             if (rateLimits is DatabaseRateLimitCounter shared)
             {
                 purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);

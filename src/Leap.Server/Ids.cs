@@ -24,6 +24,9 @@ public static class Ids
     public const string QuestionnaireResponse = "qr_";
     public const string WebhookEndpoint = "wh_";
     public const string WebhookDelivery = "whd_";
+    public const string Session = "ses_";
+    public const string Block = "blk_";
+    public const string Hold = "hold_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

@@ -2,8 +2,10 @@ using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
+using Leap.Server.Availability;
 using Leap.Server.Clinicians;
 using Leap.Server.Episodes;
+using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Pathways;
@@ -33,6 +35,8 @@ public static class LeapServer
         PathwaysJson.Default,
         QuestionnairesJson.Default,
         WebhooksJson.Default,
+        AvailabilityJson.Default,
+        HoldsJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -89,6 +93,10 @@ public static class LeapServer
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<ClinicianScheduleStore>();
+        services.AddSingleton<AvailabilityStore>();
+        services.AddSingleton<AvailabilityService>();
+        services.AddSingleton<HoldStore>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -145,6 +153,10 @@ public static class LeapServer
         api.MapPathwayRules();
         api.MapQuestionnaires();
         api.MapWebhooks();
+        api.MapClinicians();
+        api.MapLocations();
+        api.MapAvailability();
+        api.MapHolds();
     }
 
     private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)

@@ -19,6 +19,10 @@ public static class Scopes
     public const string ReadPathwayRules = "read_pathway_rules";
     public const string WritePathwayRules = "write_pathway_rules";
     public const string ManageWebhooks = "manage_webhooks";
+    public const string ReadClinicians = "read_clinicians";
+    public const string ReadLocations = "read_locations";
+    public const string ReadAvailability = "read_availability";
+    public const string WriteHolds = "write_holds";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -29,6 +33,8 @@ public static class Scopes
         ReadQuestionnaires, WriteQuestionnaires,
         ReadPathwayRules, WritePathwayRules,
         ManageWebhooks,
+        ReadClinicians, ReadLocations,
+        ReadAvailability, WriteHolds,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -87,7 +87,6 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
             command.CommandText = sql;
             prepared[sql] = command;
         }
-        command.Parameters.Clear();
         return command;
     }
 
@@ -99,6 +98,10 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
         private SqliteCommand? command;
         private DbTransaction? transaction;
 
+        // Parameters live here until execution: Dapper keeps a reference to the collection and may rewrite the
+        // text halfway (expanding "IN @list"), so the collection cannot belong to a cached command.
+        private readonly SqliteCommand parameterHolder = new();
+
         private SqliteCommand Current => command ?? throw new InvalidOperationException("CommandText must be set first.");
 
         [AllowNull]
@@ -107,6 +110,10 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
             get => command?.CommandText ?? "";
             set
             {
+                if (command is not null && !owner.IsCached(command))
+                {
+                    command.Dispose();
+                }
                 command = owner.Rent(value ?? "");
                 if (command.CommandText.Length == 0)
                 {
@@ -126,7 +133,7 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
             set { }
         }
 
-        protected override DbParameterCollection DbParameterCollection => Current.Parameters;
+        protected override DbParameterCollection DbParameterCollection => parameterHolder.Parameters;
 
         protected override DbTransaction? DbTransaction
         {
@@ -147,7 +154,8 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
             var current = Current;
             current.Transaction = (SqliteTransaction?)transaction;
             current.CommandTimeout = CommandTimeout;
-            foreach (SqliteParameter parameter in current.Parameters)
+            current.Parameters.Clear();
+            foreach (SqliteParameter parameter in parameterHolder.Parameters)
             {
                 // Dapper names parameters without their prefix; SQLite then searches the statement for each
                 // name once bare and once per prefix. Naming them as written in the SQL binds in one lookup.
@@ -155,6 +163,7 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
                 {
                     parameter.ParameterName = "@" + parameter.ParameterName;
                 }
+                current.Parameters.Add(parameter);
             }
             return current;
         }
@@ -166,6 +175,7 @@ internal sealed class StatementCachingConnection(SqliteConnection inner, Action<
                 command.Dispose();
             }
             command = null;
+            parameterHolder.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -1,0 +1,135 @@
+using System.Text;
+using Dapper;
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.Clinicians;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Availability;
+
+/// <summary>What an availability request names, looked up in one round trip (null: no such record in this tenant).</summary>
+public sealed record AvailabilityReferences
+{
+    public string? TemplateName { get; init; }
+    public bool TemplateActive { get; init; }
+    public bool TemplateOnline { get; init; }
+    public int Duration { get; init; }
+    public int BufferBeforeMinutes { get; init; }
+    public int BufferAfterMinutes { get; init; }
+    public int MinNoticeMinutes { get; init; }
+    public int MaxAdvanceDays { get; init; }
+    public string? ClinicianName { get; init; }
+    public bool ClinicianActive { get; init; }
+    public bool ClinicianBookable { get; init; }
+    public string? LocationName { get; init; }
+    public bool LocationActive { get; init; }
+    public string? LocationTimezone { get; init; }
+    /// <summary>The time zone of the clinician's locations when they all share one (else null).</summary>
+    public string? ClinicianTimezone { get; init; }
+}
+
+/// <summary>
+/// The reads behind availability: a few indexed queries per request, whose rows the <see cref="SlotEngine"/>
+/// works through in memory.
+/// </summary>
+public sealed class AvailabilityStore(Database db)
+{
+    public async Task<AvailabilityReferences> FindReferencesAsync(Tenant tenant, string? templateId, string? clinicianId, string? locationId, CancellationToken ct) =>
+        (await db.QuerySingleOrDefaultAsync<AvailabilityReferences>(
+            """
+            SELECT t.name AS template_name, t.is_active AS template_active, t.allow_online_booking AS template_online, t.duration,
+                   t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days,
+                   c.name AS clinician_name, c.is_active AS clinician_active, c.is_bookable_online AS clinician_bookable,
+                   l.name AS location_name, l.is_active AS location_active, l.timezone AS location_timezone,
+                   (SELECT CASE WHEN COUNT(DISTINCT z.timezone) = 1 THEN MIN(z.timezone) END
+                    FROM clinician_locations cz JOIN locations z ON z.id = cz.location_id WHERE cz.clinician_id = c.id) AS clinician_timezone
+            FROM (SELECT 1 AS one) AS request
+            LEFT JOIN appointment_templates t ON t.id = @templateId AND t.org_id = @OrgId AND t.mode = @Mode
+            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND c.org_id = @OrgId AND c.mode = @Mode
+            LEFT JOIN locations l ON l.id = @locationId AND l.org_id = @OrgId AND l.mode = @Mode
+            """,
+            new { tenant.OrgId, tenant.Mode, templateId, clinicianId, locationId }, ct))!;
+
+    private sealed record SessionPlace
+    {
+        public required string ClinicianName { get; init; }
+        public required string Timezone { get; init; }
+    }
+
+    /// <summary>
+    /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
+    /// bookable online) at active locations, optionally of one clinician and/or one location.
+    /// </summary>
+    public async Task<IReadOnlyList<ScheduledSession>> SessionsAsync(Tenant tenant, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+        CancellationToken ct)
+    {
+        var sql = new StringBuilder(
+            $"""
+            SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone
+            FROM clinician_sessions s
+            JOIN clinician_profiles c ON c.id = s.clinician_id
+            JOIN locations l ON l.id = s.location_id
+            WHERE s.org_id = @OrgId AND s.mode = @Mode AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
+              AND ((s.on_date IS NULL AND (s.valid_from IS NULL OR s.valid_from <= @to) AND (s.valid_until IS NULL OR s.valid_until >= @from))
+                   OR (s.on_date >= @from AND s.on_date <= @to))
+            """);
+        if (clinicianId is not null)
+        {
+            sql.Append(" AND s.clinician_id = @clinicianId");
+        }
+        if (locationId is not null)
+        {
+            sql.Append(" AND s.location_id = @locationId");
+        }
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ClinicianSession, SessionPlace, ScheduledSession>(
+            new CommandDefinition(sql.ToString(), new { tenant.OrgId, tenant.Mode, yes = true, from, to, clinicianId, locationId }, cancellationToken: ct),
+            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), splitOn: "clinician_name");
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The busy time of the clinicians that overlaps [from, to): appointments and unexpired holds (buffers
+    /// included) and blocks. A 14-day query of a busy practice reads thousands of rows, so they are read without
+    /// Dapper, each row names its clinician by position in <paramref name="clinicianIds"/> rather than by id, and
+    /// they are kept per clinician (small lists, where one list of them all would be a large-object-heap array).
+    /// Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
+    /// </summary>
+    public async Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(Tenant tenant, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(new { earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode });
+        var ids = SqlList.In(parameters, "clinician", clinicianIds);
+        var clinician = SqlList.IndexOf("clinician_id", "clinician", clinicianIds.Count);
+        await using var connection = await db.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"""
+            SELECT {clinician}, busy_start, busy_end FROM clinician_busy
+            WHERE clinician_id IN {ids} AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
+              AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
+            UNION ALL
+            SELECT {clinician}, start_time, end_time FROM clinician_blocks
+            WHERE clinician_id IN {ids} AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
+            """,
+            parameters, cancellationToken: ct));
+        var times = clinicianIds.Select(_ => new List<BusyTime>()).ToArray();
+        while (await reader.ReadAsync(ct))
+        {
+            times[reader.GetInt32(0)].Add(new BusyTime(TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
+        }
+        return clinicianIds.Select((id, i) => (id, i)).ToDictionary(c => c.id, c => times[c.i]);
+    }
+
+    /// <summary>One clinician's busy time overlapping [from, to), saying what each interval is (for <see cref="SlotEngine.Check"/>).</summary>
+    public Task<IReadOnlyList<BusyRow>> BusyAsync(Tenant tenant, string clinicianId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct) =>
+        db.QueryAsync<BusyRow>(
+            """
+            SELECT id, kind, busy_start AS start_time, busy_end AS end_time FROM clinician_busy
+            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
+              AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
+            UNION ALL
+            SELECT id, 'block' AS kind, start_time, end_time FROM clinician_blocks
+            WHERE clinician_id = @clinicianId AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
+            """,
+            new { clinicianId, earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode }, ct);
+}
