@@ -85,7 +85,17 @@ public static class Scenarios
             end
             """);
 
-        var from = DateTimeOffset.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = DateTimeOffset.UtcNow;
+        yield return new Scenario("availability", "GET /availability, 14 days, one template, one location (10 clinicians)", 200,
+            auth + $$"""
+            local locations = {{LuaList(seed.LocationIds)}}
+            function request()
+              counter = counter + 1
+              return wrk.format("GET", "/api/v1/availability?appointment_template_id={{seed.TemplateId}}&date_from={{today.AddDays(1):yyyy-MM-dd}}&date_to={{today.AddDays(14):yyyy-MM-dd}}&location_id=" .. locations[(counter % #locations) + 1], wrk.headers)
+            end
+            """);
+
+        var from = today.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         yield return new Scenario("appointment list", "GET /appointments?clinician_id=…&date_gte=…&limit=20", 200,
             auth + $$"""
             local clinicians = {{LuaList(seed.ClinicianIds)}}

@@ -3,6 +3,7 @@ using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Clinicians;
+using Leap.Server.Locations;
 using Leap.Server.Patients;
 using Leap.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,6 +15,7 @@ namespace Leap.Bench;
 public sealed record SeedInfo(
     string ApiKey,
     string TemplateId,
+    IReadOnlyList<string> LocationIds,
     IReadOnlyList<string> ClinicianIds,
     IReadOnlyList<string> PatientIds,
     IReadOnlyList<string> SearchTerms,
@@ -41,16 +43,35 @@ public static class Seeder
         var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
 
         var template = AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now) with { Name = "Benchmark consultation", Status = "published" };
+        // Ten clinicians per location, each working 08:00-18:00 on weekdays there.
+        var locationIds = Enumerable.Range(0, Math.Max(1, clinicians / 10)).Select(_ => Ids.New(Ids.Location)).ToList();
         var clinicianIds = Enumerable.Range(0, clinicians).Select(_ => Ids.New(Ids.Clinician)).ToList();
         await db.WriteAsync(async (connection, tx) =>
         {
             await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, default);
+            for (var i = 0; i < locationIds.Count; i++)
+            {
+                await LocationStore.InsertAsync(connection, tx, tenant, new Location
+                {
+                    Id = locationIds[i], Name = $"Bench site {i}", Timezone = "Europe/London", IsActive = true, CreatedAt = now, UpdatedAt = now,
+                }, default);
+            }
             for (var i = 0; i < clinicianIds.Count; i++)
             {
+                var location = locationIds[i % locationIds.Count];
                 await ClinicianStore.InsertAsync(connection, tx, tenant, new ClinicianProfile
                 {
-                    Id = clinicianIds[i], Name = $"Dr Bench {i}", IsActive = true, IsBookableOnline = true, CreatedAt = now, UpdatedAt = now,
+                    Id = clinicianIds[i], Name = $"Dr Bench {i}", IsActive = true, IsBookableOnline = true, LocationIds = [location],
+                    CreatedAt = now, UpdatedAt = now,
                 }, default);
+                foreach (var weekday in ScheduleValues.Weekdays.Take(5))
+                {
+                    await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, new ClinicianSession
+                    {
+                        Id = Ids.New(Ids.Session), ClinicianProfileId = clinicianIds[i], LocationId = location, Weekday = weekday,
+                        StartTime = "08:00", EndTime = "18:00", CreatedAt = now, UpdatedAt = now,
+                    }, default);
+                }
             }
             return 0;
         });
@@ -90,7 +111,7 @@ public static class Seeder
         });
 
         var terms = LastNames.Take(8).Select(n => n.ToLowerInvariant()).Concat(["bench12", "alex", "07700 91", "1985-"]).ToList();
-        return new SeedInfo(key, template.Id, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
+        return new SeedInfo(key, template.Id, locationIds, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
     }
 
     private static async Task InChunksAsync(Database db, int count, string what, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, int, Task> insert)
