@@ -106,6 +106,7 @@ public static class LeapServer
     {
         app.Use(RequestIds.Middleware);
         app.UseMiddleware<ErrorHandling>();
+        app.UseBookingPage();
         app.Use(ApiPaths.RewriteJumpAlias);
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
