@@ -7,7 +7,6 @@ using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Patients;
 using Leap.Server.Storage;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 

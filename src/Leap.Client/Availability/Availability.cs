@@ -1,4 +1,3 @@
-using Leap.Client.Http;
 
 namespace Leap.Client;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Leap.Client.Http;
 
 namespace Leap.Client;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Accounts;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Leap.Server.Accounts;
 using Leap.Server.Patients;

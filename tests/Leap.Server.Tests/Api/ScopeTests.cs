@@ -1,7 +1,5 @@
 using Leap.Server.Accounts;
-using Leap.Server.Http;
 using Leap.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leap.Server.Tests.Api;
@@ -12,18 +10,7 @@ namespace Leap.Server.Tests.Api;
 /// </summary>
 public abstract class ScopeTests(LeapFixture server)
 {
-    private sealed record ApiEndpoint(string Method, string Path, string? Scope);
-
-    private IReadOnlyList<ApiEndpoint> Endpoints() =>
-        server.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(method => new ApiEndpoint(method, e.RoutePattern.RawText!, e.Metadata.GetMetadata<RequiredScope>()?.Scope)))
-            .ToList();
-
-    private static string Concrete(string pattern, string id = "x_00000000-0000-7000-8000-000000000000") =>
-        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", id);
+    private IReadOnlyList<ApiEndpoint> Endpoints() => ApiEndpoint.All(server.Services);
 
     [Fact]
     public async Task Every_api_endpoint_requires_a_known_scope_unless_it_only_refuses_the_method()
@@ -33,8 +20,8 @@ public abstract class ScopeTests(LeapFixture server)
         Assert.NotEmpty(endpoints);
         foreach (var endpoint in endpoints.Where(e => e.Scope is null))
         {
-            var result = await t.Api.SendAsync(new HttpMethod(endpoint.Method), Concrete(endpoint.Path));
-            Assert.True(result.StatusCode == 405, $"{endpoint.Method} {endpoint.Path} has no scope and answers {result.StatusCode}");
+            var result = await t.Api.SendAsync(new HttpMethod(endpoint.Method), endpoint.PathWith());
+            Assert.True(result.StatusCode == 405, $"{endpoint.Method} {endpoint.Pattern} has no scope and answers {result.StatusCode}");
         }
         Assert.All(endpoints.Where(e => e.Scope is not null), e => Assert.Contains(e.Scope!, Scopes.All));
     }
@@ -46,14 +33,14 @@ public abstract class ScopeTests(LeapFixture server)
         foreach (var endpoint in Endpoints().Where(e => e.Scope is not null))
         {
             var without = await t.KeyAsync(Scopes.All.Where(s => s != endpoint.Scope));
-            var denied = await without.SendAsync(new HttpMethod(endpoint.Method), Concrete(endpoint.Path), endpoint.Method == "GET" ? null : new { });
-            Assert.True(denied.StatusCode == 403, $"{endpoint.Method} {endpoint.Path} without {endpoint.Scope}: {denied.StatusCode} {denied.Raw}");
+            var denied = await without.SendAsync(new HttpMethod(endpoint.Method), endpoint.PathWith(), endpoint.Method == "GET" ? null : new { });
+            Assert.True(denied.StatusCode == 403, $"{endpoint.Method} {endpoint.Pattern} without {endpoint.Scope}: {denied.StatusCode} {denied.Raw}");
             Assert.Equal("FORBIDDEN", denied.ErrorCode);
             Assert.Contains(endpoint.Scope!, denied.Error.GetProperty("message").GetString());
 
             var only = await t.KeyAsync([endpoint.Scope!]);
-            var allowed = await only.SendAsync(new HttpMethod(endpoint.Method), Concrete(endpoint.Path), endpoint.Method == "GET" ? null : new { });
-            Assert.True(allowed.StatusCode is not (401 or 403), $"{endpoint.Method} {endpoint.Path} with only {endpoint.Scope}: {allowed.StatusCode} {allowed.Raw}");
+            var allowed = await only.SendAsync(new HttpMethod(endpoint.Method), endpoint.PathWith(), endpoint.Method == "GET" ? null : new { });
+            Assert.True(allowed.StatusCode is not (401 or 403), $"{endpoint.Method} {endpoint.Pattern} with only {endpoint.Scope}: {allowed.StatusCode} {allowed.Raw}");
         }
     }
 }
@@ -85,14 +72,11 @@ public abstract class TenantMatrixTests(LeapFixture server)
         var revoked = await a.KeyAsync(Scopes.All);
         Assert.True(await server.Services.GetRequiredService<AccountStore>().RevokeKeyAsync(revoked.KeyId!));
 
-        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true && e.Metadata.GetMetadata<RequiredScope>() is not null)
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)));
-        foreach (var (method, pattern) in endpoints)
+        foreach (var endpoint in ApiEndpoint.All(server.Services).Where(e => e.Scope is not null))
         {
-            var resource = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries)[2];
-            var targetsRecord = pattern.Contains('{', StringComparison.Ordinal) && records.ContainsKey(resource);
-            var path = targetsRecord ? Concrete(pattern, records[resource]) : Concrete(pattern);
+            var method = endpoint.Method;
+            var targetsRecord = endpoint.HasId && records.ContainsKey(endpoint.Resource);
+            var path = targetsRecord ? endpoint.PathWith(records[endpoint.Resource]) : endpoint.PathWith();
             object? body = method == "GET" ? null : new { title = "Intruder", name = "Intruder", first_name = "Intruder" };
             foreach (var (who, client) in new[] { ("other mode", otherMode), ("other organisation", b.Api), ("other organisation, live", otherOrgLive) })
             {
@@ -115,9 +99,6 @@ public abstract class TenantMatrixTests(LeapFixture server)
         }
         Assert.Equal(before, await SnapshotAsync(a, records));
     }
-
-    private static string Concrete(string pattern, string id = "x_00000000-0000-7000-8000-000000000000") =>
-        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{[^}]+\}", id);
 
     private static async Task<string> SnapshotAsync(TestTenant t, Dictionary<string, string> records)
     {

@@ -61,12 +61,17 @@ public abstract class CrashSafetyTests(LeapFixture database)
             }
         })).ToList();
 
-        await Task.Delay(1500);
+        // Kill mid-run: once enough bookings are acknowledged (a fixed delay would be too short on a busy machine).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (attempts.Count(a => a.AcknowledgedId is not null) < 30 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
         await first.KillAsync();
         stop.Cancel();
         await Task.WhenAll(clients);
         await first.DisposeAsync();
-        Assert.True(attempts.Count(a => a.AcknowledgedId is not null) > 20, "the load should have booked before the kill");
+        Assert.True(attempts.Count(a => a.AcknowledgedId is not null) >= 30, "the load should have booked before the kill");
 
         await using var second = await ServerProcess.StartAsync(database.StorageSettings());
         var after = t.Api.Via(second.CreateHttpClient());

@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Leap.Server.Http;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leap.Server.Tests.Resilience;
@@ -53,7 +51,6 @@ public abstract class HostileInputTests(LeapFixture server)
         "..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1--", "pat_%00", new string('a', 3000), "%E2%80%AE", "%F0%9F%A9%BA", "null", "-1",
     ];
 
-    private sealed record Endpoint(string Method, string Pattern);
 
     [Fact]
     public async Task Hostile_requests_never_cause_a_5xx_and_rejections_change_nothing()
@@ -63,7 +60,7 @@ public abstract class HostileInputTests(LeapFixture server)
         var random = new Random(20261124);
         var failures = new List<string>();
 
-        foreach (var endpoint in Endpoints())
+        foreach (var endpoint in ApiEndpoint.All(server.Services))
         {
             for (var i = 0; i < CasesPerEndpoint; i++)
             {
@@ -108,19 +105,10 @@ public abstract class HostileInputTests(LeapFixture server)
         Assert.Equal(names.Length, (await t.Api.GetAsync("patients?search=verbatim")).Ids().Count);
     }
 
-    private IEnumerable<Endpoint> Endpoints() =>
-        server.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => new Endpoint(m, e.RoutePattern.RawText!)))
-            .OrderBy(e => e.Pattern).ThenBy(e => e.Method);
-
-    private static (string Path, string? Body) HostileRequest(Endpoint endpoint, IReadOnlyDictionary<string, string> ids, Random random, int i)
+    private static (string Path, string? Body) HostileRequest(ApiEndpoint endpoint, IReadOnlyDictionary<string, string> ids, Random random, int i)
     {
-        var resource = endpoint.Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(2).FirstOrDefault() ?? "";
         // A third of the cases attack the path, the rest the body or the query string.
-        var id = i % 3 == 0 ? PathIds[random.Next(PathIds.Length)] : ids.GetValueOrDefault(resource, "x_00000000-0000-7000-8000-000000000000");
-        var path = System.Text.RegularExpressions.Regex.Replace(endpoint.Pattern, @"\{[^}]+\}", id);
+        var path = endpoint.PathWith(i % 3 == 0 ? PathIds[random.Next(PathIds.Length)] : ids.GetValueOrDefault(endpoint.Resource, "x_00000000-0000-7000-8000-000000000000"));
         if (endpoint.Method is "GET" or "DELETE")
         {
             var field = Fields[random.Next(Fields.Length)];
