@@ -1,10 +1,14 @@
+using Leap.Server.Holds;
 using Leap.Server.Http;
 
 namespace Leap.Server;
 
-/// <summary>Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows.</summary>
+/// <summary>
+/// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, holds past
+/// their 15 minutes (which stop counting the moment they expire; this records it and frees their rows).
+/// </summary>
 public sealed class Housekeeping(
-    Idempotency idempotency, IRateLimitCounter rateLimits, TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
+    Idempotency idempotency, IRateLimitCounter rateLimits, HoldStore holds, TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
@@ -35,6 +39,7 @@ public sealed class Housekeeping(
         try
         {
             var purged = await idempotency.PurgeExpiredAsync(ct);
+            purged += await holds.ExpireAsync(ct);
             if (rateLimits is DatabaseRateLimitCounter shared)
             {
                 purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);

@@ -15,6 +15,9 @@ public static class Ids
     public const string Appointment = "apt_";
     public const string Clinician = "cli_";
     public const string Location = "loc_";
+    public const string Session = "ses_";
+    public const string Block = "blk_";
+    public const string Hold = "hold_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
+using Leap.Server.Availability;
 using Leap.Server.Clinicians;
+using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Patients;
@@ -25,6 +27,8 @@ public static class LeapServer
         LocationsJson.Default,
         CliniciansJson.Default,
         AppointmentsJson.Default,
+        AvailabilityJson.Default,
+        HoldsJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -70,6 +74,10 @@ public static class LeapServer
         services.AddSingleton<AppointmentStore>();
         services.AddSingleton<AppointmentValidation>();
         services.AddSingleton<ClinicianBusy>();
+        services.AddSingleton<ClinicianScheduleStore>();
+        services.AddSingleton<AvailabilityStore>();
+        services.AddSingleton<AvailabilityService>();
+        services.AddSingleton<HoldStore>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -123,6 +131,10 @@ public static class LeapServer
         api.MapPatients();
         api.MapAppointmentTemplates();
         api.MapAppointments();
+        api.MapClinicians();
+        api.MapLocations();
+        api.MapAvailability();
+        api.MapHolds();
     }
 
     private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)

@@ -20,6 +20,10 @@ public sealed record AppointmentTemplate
     public bool AllowOnlineBooking { get; init; }
     public int BufferBeforeMinutes { get; init; }
     public int BufferAfterMinutes { get; init; }
+    /// <summary>Online booking rule: no slot is offered that starts sooner than this after now.</summary>
+    public int MinNoticeMinutes { get; init; }
+    /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead.</summary>
+    public int MaxAdvanceDays { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
@@ -33,7 +37,7 @@ public static class TemplateValues
 /// <summary>The writable template fields, for the API description.</summary>
 public sealed record AppointmentTemplateRequestExample(
     string Name, string? Description, int? Duration, int? Price, string? PricingType, bool? IsActive, string? Status,
-    bool? AllowOnlineBooking, int? BufferBeforeMinutes, int? BufferAfterMinutes);
+    bool? AllowOnlineBooking, int? BufferBeforeMinutes, int? BufferAfterMinutes, int? MinNoticeMinutes, int? MaxAdvanceDays);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<AppointmentTemplate>))]

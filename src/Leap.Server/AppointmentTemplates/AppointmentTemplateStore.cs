@@ -11,7 +11,7 @@ public sealed class AppointmentTemplateStore(Database db)
     private const string Columns =
         """
         id, name, description, duration, price, pricing_type, is_active, status, version, allow_online_booking,
-        buffer_before_minutes, buffer_after_minutes, created_at, updated_at
+        buffer_before_minutes, buffer_after_minutes, min_notice_minutes, max_advance_days, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
@@ -42,7 +42,8 @@ public sealed class AppointmentTemplateStore(Database db)
             $"""
             INSERT INTO appointment_templates (org_id, mode, {Columns})
             VALUES (@OrgId, @Mode, @Id, @Name, @Description, @Duration, @Price, @PricingType, @IsActive, @Status, @Version,
-                    @AllowOnlineBooking, @BufferBeforeMinutes, @BufferAfterMinutes, @CreatedAt, @UpdatedAt)
+                    @AllowOnlineBooking, @BufferBeforeMinutes, @BufferAfterMinutes, @MinNoticeMinutes, @MaxAdvanceDays,
+                    @CreatedAt, @UpdatedAt)
             """,
             WithTenant(tenant, template), tx, cancellationToken: ct));
 
@@ -51,7 +52,8 @@ public sealed class AppointmentTemplateStore(Database db)
             """
             UPDATE appointment_templates SET name = @Name, description = @Description, duration = @Duration, price = @Price,
               pricing_type = @PricingType, is_active = @IsActive, status = @Status, allow_online_booking = @AllowOnlineBooking,
-              buffer_before_minutes = @BufferBeforeMinutes, buffer_after_minutes = @BufferAfterMinutes, updated_at = @UpdatedAt
+              buffer_before_minutes = @BufferBeforeMinutes, buffer_after_minutes = @BufferAfterMinutes,
+              min_notice_minutes = @MinNoticeMinutes, max_advance_days = @MaxAdvanceDays, updated_at = @UpdatedAt
             WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
             """,
             WithTenant(tenant, template), tx, cancellationToken: ct));

@@ -4,6 +4,11 @@ namespace Leap.Server.AppointmentTemplates;
 
 public static class AppointmentTemplateValidation
 {
+    public const int DefaultMinNoticeMinutes = 60;
+    public const int DefaultMaxAdvanceDays = 90;
+    public const int MaxNoticeMinutes = 365 * 24 * 60;
+    public const int MaxAdvanceDaysLimit = 730;
+
     public static AppointmentTemplate Blank(string id, DateTimeOffset now) => new()
     {
         Id = id,
@@ -14,6 +19,8 @@ public static class AppointmentTemplateValidation
         Status = "draft",
         Version = 1,
         AllowOnlineBooking = true,
+        MinNoticeMinutes = DefaultMinNoticeMinutes,
+        MaxAdvanceDays = DefaultMaxAdvanceDays,
         CreatedAt = now,
         UpdatedAt = now,
     };
@@ -24,7 +31,7 @@ public static class AppointmentTemplateValidation
         int Number(string field, int min, int max, int existing) =>
             r.Has(field) ? r.Int(field, min, max, required: true) ?? existing : existing;
 
-        return current with
+        var template = current with
         {
             Name = creating || r.Has("name") ? r.String("name", 200, required: true) ?? current.Name : current.Name,
             Description = r.Has("description") ? r.String("description", 2000, multiline: true) : current.Description,
@@ -36,7 +43,15 @@ public static class AppointmentTemplateValidation
             AllowOnlineBooking = r.Has("allow_online_booking") ? r.Bool("allow_online_booking", required: true) ?? current.AllowOnlineBooking : current.AllowOnlineBooking,
             BufferBeforeMinutes = Number("buffer_before_minutes", 0, 240, current.BufferBeforeMinutes),
             BufferAfterMinutes = Number("buffer_after_minutes", 0, 240, current.BufferAfterMinutes),
+            MinNoticeMinutes = Number("min_notice_minutes", 0, MaxNoticeMinutes, current.MinNoticeMinutes),
+            MaxAdvanceDays = Number("max_advance_days", 1, MaxAdvanceDaysLimit, current.MaxAdvanceDays),
             UpdatedAt = now,
         };
+        if ((r.Has("min_notice_minutes") || r.Has("max_advance_days")) && template.MinNoticeMinutes >= template.MaxAdvanceDays * 24 * 60)
+        {
+            r.Fail(r.Has("min_notice_minutes") ? "min_notice_minutes" : "max_advance_days",
+                $"the minimum notice ({template.MinNoticeMinutes} minutes) must be shorter than the maximum advance ({template.MaxAdvanceDays} days), or nothing could ever be booked online");
+        }
+        return template;
     }
 }

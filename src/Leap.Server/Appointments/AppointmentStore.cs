@@ -67,12 +67,15 @@ public sealed class AppointmentStore(Database db)
         return query.ToPage(rows);
     }
 
-    /// <summary>Books: claims the clinician's time first (the database refuses an overlap), then records the appointment.</summary>
+    /// <summary>
+    /// Books: claims the clinician's time first (the database refuses an overlap), then records the appointment.
+    /// The appointment is written at its <c>updated_at</c>, which is also the "now" that decides which holds have expired.
+    /// </summary>
     public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Appointment a, CancellationToken ct)
     {
         if (a.BlocksClinician)
         {
-            await ClinicianBusy.ReserveAsync(connection, tx, tenant, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, ct);
+            await ClinicianBusy.ReserveAsync(connection, tx, tenant, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, a.UpdatedAt, ct);
         }
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
@@ -93,7 +96,7 @@ public sealed class AppointmentStore(Database db)
         {
             if (before.BusyStart != after.BusyStart || before.BusyEnd != after.BusyEnd || before.ClinicianProfileId != after.ClinicianProfileId)
             {
-                await ClinicianBusy.MoveAsync(connection, tx, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ct);
+                await ClinicianBusy.MoveAsync(connection, tx, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.UpdatedAt, ct);
             }
         }
         else if (before.BlocksClinician)
@@ -102,7 +105,7 @@ public sealed class AppointmentStore(Database db)
         }
         else if (after.BlocksClinician)
         {
-            await ClinicianBusy.ReserveAsync(connection, tx, tenant, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, ct);
+            await ClinicianBusy.ReserveAsync(connection, tx, tenant, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
         }
         await connection.ExecuteAsync(new CommandDefinition(
             """

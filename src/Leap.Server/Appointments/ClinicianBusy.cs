@@ -9,11 +9,18 @@ namespace Leap.Server.Appointments;
 /// <summary>
 /// The time each clinician is taken (table <c>clinician_busy</c>), where the database enforces that no two
 /// intervals of one clinician overlap: a trigger on SQLite, an exclusion constraint on PostgreSQL. Writers
-/// just insert and let the database say no.
+/// just insert and let the database say no. Rows are active appointments and holds; a hold's row carries its
+/// <c>expires_at</c>.
 /// </summary>
-public sealed class ClinicianBusy(Database db)
+public sealed class ClinicianBusy(Database db, TimeProvider clock)
 {
     public const string AppointmentKind = "appointment";
+    public const string HoldKind = "hold";
+
+    /// <summary>Busy intervals are at most 2 days long (24-hour appointments plus buffers of up to 4 hours each).</summary>
+    public static readonly TimeSpan MaxLength = TimeSpan.FromDays(2);
+
+    private const string AppointmentAdvice = "Choose another slot, or send \"allow_overlap\": true to double-book deliberately.";
 
     public sealed record Interval
     {
@@ -21,49 +28,74 @@ public sealed class ClinicianBusy(Database db)
         public required string Kind { get; init; }
         public DateTimeOffset BusyStart { get; init; }
         public DateTimeOffset BusyEnd { get; init; }
+        public DateTimeOffset? ExpiresAt { get; init; }
     }
 
-    public static Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
-        DateTimeOffset start, DateTimeOffset end, string kind, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    /// <summary>
+    /// Claims [start, end) for the clinician; the database refuses it if it overlaps another interval. Expired
+    /// holds in the way are deleted first, in the same transaction: the constraint cannot know what "now" is.
+    /// </summary>
+    public static async Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
+        DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null)
+    {
+        await DeleteExpiredHoldsAsync(connection, tx, clinicianId, start, end, now, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO clinician_busy (id, org_id, mode, clinician_id, busy_start, busy_end, kind, expires_at)
             VALUES (@id, @OrgId, @Mode, @clinicianId, @start, @end, @kind, @expiresAt)
             """,
             new { id, tenant.OrgId, tenant.Mode, clinicianId, start, end, kind, expiresAt }, tx, cancellationToken: ct));
+    }
 
-    public static Task ReleaseAsync(DbConnection connection, DbTransaction tx, string id, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("DELETE FROM clinician_busy WHERE id = @id", new { id }, tx, cancellationToken: ct));
+    /// <summary>Deletes an interval; returns whether it was there.</summary>
+    public static async Task<bool> ReleaseAsync(DbConnection connection, DbTransaction tx, string id, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clinician_busy WHERE id = @id", new { id }, tx, cancellationToken: ct)) == 1;
 
     /// <summary>Moves an interval (a reschedule); the database refuses the move if it would overlap another.</summary>
-    public static Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
-        DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static async Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
+        DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct)
+    {
+        await DeleteExpiredHoldsAsync(connection, tx, clinicianId, start, end, now, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
             new { id, clinicianId, start, end }, tx, cancellationToken: ct));
+    }
+
+    private static Task DeleteExpiredHoldsAsync(DbConnection connection, DbTransaction tx, string clinicianId,
+        DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM clinician_busy
+            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start
+              AND kind = 'hold' AND expires_at <= @now
+            """,
+            new { clinicianId, earliest = start - MaxLength, start, end, now }, tx, cancellationToken: ct));
 
     /// <summary>
     /// The 409 for a refused interval, naming what is in the way. Looked up after the failed transaction
     /// (PostgreSQL aborts it), so the clash may already be gone; the error then says so without an id.
     /// </summary>
-    public async Task<ApiException> SlotUnavailableAsync(string clinicianId, DateTimeOffset start, DateTimeOffset end, string? ignoreId, CancellationToken ct)
+    public async Task<ApiException> SlotUnavailableAsync(string clinicianId, DateTimeOffset start, DateTimeOffset end, string? ignoreId,
+        CancellationToken ct, string advice = AppointmentAdvice)
     {
         var clash = await db.QuerySingleOrDefaultAsync<Interval>(
             """
-            SELECT id, kind, busy_start, busy_end FROM clinician_busy
-            WHERE clinician_id = @clinicianId AND busy_start < @end AND busy_end > @start AND id <> @ignore
+            SELECT id, kind, busy_start, busy_end, expires_at FROM clinician_busy
+            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start AND id <> @ignore
+              AND (expires_at IS NULL OR expires_at > @now)
             ORDER BY busy_start LIMIT 1
             """,
-            new { clinicianId, start, end, ignore = ignoreId ?? "" }, ct);
+            new { clinicianId, earliest = start - MaxLength, start, end, ignore = ignoreId ?? "", now = clock.GetUtcNow() }, ct);
         var what = clash switch
         {
             null => "another booking made at the same moment",
             { Kind: AppointmentKind } => $"appointment {clash.Id}",
+            { Kind: HoldKind } => $"hold {clash.Id}, which reserves it until {clash.ExpiresAt:yyyy-MM-dd'T'HH:mm:ss'Z'}",
             _ => $"{clash.Kind} {clash.Id}",
         };
         return new ApiException(409, ErrorCodes.SlotUnavailable,
             $"Clinician {clinicianId} is not free from {start:yyyy-MM-dd'T'HH:mm'Z'} to {end:yyyy-MM-dd'T'HH:mm'Z'} " +
-            $"(buffers included): the time overlaps {what}. Choose another slot, or send \"allow_overlap\": true to double-book deliberately.")
+            $"(buffers included): the time overlaps {what}. {advice}")
         {
             ConflictingAppointmentId = clash?.Kind == AppointmentKind ? clash.Id : null,
         };

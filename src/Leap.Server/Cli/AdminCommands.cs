@@ -1,4 +1,6 @@
 using Leap.Server.Accounts;
+using Leap.Server.Clinicians;
+using Leap.Server.Locations;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Cli;
@@ -25,9 +27,9 @@ public static class AdminCommands
           keys set-limit <key_id> <N>       set a key's requests per hour
           demo                              load the demo organisation and print a fresh test key
           scopes                            list every scope
-        """;
+        """ + "\n" + DirectoryCommands.Usage;
 
-    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. DirectoryCommands.Commands];
 
     public static bool IsAdminCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -50,6 +52,9 @@ public static class AdminCommands
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => Database.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<LocationStore>();
+        builder.Services.AddSingleton<ClinicianStore>();
+        builder.Services.AddSingleton<ClinicianScheduleStore>();
         await using var services = builder.Services.BuildServiceProvider();
         var db = services.GetRequiredService<Database>();
         var accounts = services.GetRequiredService<AccountStore>();
@@ -68,6 +73,7 @@ public static class AdminCommands
                 ["keys", "set-limit", var keyId, var limit] when int.TryParse(limit, out var perHour) && perHour > 0 =>
                     await SetLimitAsync(accounts, keyId, perHour),
                 ["demo"] => Done($"Demo test key (all scopes): {await DemoData.SeedAsync(services)}"),
+                [var command, ..] when DirectoryCommands.Commands.Contains(command) => await DirectoryCommands.RunAsync(args, services),
                 _ => Fail(Usage),
             };
         }
@@ -104,7 +110,7 @@ public static class AdminCommands
         return Done($"{keyId} may now make {perHour} requests per hour.");
     }
 
-    private static Dictionary<string, string> Options(string[] args)
+    internal static Dictionary<string, string> Options(string[] args)
     {
         var options = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
@@ -118,12 +124,12 @@ public static class AdminCommands
         return options;
     }
 
-    private static string Require(Dictionary<string, string> options, string name) =>
+    internal static string Require(Dictionary<string, string> options, string name) =>
         options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
 
     private static int Print<T>(T item, Func<T, string> format) => Done(format(item));
 
-    private static int PrintAll<T>(IEnumerable<T> items, Func<T, string> format)
+    internal static int PrintAll<T>(IEnumerable<T> items, Func<T, string> format)
     {
         foreach (var item in items)
         {
@@ -132,13 +138,13 @@ public static class AdminCommands
         return 0;
     }
 
-    private static int Done(string message)
+    internal static int Done(string message)
     {
         Console.WriteLine(message);
         return 0;
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine(message);
         return 1;

@@ -1,5 +1,6 @@
 using Leap.Server.Accounts;
 using Leap.Server.AppointmentTemplates;
+using Leap.Server.Availability;
 using Leap.Server.Clinicians;
 using Leap.Server.Locations;
 using Leap.Server.Patients;
@@ -32,15 +33,25 @@ public static class DemoData
             organisation = await accounts.CreateOrganisationAsync(OrganisationName, ct);
             var tenant = new Tenant(organisation.Id, Modes.Test);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
+            var locations = Locations(now).ToList();
+            var clinicians = Clinicians(now).ToList();
             await db.WriteAsync(async (connection, tx) =>
             {
-                foreach (var location in Locations(now))
+                foreach (var location in locations)
                 {
                     await LocationStore.InsertAsync(connection, tx, tenant, location, ct);
                 }
-                foreach (var clinician in Clinicians(now))
+                foreach (var clinician in clinicians)
                 {
                     await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, ct);
+                }
+                foreach (var session in Sessions(clinicians, locations, now))
+                {
+                    await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, session, ct);
+                }
+                foreach (var block in Blocks(clinicians, now))
+                {
+                    await ClinicianScheduleStore.InsertBlockAsync(connection, tx, tenant, block, ct);
                 }
                 foreach (var template in Templates(now))
                 {
@@ -127,13 +138,49 @@ public static class DemoData
         yield return Make("", "Dan", "Demo", "Physiotherapist", "BSc Physiotherapy", "HCPC");
     }
 
+    /// <summary>A weekly rota (Monday to Friday, a nurse on Saturday mornings), so the demo offers free slots.</summary>
+    private static IEnumerable<ClinicianSession> Sessions(IReadOnlyList<ClinicianProfile> clinicians, IReadOnlyList<Location> locations, DateTimeOffset now)
+    {
+        var (riverside, hillside) = (locations[0].Id, locations[1].Id);
+        string[] weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"];
+        IEnumerable<ClinicianSession> Weekly(ClinicianProfile clinician, string location, IEnumerable<string> days, string start, string end) =>
+            days.Select(day => new ClinicianSession
+            {
+                Id = Ids.New(Ids.Session), ClinicianProfileId = clinician.Id, LocationId = location, Weekday = day, StartTime = start,
+                EndTime = end, CreatedAt = now, UpdatedAt = now,
+            });
+        return Weekly(clinicians[0], riverside, weekdays, "09:00", "12:30")
+            .Concat(Weekly(clinicians[0], riverside, weekdays, "14:00", "17:30"))
+            .Concat(Weekly(clinicians[1], riverside, weekdays[..3], "09:00", "17:00"))
+            .Concat(Weekly(clinicians[1], hillside, weekdays[3..], "09:00", "17:00"))
+            .Concat(Weekly(clinicians[2], riverside, weekdays, "08:30", "13:00"))
+            .Concat(Weekly(clinicians[2], riverside, ["saturday"], "09:00", "12:00"))
+            .Concat(Weekly(clinicians[3], hillside, weekdays, "10:00", "18:00"));
+    }
+
+    /// <summary>Dr Sample's week of leave starting on the Monday two weeks after the demo is loaded.</summary>
+    private static IEnumerable<ClinicianBlock> Blocks(IReadOnlyList<ClinicianProfile> clinicians, DateTimeOffset now)
+    {
+        var london = LocalTimes.Zone("Europe/London");
+        var today = LocalTimes.DateAt(now, london);
+        var monday = today.AddDays(14 - ((int)today.DayOfWeek + 6) % 7);
+        yield return new ClinicianBlock
+        {
+            Id = Ids.New(Ids.Block), ClinicianProfileId = clinicians[1].Id, Reason = "leave", Note = "Annual leave (demo)",
+            StartTime = LocalTimes.ToInstant(monday, TimeOnly.MinValue, london), EndTime = LocalTimes.ToInstant(monday.AddDays(5), TimeOnly.MinValue, london),
+            CreatedAt = now,
+        };
+    }
+
     private static IEnumerable<AppointmentTemplate> Templates(DateTimeOffset now)
     {
         AppointmentTemplate Make(string name, int duration, int price, string pricing, int before = 0, int after = 0, bool active = true) => new()
         {
             Id = Ids.New(Ids.AppointmentTemplate), Name = name, Description = $"{name} (demo service).", Duration = duration,
             Price = price, PricingType = pricing, IsActive = active, Status = active ? "published" : "archived", Version = 1,
-            AllowOnlineBooking = true, BufferBeforeMinutes = before, BufferAfterMinutes = after, CreatedAt = now, UpdatedAt = now,
+            AllowOnlineBooking = true, BufferBeforeMinutes = before, BufferAfterMinutes = after,
+            MinNoticeMinutes = AppointmentTemplateValidation.DefaultMinNoticeMinutes, MaxAdvanceDays = AppointmentTemplateValidation.DefaultMaxAdvanceDays,
+            CreatedAt = now, UpdatedAt = now,
         };
         yield return Make("Standard GP Consultation", 15, 0, "free");
         yield return Make("Extended GP Consultation", 30, 0, "free");

@@ -32,6 +32,10 @@ public abstract class AppointmentTemplatesTests(LeapFixture server)
     [InlineData("{\"name\": \"X\", \"pricing_type\": \"paypal\"}", "pricing_type")]
     [InlineData("{\"name\": \"X\", \"buffer_after_minutes\": 600}", "buffer_after_minutes")]
     [InlineData("{\"name\": \"X\", \"is_active\": \"true\"}", "is_active")]
+    [InlineData("{\"name\": \"X\", \"min_notice_minutes\": -1}", "min_notice_minutes")]
+    [InlineData("{\"name\": \"X\", \"max_advance_days\": 0}", "max_advance_days")]
+    [InlineData("{\"name\": \"X\", \"max_advance_days\": 1000}", "max_advance_days")]
+    [InlineData("{\"name\": \"X\", \"min_notice_minutes\": 2880, \"max_advance_days\": 2}", "min_notice_minutes")]
     public async Task Invalid_bodies_are_422_naming_the_field(string body, string field)
     {
         var t = await server.NewTenantAsync();
@@ -88,6 +92,22 @@ public abstract class AppointmentTemplatesTests(LeapFixture server)
 
         var deactivated = (await t.Api.PatchAsync($"appointment-templates/{template}", new { is_active = false })).Expect(200).Data;
         Assert.False(deactivated.GetProperty("is_active").GetBoolean());
+        // Online booking rules concern future bookings only, so they can change too.
+        var rules = (await t.Api.PatchAsync($"appointment-templates/{template}", new { min_notice_minutes = 1440, max_advance_days = 28 })).Expect(200).Data;
+        Assert.Equal(1440, rules.GetProperty("min_notice_minutes").GetInt32());
+        Assert.Equal(28, rules.GetProperty("max_advance_days").GetInt32());
+    }
+
+    [Fact]
+    public async Task Online_booking_rules_default_to_an_hours_notice_and_90_days_ahead()
+    {
+        var t = await server.NewTenantAsync();
+        var created = (await t.Api.PostAsync("appointment-templates", new { name = "Defaults" })).Expect(201).Data;
+        Assert.Equal(60, created.GetProperty("min_notice_minutes").GetInt32());
+        Assert.Equal(90, created.GetProperty("max_advance_days").GetInt32());
+        var set = (await t.Api.PostAsync("appointment-templates", new { name = "Same day", min_notice_minutes = 0, max_advance_days = 1 })).Expect(201).Data;
+        Assert.Equal(0, set.GetProperty("min_notice_minutes").GetInt32());
+        Assert.Equal(1, set.GetProperty("max_advance_days").GetInt32());
     }
 
     [Fact]

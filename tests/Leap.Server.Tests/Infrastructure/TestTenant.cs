@@ -54,31 +54,38 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
         return (await Api.PostAsync("patients", body)).Expect(201).Id;
     }
 
-    public async Task<string> CreateTemplateAsync(string name = "Consultation", int duration = 30, int bufferBefore = 0, int bufferAfter = 0, bool active = true) =>
-        (await Api.PostAsync("appointment-templates", new
+    public async Task<string> CreateTemplateAsync(string name = "Consultation", int duration = 30, int bufferBefore = 0, int bufferAfter = 0, bool active = true,
+        int? minNoticeMinutes = null, int? maxAdvanceDays = null)
+    {
+        var body = new Dictionary<string, object?>
         {
-            name,
-            duration,
-            buffer_before_minutes = bufferBefore,
-            buffer_after_minutes = bufferAfter,
-            is_active = active,
-        })).Expect(201).Id;
+            ["name"] = name,
+            ["duration"] = duration,
+            ["buffer_before_minutes"] = bufferBefore,
+            ["buffer_after_minutes"] = bufferAfter,
+            ["is_active"] = active,
+        };
+        if (minNoticeMinutes is not null)
+        {
+            body["min_notice_minutes"] = minNoticeMinutes;
+        }
+        if (maxAdvanceDays is not null)
+        {
+            body["max_advance_days"] = maxAdvanceDays;
+        }
+        return (await Api.PostAsync("appointment-templates", body)).Expect(201).Id;
+    }
 
     /// <summary>Clinicians and locations are admin data (CLI, demo): tests insert them directly.</summary>
-    public async Task<string> CreateClinicianAsync(string name = "Dr Test Clinician", bool active = true, params string[] locationIds)
+    public async Task<string> CreateClinicianAsync(string name = "Dr Test Clinician", bool active = true, bool bookableOnline = true, params string[] locationIds)
     {
         var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
         var clinician = new ClinicianProfile
         {
-            Id = Ids.New(Ids.Clinician), Name = name, DisplayName = name, IsActive = active, IsBookableOnline = true,
+            Id = Ids.New(Ids.Clinician), Name = name, DisplayName = name, IsActive = active, IsBookableOnline = bookableOnline,
             LocationIds = locationIds, CreatedAt = now, UpdatedAt = now,
         };
-        var db = fixture.Services.GetRequiredService<Database>();
-        await db.WriteAsync(async (c, tx) =>
-        {
-            await ClinicianStore.InsertAsync(c, tx, Tenant, clinician, default);
-            return 0;
-        });
+        await WriteAsync((c, tx) => ClinicianStore.InsertAsync(c, tx, Tenant, clinician, default));
         return clinician.Id;
     }
 
@@ -89,12 +96,52 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
         {
             Id = Ids.New(Ids.Location), Name = name, Timezone = timezone, IsActive = active, CreatedAt = now, UpdatedAt = now,
         };
-        var db = fixture.Services.GetRequiredService<Database>();
-        await db.WriteAsync(async (c, tx) =>
-        {
-            await LocationStore.InsertAsync(c, tx, Tenant, location, default);
-            return 0;
-        });
+        await WriteAsync((c, tx) => LocationStore.InsertAsync(c, tx, Tenant, location, default));
         return location.Id;
     }
+
+    /// <summary>
+    /// Working time (admin data, like clinicians), in the location's local time: every week on each of
+    /// <paramref name="weekdays"/> ("monday"...), or once on <paramref name="date"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CreateSessionsAsync(string clinicianId, string locationId, string start, string end,
+        IEnumerable<string>? weekdays = null, DateOnly? date = null, DateOnly? validFrom = null, DateOnly? validUntil = null)
+    {
+        var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
+        var template = new ClinicianSession
+        {
+            Id = "", ClinicianProfileId = clinicianId, LocationId = locationId, StartTime = start, EndTime = end, Date = date,
+            ValidFrom = validFrom, ValidUntil = validUntil, CreatedAt = now, UpdatedAt = now,
+        };
+        var sessions = date is not null
+            ? [template with { Id = Ids.New(Ids.Session) }]
+            : (weekdays ?? []).Select(day => template with { Id = Ids.New(Ids.Session), Weekday = day }).ToList();
+        await WriteAsync(async (c, tx) =>
+        {
+            foreach (var session in sessions)
+            {
+                await ClinicianScheduleStore.InsertSessionAsync(c, tx, Tenant, session, default);
+            }
+        });
+        return sessions.Select(s => s.Id).ToList();
+    }
+
+    public async Task<string> CreateBlockAsync(string clinicianId, DateTimeOffset start, DateTimeOffset end, string reason = "leave", string? note = null)
+    {
+        var block = new ClinicianBlock
+        {
+            Id = Ids.New(Ids.Block), ClinicianProfileId = clinicianId, StartTime = start, EndTime = end, Reason = reason, Note = note,
+            CreatedAt = TypeHandlers.Truncate(DateTimeOffset.UtcNow),
+        };
+        await WriteAsync((c, tx) => ClinicianScheduleStore.InsertBlockAsync(c, tx, Tenant, block, default));
+        return block.Id;
+    }
+
+    /// <summary>Writes admin data straight through the stores, in one transaction.</summary>
+    public Task WriteAsync(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task> write) =>
+        fixture.Services.GetRequiredService<Database>().WriteAsync(async (c, tx) =>
+        {
+            await write(c, tx);
+            return 0;
+        });
 }

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using Leap.Server.Http;
+
+namespace Leap.Server.Availability;
+
+/// <summary>A bookable slot (the Jump slot object). Listed slots are free, so <see cref="IsAvailable"/> is true.</summary>
+public sealed record Slot(
+    DateTimeOffset StartTime, DateTimeOffset EndTime, string ClinicianProfileId, string ClinicianName, string LocationId,
+    string AppointmentTemplateId, bool IsAvailable);
+
+/// <summary>The <c>data</c> of <c>GET /availability</c>: an object, not a list (Jump).</summary>
+public sealed record AvailabilityData(IReadOnlyList<Slot> Slots, DateRange DateRange);
+
+public sealed record DateRange(DateOnly From, DateOnly To);
+
+/// <summary>
+/// The answer of <c>POST /availability/verify</c>: whether the slot can be booked now and, when not, why
+/// (<see cref="SlotReasons"/>) in a code and a sentence.
+/// </summary>
+public sealed record SlotCheck(bool Available, string? Reason, string? Message, Slot? Slot);
+
+/// <summary>Why a slot cannot be booked, most fundamental first (a past slot is reported as past, not as booked).</summary>
+public static class SlotReasons
+{
+    public const string InThePast = "in_the_past";
+    public const string TooSoon = "too_soon";
+    public const string TooFarAhead = "too_far_ahead";
+    public const string OutsideSessions = "outside_sessions";
+    public const string Blocked = "blocked";
+    public const string Booked = "booked";
+    public const string Held = "held";
+}
+
+/// <summary>The template's booking rules, as the slot engine applies them.</summary>
+public sealed record BookingRules(
+    string TemplateId, string TemplateName, TimeSpan Duration, TimeSpan BufferBefore, TimeSpan BufferAfter, TimeSpan MinNotice, TimeSpan MaxAdvance)
+{
+    /// <summary>Listed slots start every 15 minutes from the session's start, or every duration when shorter.</summary>
+    public TimeSpan Step => Duration < DefaultStep ? Duration : DefaultStep;
+
+    public static readonly TimeSpan DefaultStep = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>The body of <c>POST /availability/verify</c>, for the API description.</summary>
+public sealed record VerifyRequestExample(DateTimeOffset StartTime, string AppointmentTemplateId, string ClinicianProfileId, string? LocationId);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DataEnvelope<AvailabilityData>))]
+[JsonSerializable(typeof(DataEnvelope<Slot>))]
+[JsonSerializable(typeof(DataEnvelope<SlotCheck>))]
+[JsonSerializable(typeof(VerifyRequestExample))]
+internal sealed partial class AvailabilityJson : JsonSerializerContext;

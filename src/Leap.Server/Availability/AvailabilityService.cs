@@ -1,0 +1,126 @@
+using Leap.Server.Accounts;
+
+namespace Leap.Server.Availability;
+
+/// <summary>Slots for a range, the next free slot, and whether one start time is bookable: loads the rows, lets the engine decide.</summary>
+public sealed class AvailabilityService(AvailabilityStore store, TimeProvider clock)
+{
+    /// <summary>Jump: <c>date_to</c> at most 14 days after <c>date_from</c>.</summary>
+    public const int MaxRangeDays = 14;
+
+    /// <summary>Jump: <c>/availability/next</c> looks 30 days ahead.</summary>
+    public static readonly TimeSpan NextWindow = TimeSpan.FromDays(30);
+
+    private const int NextChunkDays = 7;
+
+    /// <summary>
+    /// Checks the records a request names (each must exist in the tenant and take online bookings), reporting
+    /// problems through <paramref name="fail"/> under the field names the client used; the template's rules when it passes.
+    /// </summary>
+    public async Task<(BookingRules? Rules, AvailabilityReferences Found)> ResolveAsync(Tenant tenant, string? templateId, string? clinicianId,
+        string? locationId, Action<string, string> fail, CancellationToken ct,
+        string templateField = "appointment_template_id", string clinicianField = "clinician_profile_id")
+    {
+        if (templateId is null && clinicianId is null && locationId is null)
+        {
+            return (null, new AvailabilityReferences());
+        }
+        var found = await store.FindReferencesAsync(tenant, templateId, clinicianId, locationId, ct);
+        BookingRules? rules = null;
+        if (templateId is not null)
+        {
+            if (found.TemplateName is null)
+            {
+                fail(templateField, $"no appointment template {templateId} exists");
+            }
+            else if (!found.TemplateActive)
+            {
+                fail(templateField, $"appointment template {templateId} is not active");
+            }
+            else if (!found.TemplateOnline)
+            {
+                fail(templateField, $"appointment template {templateId} is not offered online (allow_online_booking is false)");
+            }
+            else
+            {
+                rules = new BookingRules(templateId, found.TemplateName, TimeSpan.FromMinutes(found.Duration),
+                    TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
+                    TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
+            }
+        }
+        if (clinicianId is not null)
+        {
+            if (found.ClinicianName is null)
+            {
+                fail(clinicianField, $"no clinician profile {clinicianId} exists");
+            }
+            else if (!found.ClinicianActive)
+            {
+                fail(clinicianField, $"clinician profile {clinicianId} is not active");
+            }
+            else if (!found.ClinicianBookable)
+            {
+                fail(clinicianField, $"clinician profile {clinicianId} is not bookable online (is_bookable_online is false)");
+            }
+        }
+        if (locationId is not null)
+        {
+            if (found.LocationName is null)
+            {
+                fail("location_id", $"no location {locationId} exists");
+            }
+            else if (!found.LocationActive)
+            {
+                fail("location_id", $"location {locationId} is not active");
+            }
+        }
+        return (rules, found);
+    }
+
+    /// <summary>Free slots on the local dates <paramref name="from"/>..<paramref name="to"/> (at each slot's location).</summary>
+    public Task<List<Slot>> FindAsync(Tenant tenant, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct) =>
+        FindAsync(tenant, rules, from, to, clinicianId, locationId, clock.GetUtcNow(), ct);
+
+    /// <summary>The first free slot starting within <see cref="NextWindow"/> of now, or null; searched a week at a time.</summary>
+    public async Task<Slot?> NextAsync(Tenant tenant, BookingRules rules, string? clinicianId, string? locationId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var limit = now + NextWindow;
+        // Local dates: a location west of UTC may still be on yesterday, one east of it already on tomorrow.
+        var last = DateOnly.FromDateTime(limit.UtcDateTime).AddDays(1);
+        for (var from = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1); from <= last; from = from.AddDays(NextChunkDays))
+        {
+            var to = from.AddDays(NextChunkDays - 1) < last ? from.AddDays(NextChunkDays - 1) : last;
+            if ((await FindAsync(tenant, rules, from, to, clinicianId, locationId, now, ct)).FirstOrDefault() is { } slot)
+            {
+                return slot.StartTime <= limit ? slot : null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether the slot starting at <paramref name="start"/> can be booked now (see <see cref="SlotEngine.Check"/>).</summary>
+    public async Task<SlotCheck> CheckAsync(Tenant tenant, BookingRules rules, string clinicianId, string? locationId, DateTimeOffset start, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var day = DateOnly.FromDateTime(start.UtcDateTime);
+        var sessions = await store.SessionsAsync(tenant, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
+        var stretches = SlotEngine.Stretches(sessions, day.AddDays(-1), day.AddDays(1));
+        var busy = await store.BusyAsync(tenant, [clinicianId], start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
+        return new SlotEngine(rules, now).Check(start, stretches, locationId, busy);
+    }
+
+    private async Task<List<Slot>> FindAsync(Tenant tenant, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var stretches = SlotEngine.Stretches(await store.SessionsAsync(tenant, from, to, clinicianId, locationId, ct), from, to);
+        if (stretches.Count == 0)
+        {
+            return [];
+        }
+        // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
+        var busy = await store.BusyAsync(tenant, stretches.Select(s => s.ClinicianId).ToHashSet(),
+            stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
+        return new SlotEngine(rules, now).FreeSlots(stretches, busy);
+    }
+}

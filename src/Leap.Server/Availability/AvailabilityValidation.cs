@@ -1,0 +1,52 @@
+using System.Globalization;
+using Leap.Server.Accounts;
+using Leap.Server.Http;
+
+namespace Leap.Server.Availability;
+
+/// <summary>One slot as a request names it (verify, holds): the template's rules, the clinician, the start and maybe the location.</summary>
+public sealed record SlotRequest(BookingRules Rules, string ClinicianId, string? LocationId, DateTimeOffset Start);
+
+public static class AvailabilityValidation
+{
+    /// <summary>
+    /// Reads a slot from a body and checks what it names (422 listing every problem). The current field names
+    /// are <c>appointment_template_id</c>, <c>clinician_profile_id</c>, <c>location_id</c> and an ISO 8601
+    /// <c>start_time</c>; Jump's first-generation hold body also works: <c>appointment_type_id</c>,
+    /// <c>clinician_id</c>, and <c>date</c> with a local <c>start_time</c> ("HH:MM" at the location).
+    /// </summary>
+    public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, Tenant tenant, AvailabilityService availability, CancellationToken ct)
+    {
+        var templateField = r.Has("appointment_template_id") || !r.Has("appointment_type_id") ? "appointment_template_id" : "appointment_type_id";
+        var clinicianField = r.Has("clinician_profile_id") || !r.Has("clinician_id") ? "clinician_profile_id" : "clinician_id";
+        var templateId = r.Id(templateField, Ids.AppointmentTemplate, required: true);
+        var clinicianId = r.Id(clinicianField, Ids.Clinician, required: true);
+        var locationId = r.Id("location_id", Ids.Location);
+        var (rules, found) = await availability.ResolveAsync(tenant, templateId, clinicianId, locationId, r.Fail, ct, templateField, clinicianField);
+        var start = r.Has("date") ? ReadLocalStart(r, locationId is null ? found.ClinicianTimezone : found.LocationTimezone) : r.Timestamp("start_time", required: true);
+        r.ThrowIfInvalid();
+        return new SlotRequest(rules!, clinicianId!, locationId, start!.Value);
+    }
+
+    private static DateTimeOffset? ReadLocalStart(BodyReader r, string? timezone)
+    {
+        var date = r.Date("date", required: true);
+        var text = r.String("start_time", 5, required: true);
+        TimeOnly time = default;
+        if (text is not null && !TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        {
+            r.Fail("start_time", "must be a local time \"HH:MM\" when date is given (or leave out date and send an ISO 8601 start_time)");
+            return null;
+        }
+        if (date is null || text is null || r.Errors.Any(e => e.Field is "location_id" or "clinician_id" or "clinician_profile_id"))
+        {
+            return null;
+        }
+        if (timezone is null)
+        {
+            r.Fail("location_id", "is required with a local date and start_time: it says which time zone they are in");
+            return null;
+        }
+        return LocalTimes.ToInstant(date.Value, time, LocalTimes.Zone(timezone));
+    }
+}

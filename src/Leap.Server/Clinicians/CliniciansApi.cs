@@ -1,0 +1,45 @@
+using Leap.Server.Accounts;
+using Leap.Server.Http;
+
+namespace Leap.Server.Clinicians;
+
+/// <summary>
+/// Read-only, as in Jump: the practice manages its clinicians (here: the admin command line). Each clinician's
+/// working sessions and blocks can be read too, so an integration can see why a slot is or is not offered.
+/// </summary>
+public static class CliniciansApi
+{
+    public static void MapClinicians(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/clinician-profiles").WithTags("Clinician profiles");
+        group.MapGet("/", List).RequireScope(Scopes.ReadClinicians);
+        group.MapGet("/{id}", Get).RequireScope(Scopes.ReadClinicians);
+        group.MapGet("/{id}/sessions", Sessions).RequireScope(Scopes.ReadClinicians);
+        group.MapGet("/{id}/blocks", Blocks).RequireScope(Scopes.ReadClinicians);
+    }
+
+    private static async Task<ApiList<ClinicianProfile>> List(HttpRequest request, Caller caller, ClinicianStore store, CancellationToken ct) =>
+        Api.List(await store.ListAsync(caller.Tenant, ClinicianStore.ListSpec.Parse(request), ct));
+
+    private static async Task<ApiData<ClinicianProfile>> Get(string id, Caller caller, ClinicianStore store, CancellationToken ct) =>
+        Api.Ok(await FindAsync(id, caller, store, ct));
+
+    private static async Task<ApiList<ClinicianSession>> Sessions(
+        string id, HttpRequest request, Caller caller, ClinicianStore store, ClinicianScheduleStore schedules, CancellationToken ct)
+    {
+        var query = ClinicianScheduleStore.SessionListSpec.Parse(request);
+        await FindAsync(id, caller, store, ct);
+        return Api.List(await schedules.ListSessionsAsync(caller.Tenant, id, query, ct));
+    }
+
+    private static async Task<ApiList<ClinicianBlock>> Blocks(
+        string id, HttpRequest request, Caller caller, ClinicianStore store, ClinicianScheduleStore schedules, CancellationToken ct)
+    {
+        var query = ClinicianScheduleStore.BlockListSpec.Parse(request);
+        await FindAsync(id, caller, store, ct);
+        return Api.List(await schedules.ListBlocksAsync(caller.Tenant, id, query, ct));
+    }
+
+    private static async Task<ClinicianProfile> FindAsync(string id, Caller caller, ClinicianStore store, CancellationToken ct) =>
+        await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("clinician profile", id);
+}

@@ -1,0 +1,136 @@
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.AppointmentTemplates;
+using Leap.Server.Availability;
+using Leap.Server.Http;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Holds;
+
+/// <summary>
+/// Holds (Jump's first-generation endpoints, scope <c>write_holds</c>): reserve a free slot for 15 minutes, then
+/// confirm it into an appointment or release it. Rules and decisions: docs/holds.md.
+/// </summary>
+public static class HoldsApi
+{
+    private const string HoldAdvice = "Choose another slot (GET /availability) and hold that.";
+
+    public static void MapHolds(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/holds").WithTags("Holds");
+        group.MapPost("/", Create).RequireScope(Scopes.WriteHolds).Accepts<HoldRequestExample>("application/json");
+        group.MapGet("/{id}", Get).RequireScope(Scopes.WriteHolds);
+        group.MapDelete("/{id}", Release).RequireScope(Scopes.WriteHolds);
+        group.MapPost("/{id}/confirm", Confirm).RequireScope(Scopes.WriteHolds).Accepts<ConfirmRequestExample>("application/json");
+    }
+
+    private static async Task<ApiCreated<Hold>> Create(HttpContext http, Caller caller, Idempotency idempotency, AvailabilityService availability,
+        ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var request = Idempotency.Describe(http, caller, body);
+        if (await idempotency.FindReplayAsync<Hold>(request, ct) is { } replay)
+        {
+            return replay;
+        }
+        var slot = await AvailabilityValidation.ReadSlotAsync(new BodyReader(body.Root), caller.Tenant, availability, ct);
+        var check = await availability.CheckAsync(caller.Tenant, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct);
+        // Taken time is left to the database, which names what is in the way (and settles races); the other reasons are final.
+        if (!check.Available && check.Reason is not (SlotReasons.Booked or SlotReasons.Held))
+        {
+            throw new ApiException(409, ErrorCodes.SlotUnavailable, $"This slot cannot be held: {check.Message} {HoldAdvice}");
+        }
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var hold = new Hold
+        {
+            Id = Ids.New(Ids.Hold),
+            AppointmentTemplateId = slot.Rules.TemplateId,
+            ClinicianProfileId = slot.ClinicianId,
+            LocationId = check.Slot?.LocationId ?? slot.LocationId,
+            StartTime = slot.Start,
+            EndTime = slot.Start + slot.Rules.Duration,
+            BufferBeforeMinutes = (int)slot.Rules.BufferBefore.TotalMinutes,
+            BufferAfterMinutes = (int)slot.Rules.BufferAfter.TotalMinutes,
+            ExpiresAt = now + HoldStatuses.Lifetime,
+            Status = HoldStatuses.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        try
+        {
+            return await idempotency.ExecuteAsync(http, request, hold, (connection, tx) => HoldStore.InsertAsync(connection, tx, caller.Tenant, hold, ct), ct);
+        }
+        catch (Exception e) when (db.IsOverlapViolation(e))
+        {
+            throw await busy.SlotUnavailableAsync(hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, null, ct, HoldAdvice);
+        }
+    }
+
+    private static async Task<ApiData<Hold>> Get(string id, Caller caller, HoldStore store, TimeProvider clock, CancellationToken ct) =>
+        Api.Ok((await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id)).At(clock.GetUtcNow()));
+
+    /// <summary>Frees the slot at once. Only an active hold can be released; releasing twice is a 409, as for other actions.</summary>
+    private static async Task<ApiData<Hold>> Release(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        {
+            var hold = await HoldStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id);
+            if (!await HoldStore.EndAsync(connection, tx, caller.Tenant, hold, HoldStatuses.Released, null, now, ct))
+            {
+                throw NotActive(hold.At(now), "released");
+            }
+            return hold with { Status = HoldStatuses.Released, UpdatedAt = now };
+        }, ct));
+    }
+
+    /// <summary>
+    /// Books the held slot for a patient, atomically: the hold's time passes straight to the appointment, so no
+    /// one else can take it in between. Answers 201 with the appointment; the hold becomes <c>confirmed</c>.
+    /// </summary>
+    private static async Task<ApiCreated<Appointment>> Confirm(string id, HttpContext http, Caller caller, Idempotency idempotency,
+        HoldStore holds, AppointmentTemplateStore templates, AppointmentValidation validation, ClinicianBusy busy, Database db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        var request = Idempotency.Describe(http, caller, body);
+        if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
+        {
+            return replay;
+        }
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var hold = (await holds.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id)).At(now);
+        if (hold.Status != HoldStatuses.Active)
+        {
+            throw NotActive(hold, "confirmed");
+        }
+        var template = await templates.FindAsync(caller.Tenant, hold.AppointmentTemplateId, ct);
+        var (appointment, reader) = HoldValidation.Appointment(body.Root, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
+        appointment = await validation.CheckReferencesAsync(reader, caller.Tenant, appointment, before: null, ct);
+        reader.ThrowIfInvalid();
+        // The held time is what was reserved: the appointment keeps the hold's buffers whatever the template says now.
+        appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
+        try
+        {
+            return await idempotency.ExecuteAsync(http, request, appointment, async (connection, tx) =>
+            {
+                if (!await HoldStore.EndAsync(connection, tx, caller.Tenant, hold, HoldStatuses.Confirmed, appointment, now, ct))
+                {
+                    var current = await HoldStore.FindAsync(connection, tx, caller.Tenant, id, ct);
+                    throw NotActive(current!.At(now), "confirmed");
+                }
+            }, ct);
+        }
+        catch (Exception e) when (db.IsOverlapViolation(e))
+        {
+            throw await busy.SlotUnavailableAsync(hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, ct, HoldAdvice);
+        }
+    }
+
+    private static ApiException NotActive(Hold hold, string verb) => new(409, ErrorCodes.InvalidState, hold.Status switch
+    {
+        HoldStatuses.Expired => $"Hold {hold.Id} expired at {hold.ExpiresAt:yyyy-MM-dd'T'HH:mm:ss'Z'} and cannot be {verb}: its slot may have been taken since. Hold the slot again.",
+        HoldStatuses.Confirmed => $"Hold {hold.Id} is already confirmed (appointment {hold.AppointmentId}) and cannot be {verb}.",
+        _ => $"Hold {hold.Id} was released at {hold.UpdatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'} and cannot be {verb}.",
+    });
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Leap.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Another server on the fixture's database whose clock the test sets and moves (a <see cref="FakeTimeProvider"/>):
+/// for behaviour that depends on "now" (slots, notice and advance limits, clock changes, hold expiry).
+/// Tenants made through the fixture talk to it through <see cref="Api"/>.
+/// </summary>
+public sealed class ClockedServer : IAsyncDisposable
+{
+    private readonly LeapAppFactory app;
+    private readonly HttpClient http;
+
+    private ClockedServer(LeapAppFactory app, FakeTimeProvider clock)
+    {
+        this.app = app;
+        Clock = clock;
+        http = app.CreateHttpClient();
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public IServiceProvider Services => app.Services;
+
+    public static ClockedServer Start(LeapFixture fixture, DateTimeOffset now)
+    {
+        var clock = new FakeTimeProvider(now);
+        return new ClockedServer(fixture.StartAnotherServer(services: s => s.AddSingleton<TimeProvider>(clock)), clock);
+    }
+
+    /// <summary>The tenant's key, talking to this server.</summary>
+    public ApiClient Api(TestTenant tenant) => tenant.Api.Via(http);
+
+    public async ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        await app.DisposeAsync();
+    }
+}
