@@ -1,4 +1,3 @@
-using System.Globalization;
 using Leap.Browser.Tests.Infrastructure;
 using Leap.Server.Accounts;
 using Leap.Server.Tests.Infrastructure;
@@ -15,24 +14,22 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
 {
     private readonly Screenshots shots = new();
 
-    private static string Clock(DateTimeOffset instant) => BrowserClinic.LocalTime(instant).ToString("HH:mm", CultureInfo.InvariantCulture);
-
-    private Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    /// <summary>A browser context for the tests that need no free times: the shared server and the real clock.</summary>
+    private Task<IBrowserContext> NewContextAsync()
     {
         Assert.SkipWhen(server.Unavailable is not null, server.Unavailable ?? "");
-        return chromium.Browser.NewContextAsync(options ?? BrowserClinic.Context());
+        return chromium.Browser.NewContextAsync(new() { Locale = "en-GB" });
     }
 
     [Fact]
     public async Task Books_an_appointment_end_to_end_and_the_API_has_it()
     {
-        var clinic = await BrowserClinic.OpenAsync(server);
-        var expected = (await clinic.FirstWeekSlotsAsync())[0];
-        var start = expected.GetProperty("start_time").GetDateTimeOffset();
-        var end = expected.GetProperty("end_time").GetDateTimeOffset();
+        await using var clinic = await BrowserClinic.OpenAsync(server);
+        var start = new DateTimeOffset(2030, 3, 4, 8, 30, 0, TimeSpan.Zero);
+        Assert.Equal(start, (await clinic.FirstWeekSlotsAsync())[0].GetProperty("start_time").GetDateTimeOffset());
         // The device is in New York; the clinic, and so every time shown, is in London.
-        await using var context = await NewContextAsync(BrowserClinic.Context(timezone: "America/New_York"));
-        var tab = await BookingTab.OpenAsync(context, server.BaseUrl, shots);
+        await using var context = await BrowserClinic.NewContextAsync(chromium, timezone: "America/New_York");
+        var tab = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots);
 
         await Expect(tab.Heading).ToHaveTextAsync("Enter your API key");
         await tab.ExpectAccessibleAsync();
@@ -46,15 +43,22 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await tab.ShotAsync("services");
         await tab.ChooseServiceAsync(BrowserClinic.ServiceName);
 
-        await Expect(tab.Page.Locator("#zone-note")).ToContainTextAsync("Europe/London");
-        await Expect(tab.Page.Locator("#zone-note")).ToContainTextAsync("America/New_York");
-        await Expect(tab.Slots.First).ToContainTextAsync($"{Clock(start)} to {Clock(end)}, {BrowserClinic.ClinicianName}");
+        await Expect(tab.Page.Locator("#week-label")).ToHaveTextAsync("4 Mar – 10 Mar 2030");
+        await Expect(tab.Button("Previous week")).ToBeDisabledAsync();
+        await Expect(tab.Page.Locator("#zone-note")).ToHaveTextAsync(
+            "Times are shown in the clinic's time zone (Europe/London); this device is set to America/New_York.");
+        await Expect(tab.Page.Locator("#days .day summary")).ToHaveTextAsync([
+            "Monday 4 March37 free times", "Tuesday 5 March39 free times", "Wednesday 6 March39 free times", "Thursday 7 March39 free times",
+            "Friday 8 March39 free times", "Saturday 9 March39 free times", "Sunday 10 March39 free times"]);
+        await Expect(tab.Slots.First).ToHaveTextAsync($"08:30 to 09:00, {BrowserClinic.ClinicianName}");
+        await Expect(tab.Slots.Last).ToHaveTextAsync($"17:30 to 18:00, {BrowserClinic.ClinicianName}");
+        await Expect(tab.Page.Locator("#status")).ToHaveTextAsync("271 free times from 4 Mar – 10 Mar 2030.");
         await tab.ExpectAccessibleAsync();
         await tab.ShotAsync("free-times");
-        Assert.Equal(Clock(start), await tab.ChooseFirstSlotAsync());
+        Assert.Equal("08:30", await tab.ChooseFirstSlotAsync());
 
         await tab.ExpectStepAsync("Find or add the patient");
-        await Expect(tab.Choice("slot")).ToContainTextAsync($"{Clock(start)}–{Clock(end)} · {BrowserClinic.ClinicianName} · {BrowserClinic.LocationName}");
+        await Expect(tab.Choice("slot")).ToContainTextAsync($"Monday 4 March 2030, 08:30–09:00 · {BrowserClinic.ClinicianName} · {BrowserClinic.LocationName}");
         await tab.ShotAsync("patient");
         await tab.Button("Add a new patient").ClickAsync();
         await Expect(tab.Field("First name")).ToBeFocusedAsync();
@@ -78,8 +82,7 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         var reference = await tab.Booked("reference").InnerTextAsync();
         await Expect(tab.Booked("patient")).ToHaveTextAsync("Nia Newpatient");
         await Expect(tab.Booked("service")).ToHaveTextAsync(BrowserClinic.ServiceName);
-        await Expect(tab.Booked("when")).ToHaveTextAsync(
-            $"{BrowserClinic.LocalTime(start).ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)}, {Clock(start)}–{Clock(end)}");
+        await Expect(tab.Booked("when")).ToHaveTextAsync("Monday 4 March 2030, 08:30–09:00");
         await Expect(tab.Booked("clinician")).ToHaveTextAsync(BrowserClinic.ClinicianName);
         await Expect(tab.Booked("location")).ToHaveTextAsync(BrowserClinic.LocationName);
         await Expect(tab.Booked("status")).ToHaveTextAsync("confirmed");
@@ -91,32 +94,30 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         var patient = (await clinic.Api.GetAsync($"patients/{appointment.GetProperty("patient_id").GetString()}")).Expect(200).Data;
         Assert.Equal(("Nia", "Newpatient", "1990-07-21", "nia.newpatient@example.com"), (patient.GetProperty("first_name").GetString(),
             patient.GetProperty("last_name").GetString(), patient.GetProperty("date_of_birth").GetString(), patient.GetProperty("email").GetString()));
-        Assert.Equal((start, end), (appointment.GetProperty("start_time").GetDateTimeOffset(), appointment.GetProperty("end_time").GetDateTimeOffset()));
+        Assert.Equal((start, start.AddMinutes(30)), (appointment.GetProperty("start_time").GetDateTimeOffset(), appointment.GetProperty("end_time").GetDateTimeOffset()));
         Assert.Equal((clinic.Clinician, clinic.Template, clinic.Location), (appointment.GetProperty("clinician_profile_id").GetString(),
             appointment.GetProperty("appointment_type_id").GetString(), appointment.GetProperty("location_id").GetString()));
         Assert.Equal((BrowserClinic.ServiceName, "First visit, booked at the desk.", "confirmed"), (appointment.GetProperty("title").GetString(),
             appointment.GetProperty("description").GetString(), appointment.GetProperty("status").GetString()));
         Assert.Single(await clinic.AppointmentsAsync());
-        // The booked time is no longer offered.
         Assert.DoesNotContain(await clinic.FirstWeekSlotsAsync(), s => s.GetProperty("start_time").GetDateTimeOffset() == start);
-        tab.ExpectOnlyRequestsTo(server.BaseUrl);
+        tab.ExpectOnlyRequestsTo(clinic.BaseUrl);
     }
 
     [Fact]
     public async Task Two_tabs_booking_the_same_slot_give_one_appointment_and_a_slot_taken_message()
     {
-        var clinic = await BrowserClinic.OpenAsync(server);
-        var start = (await clinic.FirstWeekSlotsAsync())[0].GetProperty("start_time").GetDateTimeOffset();
-        await using var context = await NewContextAsync();
+        await using var clinic = await BrowserClinic.OpenAsync(server);
+        await using var context = await BrowserClinic.NewContextAsync(chromium);
         var tabs = new[]
         {
-            await BookingTab.OpenAsync(context, server.BaseUrl, shots, "key=" + clinic.Key, "tab-a-"),
-            await BookingTab.OpenAsync(context, server.BaseUrl, shots, "key=" + clinic.Key, "tab-b-"),
+            await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + clinic.Key, "tab-a-"),
+            await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + clinic.Key, "tab-b-"),
         };
         foreach (var tab in tabs)
         {
             await tab.ChooseServiceAsync(BrowserClinic.ServiceName);
-            Assert.Equal(Clock(start), await tab.ChooseFirstSlotAsync());
+            Assert.Equal("08:30", await tab.ChooseFirstSlotAsync());
             await tab.ChooseExistingPatientAsync("testperson", BrowserClinic.PatientName);
             await tab.ExpectStepAsync("Check and book");
             await tab.ShotAsync("confirm");
@@ -144,27 +145,34 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await Expect(loser.Alert).ToBeFocusedAsync();
         await Expect(loser.Heading).ToHaveTextAsync("Choose a free time");
         await Expect(loser.Choice("slot")).ToBeHiddenAsync();
-        await Expect(loser.Slots.First).ToBeVisibleAsync();
-        // The refreshed list no longer offers the taken time on its day.
-        var day = loser.Page.Locator($"#days .day[data-day=\"{BrowserClinic.LocalTime(start):yyyy-MM-dd}\"]");
-        await Expect(day).ToHaveCountAsync(1);
-        Assert.DoesNotContain(Clock(start), await day.Locator(".slot-time").AllTextContentsAsync());
+        await Expect(loser.Choice("patient")).ToContainTextAsync(BrowserClinic.PatientName);
+        // The refreshed list no longer offers 08:30, nor 08:45 (inside the 30-minute appointment).
+        await Expect(loser.Slots.First).ToHaveTextAsync($"09:00 to 09:30, {BrowserClinic.ClinicianName}");
+        await Expect(loser.Page.Locator("#days .day summary").First).ToHaveTextAsync("Monday 4 March35 free times");
         await loser.ExpectAccessibleAsync();
         await loser.ShotAsync("slot-taken");
 
-        var appointment = Assert.Single(await clinic.AppointmentsAsync());
-        Assert.Equal(start, appointment.GetProperty("start_time").GetDateTimeOffset());
-        Assert.Equal(clinic.Patient, appointment.GetProperty("patient_id").GetString());
-        Assert.Equal(await winner.Booked("reference").InnerTextAsync(), appointment.GetProperty("id").GetString());
+        // The loser picks the next time; the patient is remembered, so it goes straight to the confirmation.
+        await loser.Slots.First.ClickAsync();
+        await loser.ExpectStepAsync("Check and book");
+        await loser.Button("Book appointment").ClickAsync();
+        await loser.ExpectStepAsync("Appointment booked");
+        await loser.ShotAsync("booked-another-time");
+
+        var appointments = await clinic.AppointmentsAsync();
+        Assert.Equal([new DateTimeOffset(2030, 3, 4, 8, 30, 0, TimeSpan.Zero), new DateTimeOffset(2030, 3, 4, 9, 0, 0, TimeSpan.Zero)],
+            appointments.Select(a => a.GetProperty("start_time").GetDateTimeOffset()).Order());
+        Assert.All(appointments, a => Assert.Equal(clinic.Patient, a.GetProperty("patient_id").GetString()));
+        Assert.Equal([await winner.Booked("reference").InnerTextAsync(), await loser.Booked("reference").InnerTextAsync()],
+            appointments.OrderBy(a => a.GetProperty("start_time").GetDateTimeOffset()).Select(a => a.GetProperty("id").GetString()));
     }
 
     [Fact]
     public async Task Books_with_the_keyboard_alone_on_a_phone_width_screen()
     {
-        var clinic = await BrowserClinic.OpenAsync(server);
-        var start = (await clinic.FirstWeekSlotsAsync())[0].GetProperty("start_time").GetDateTimeOffset();
-        await using var context = await NewContextAsync(BrowserClinic.Context(width: 375, height: 812));
-        var tab = await BookingTab.OpenAsync(context, server.BaseUrl, shots);
+        await using var clinic = await BrowserClinic.OpenAsync(server);
+        await using var context = await BrowserClinic.NewContextAsync(chromium, width: 375, height: 812);
+        var tab = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots);
         var keyboard = tab.Page.Keyboard;
 
         await tab.TabToAsync(tab.Field("API key"));
@@ -184,7 +192,25 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await Expect(tab.Slots.First).ToBeVisibleAsync();
         await ExpectNoSidewaysScrollingAsync(tab);
         await tab.ShotAsync("free-times");
-        await tab.TabToAsync(tab.Slots.First);
+        // Next week and back, then the second day's first time (its day opened with Enter on its summary).
+        await tab.TabToAsync(tab.Button("Next week"));
+        await keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator("#week-label")).ToHaveTextAsync("11 Mar – 17 Mar 2030");
+        await Expect(tab.Page.Locator("#days .day[open] h3")).ToHaveTextAsync("Monday 11 March");
+        await keyboard.PressAsync("Shift+Tab");
+        await Expect(tab.Button("Previous week")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator("#week-label")).ToHaveTextAsync("4 Mar – 10 Mar 2030");
+        // Back in the first week "Previous week" is disabled, and the focus moved on instead of being lost.
+        await Expect(tab.Button("Previous week")).ToBeDisabledAsync();
+        await Expect(tab.Button("Next week")).ToBeFocusedAsync();
+        var tuesday = tab.Page.Locator("#days .day summary", new() { HasText = "Tuesday 5 March" });
+        await tab.TabToAsync(tuesday, maxPresses: 60);
+        await keyboard.PressAsync("Enter");
+        var tuesdayFirst = tab.Page.Locator("#days .day[data-day=\"2030-03-05\"] .slot").First;
+        await Expect(tuesdayFirst).ToBeVisibleAsync();
+        await tab.ShotAsync("tuesday-opened");
+        await tab.TabToAsync(tuesdayFirst, maxPresses: 3);
         await keyboard.PressAsync("Enter");
 
         await tab.ExpectStepAsync("Find or add the patient");
@@ -206,19 +232,39 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await keyboard.PressAsync("Space");
 
         await tab.ExpectStepAsync("Appointment booked");
+        await Expect(tab.Booked("when")).ToHaveTextAsync("Tuesday 5 March 2030, 08:00–08:30");
         await ExpectNoSidewaysScrollingAsync(tab);
         await tab.ShotAsync("booked");
         var appointment = Assert.Single(await clinic.AppointmentsAsync());
-        Assert.Equal((start, clinic.Patient), (appointment.GetProperty("start_time").GetDateTimeOffset(), appointment.GetProperty("patient_id").GetString()));
-        tab.ExpectOnlyRequestsTo(server.BaseUrl);
+        Assert.Equal((new DateTimeOffset(2030, 3, 5, 8, 0, 0, TimeSpan.Zero), clinic.Patient),
+            (appointment.GetProperty("start_time").GetDateTimeOffset(), appointment.GetProperty("patient_id").GetString()));
+        tab.ExpectOnlyRequestsTo(clinic.BaseUrl);
+    }
+
+    [Fact]
+    public async Task The_clinician_filter_asks_for_one_clinicians_free_times()
+    {
+        await using var clinic = await BrowserClinic.OpenAsync(server, twoClinicians: true);
+        await using var context = await BrowserClinic.NewContextAsync(chromium);
+        var tab = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + clinic.Key);
+        await tab.ChooseServiceAsync(BrowserClinic.ServiceName);
+        await Expect(tab.Page.Locator("#days .day summary").First).ToHaveTextAsync("Monday 4 March74 free times");
+        await Expect(tab.Page.Locator("#clinician-filter option")).ToHaveTextAsync(["Any clinician", BrowserClinic.ClinicianName, BrowserClinic.SecondClinicianName]);
+        await tab.ShotAsync("any-clinician");
+
+        await tab.Field("Clinician").SelectOptionAsync(new SelectOptionValue { Label = BrowserClinic.SecondClinicianName });
+        await Expect(tab.Page.Locator("#days .day summary").First).ToHaveTextAsync("Monday 4 March37 free times");
+        Assert.All(await tab.Slots.Locator(".slot-who").AllTextContentsAsync(), name => Assert.Equal(BrowserClinic.SecondClinicianName, name));
+        Assert.Contains(tab.Requests, url => url.Contains("/api/v1/availability?", StringComparison.Ordinal) && url.Contains("clinician_profile_id=cli_", StringComparison.Ordinal));
+        await tab.ShotAsync("one-clinician");
     }
 
     [Fact]
     public async Task Validation_errors_are_shown_next_to_their_fields()
     {
-        var clinic = await BrowserClinic.OpenAsync(server);
-        await using var context = await NewContextAsync();
-        var tab = await BookingTab.OpenAsync(context, server.BaseUrl, shots, "key=" + clinic.Key);
+        await using var clinic = await BrowserClinic.OpenAsync(server);
+        await using var context = await BrowserClinic.NewContextAsync(chromium);
+        var tab = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + clinic.Key);
         await tab.ChooseServiceAsync(BrowserClinic.ServiceName);
         await tab.ChooseFirstSlotAsync();
         await tab.Button("Add a new patient").ClickAsync();
@@ -230,9 +276,10 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
 
         await Expect(tab.Alert).ToHaveTextAsync("Some details need correcting: see the messages next to the fields.");
         await Expect(tab.Page.Locator("#pf-last_name-error")).ToHaveTextAsync("Last name is required.");
-        await Expect(tab.Page.Locator("#pf-date_of_birth-error")).ToContainTextAsync("Date of birth must be between");
+        await Expect(tab.Page.Locator("#pf-date_of_birth-error")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Date of birth must be between \d{4}-\d\d-\d\d and today\.$"));
         await Expect(tab.Page.Locator("#pf-email-error")).ToHaveTextAsync("Email must be an email address such as name@example.com.");
-        await Expect(tab.Page.Locator("#pf-phone-error")).ToContainTextAsync("Phone must be a phone number of 7 to 15 digits");
+        await Expect(tab.Page.Locator("#pf-phone-error")).ToHaveTextAsync(
+            "Phone must be a phone number of 7 to 15 digits, optionally starting with + (spaces, dashes and brackets allowed).");
         await Expect(tab.Page.Locator("#pf-first_name-error")).ToBeHiddenAsync();
         foreach (var field in new[] { "Last name", "Date of birth", "Email (optional)", "Phone (optional)" })
         {
@@ -241,7 +288,7 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await Expect(tab.Field("First name")).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(tab.Field("Last name")).ToBeFocusedAsync();
         await tab.ExpectAccessibleAsync();
-        await tab.ShotAsync("validation-errors");
+        await tab.ShotAsync("patient-errors");
         Assert.Empty((await clinic.Api.GetAsync("patients?search=val")).Expect(200).Ids());
 
         await tab.Field("Last name").FillAsync("Idated");
@@ -251,32 +298,43 @@ public abstract class BookingPageTests(LeapFixture server, Chromium chromium)
         await tab.Button("Add patient and continue").ClickAsync();
         await tab.ExpectStepAsync("Check and book");
         await Expect(tab.Alert).ToBeHiddenAsync();
-        await tab.ShotAsync("corrected");
-        Assert.Single((await clinic.Api.GetAsync("patients?search=idated")).Expect(200).Ids());
+        var patient = Assert.Single((await clinic.Api.GetAsync("patients?search=idated")).Expect(200).Ids());
+
+        // Someone archives the patient before the booking is confirmed: the API's 422 names patient_id,
+        // which the page shows on the patient's row of the summary.
+        (await clinic.Api.PatchAsync($"patients/{patient}", new { archived = true, archive_reason = "Registered twice" })).Expect(200);
+        await tab.Button("Book appointment").ClickAsync();
+        await Expect(tab.Page.Locator("#choice-patient-error")).ToHaveTextAsync($"Patient {patient} is archived and cannot be booked.");
+        await Expect(tab.Page.Locator("#choice-patient-error")).ToBeFocusedAsync();
+        await Expect(tab.Alert).ToHaveTextAsync("Some details need correcting: see the messages next to the fields.");
+        await Expect(tab.Heading).ToHaveTextAsync("Check and book");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("booking-errors");
+        Assert.Empty(await clinic.AppointmentsAsync());
     }
 
     [Fact]
     public async Task A_key_without_a_scope_or_over_its_rate_limit_is_explained()
     {
-        var clinic = await BrowserClinic.OpenAsync(server, Scopes.All.Where(s => s != "read_availability"));
-        await using var context = await NewContextAsync();
-        var tab = await BookingTab.OpenAsync(context, server.BaseUrl, shots, "key=" + clinic.Key);
+        await using var clinic = await BrowserClinic.OpenAsync(server, Scopes.All.Where(s => s != Scopes.ReadAvailability));
+        await using var context = await BrowserClinic.NewContextAsync(chromium);
+        var tab = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + clinic.Key);
         await tab.ExpectStepAsync("Choose a service");
         await tab.Page.GetByRole(AriaRole.Radio, new() { Name = BrowserClinic.ServiceName }).CheckAsync();
         await tab.Button("Show free times").ClickAsync();
-        await Expect(tab.Alert).ToContainTextAsync("This API key is not allowed to do that.");
-        await Expect(tab.Alert).ToContainTextAsync("'read_availability' scope");
+        await Expect(tab.Alert).ToHaveTextAsync("This API key is not allowed to do that. This API key lacks the 'read_availability' scope " +
+            "required for GET /api/v1/availability. Ask an administrator for a key with that scope.");
         await Expect(tab.Alert).ToBeFocusedAsync();
         await tab.ShotAsync("missing-scope");
 
         // Opening the page costs three requests (services, locations, clinicians); the fourth is over the limit.
         var limited = await clinic.T.KeyAsync(Scopes.All, rateLimitPerHour: 3);
-        var second = await BookingTab.OpenAsync(context, server.BaseUrl, shots, "key=" + limited.Key, "limited-");
+        var second = await BookingTab.OpenAsync(context, clinic.BaseUrl, shots, "key=" + limited.Key, "limited-");
         await second.ExpectStepAsync("Choose a service");
         await second.Page.GetByRole(AriaRole.Radio, new() { Name = BrowserClinic.ServiceName }).CheckAsync();
         await second.Button("Show free times").ClickAsync();
-        await Expect(second.Alert).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
-            @"^Too many requests with this API key\. Wait (\d+ seconds?|about \d+ minutes), then try again\.$"));
+        // The clock reads 08:20 and the hourly window resets at 09:00.
+        await Expect(second.Alert).ToHaveTextAsync("Too many requests with this API key. Wait about 40 minutes, then try again.");
         await second.ShotAsync("rate-limited");
     }
 

@@ -24,6 +24,8 @@ public sealed class Chromium : IAsyncLifetime
         {
             return;
         }
+        // Two cores are shared by the browser, the servers and the other test projects: be patient with assertions.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
         {

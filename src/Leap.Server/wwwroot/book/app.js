@@ -45,10 +45,8 @@ const state = {
 
 // ---------------------------------------------------------------------------------------------- steps
 
-const STEP_TITLES = {
-  key: 'Enter your API key', service: 'Choose a service', slot: 'Choose a free time',
-  patient: 'Find or add the patient', confirm: 'Check and book', done: 'Appointment booked',
-};
+/** The steps the progress list shows; the key and booked steps stand outside it. */
+const FLOW = ['service', 'slot', 'patient', 'confirm'];
 
 function show(step, { focus = 'heading' } = {}) {
   for (const section of $$('.step')) {
@@ -56,13 +54,13 @@ function show(step, { focus = 'heading' } = {}) {
   }
   clearAlert();
   clearFieldErrors(document);
-  document.title = `${STEP_TITLES[step]} · Book an appointment · Leap`;
+  const heading = $(`#step-${step} h2`);
+  document.title = `${heading.textContent} · Book an appointment · Leap`;
 
-  const inFlow = ['service', 'slot', 'patient', 'confirm'].includes(step);
+  const inFlow = FLOW.includes(step);
   $('#progress').hidden = !inFlow;
-  const order = ['service', 'slot', 'patient', 'confirm'];
   for (const item of $$('#progress li')) {
-    const position = order.indexOf(item.dataset.step) - order.indexOf(step);
+    const position = FLOW.indexOf(item.dataset.step) - FLOW.indexOf(step);
     item.classList.toggle('done', position < 0);
     if (position === 0) {
       item.setAttribute('aria-current', 'step');
@@ -72,7 +70,7 @@ function show(step, { focus = 'heading' } = {}) {
   }
   renderChoices(inFlow && step !== 'service');
   if (focus === 'heading') {
-    $(`#step-${step} h2`).focus();
+    heading.focus();
   }
 }
 
@@ -100,7 +98,7 @@ function next() {
   } else if (!state.slot) {
     openSlots();
   } else if (!state.patient) {
-    showPatientStep();
+    show('patient');
   } else {
     show('confirm');
   }
@@ -334,6 +332,7 @@ async function loadPlaces() {
     filter.append(el('option', { value: clinician.id }, clinician.name));
   }
   $('#clinician-filter-row').hidden = list.length < 2;
+  state.clinicianId = '';
 }
 
 // ---------------------------------------------------------------------------------------------- service
@@ -412,11 +411,7 @@ async function loadSlots() {
       return;
     }
     $('#days').replaceChildren();
-    if (error.status === 404 && error.code === 'NOT_FOUND' && !error.details?.length) {
-      alertUser('This server cannot list free times (its availability endpoint is missing).', { focus: true });
-    } else {
-      explain(error, { fields: $('#step-slot') });
-    }
+    explain(error, { fields: $('#step-slot') });
   } finally {
     if (request === state.slotsRequest) {
       $('#step-slot').removeAttribute('aria-busy');
@@ -465,7 +460,7 @@ function slotButton(slot) {
     el('span', { class: 'slot-time' }, dates.clock(zone, slot.start_time)),
     hidden(` to ${dates.clock(zone, slot.end_time)}, `),
     el('span', { class: 'slot-who' }, slot.clinician_name),
-    location ? el('span', { class: 'slot-where' }, location) : null);
+    ...(location ? [hidden(', '), el('span', { class: 'slot-where' }, location)] : []));
   button.addEventListener('click', () => {
     state.slot = slot;
     say(`Chosen: ${describeSlot(slot)}.`);
@@ -480,10 +475,6 @@ function moveWeek(days) {
 }
 
 // ---------------------------------------------------------------------------------------------- patient
-
-function showPatientStep() {
-  show('patient');
-}
 
 async function searchPatients(event) {
   event.preventDefault();
@@ -632,6 +623,8 @@ function showBooked(appointment) {
   $('#confirm-notes').value = '';
   $('#search-results').replaceChildren();
   $('#search-input').value = '';
+  $('#patient-form').hidden = true;
+  $('#new-patient-toggle').setAttribute('aria-expanded', 'false');
   show('done');
   say(`Booked: ${appointment.title}, ${dates.when(zone, appointment.start_time, appointment.end_time)}.`);
 }
