@@ -3,13 +3,17 @@ using System.Globalization;
 
 namespace Leap.Bench.Availability;
 
-/// <summary>Latencies of one request path, each request timed from send to the last byte of the answer.</summary>
-public sealed record Measure(double[] Milliseconds, TimeSpan Elapsed)
+/// <summary>
+/// Latencies of one request path, each request timed from send to the last byte of the answer, and the CPU time
+/// the process (server and client) spent per request: unlike latency, that hardly moves when other work shares the machine.
+/// </summary>
+public sealed record Measure(double[] Milliseconds, TimeSpan Elapsed, TimeSpan Cpu)
 {
     public static async Task<Measure> RunAsync(HttpClient http, string path, int requests, int concurrency)
     {
         var latencies = new double[requests];
         var next = -1;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -26,12 +30,14 @@ public sealed record Measure(double[] Milliseconds, TimeSpan Elapsed)
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         })));
+        var elapsed = clock.Elapsed;
         Array.Sort(latencies);
-        return new Measure(latencies, clock.Elapsed);
+        return new Measure(latencies, elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     public double Percentile(double p) => Milliseconds[Math.Min(Milliseconds.Length - 1, (int)Math.Ceiling(p / 100 * Milliseconds.Length) - 1)];
 
     public string Row(string query, string mode) => string.Create(CultureInfo.InvariantCulture,
-        $"| {query} | {mode} | {Milliseconds.Length / Elapsed.TotalSeconds:N0} | {Percentile(50):N2} | {Percentile(99):N2} | {Milliseconds[^1]:N2} |");
+        $"| {query} | {mode} | {Milliseconds.Length / Elapsed.TotalSeconds:N0} | {Percentile(50):N2} | {Percentile(99):N2} | {Milliseconds[^1]:N2} | " +
+        $"{Cpu.TotalMilliseconds / Milliseconds.Length:N2} |");
 }

@@ -26,54 +26,28 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
             return (null, new AvailabilityReferences());
         }
         var found = await store.FindReferencesAsync(tenant, templateId, clinicianId, locationId, ct);
+        // Reports the first problem of a named record, if any; true when it is usable.
+        bool Usable(string field, string what, string? id, bool exists, params (bool Ok, string Otherwise)[] conditions)
+        {
+            var problem = id is null ? null : !exists ? $"no {what} {id} exists" : conditions.FirstOrDefault(c => !c.Ok).Otherwise;
+            if (problem is not null)
+            {
+                fail(field, exists ? $"{what} {id} {problem}" : problem);
+            }
+            return id is not null && problem is null;
+        }
+
         BookingRules? rules = null;
-        if (templateId is not null)
+        if (Usable(templateField, "appointment template", templateId, found.TemplateName is not null,
+                (found.TemplateActive, "is not active"), (found.TemplateOnline, "is not offered online (allow_online_booking is false)")))
         {
-            if (found.TemplateName is null)
-            {
-                fail(templateField, $"no appointment template {templateId} exists");
-            }
-            else if (!found.TemplateActive)
-            {
-                fail(templateField, $"appointment template {templateId} is not active");
-            }
-            else if (!found.TemplateOnline)
-            {
-                fail(templateField, $"appointment template {templateId} is not offered online (allow_online_booking is false)");
-            }
-            else
-            {
-                rules = new BookingRules(templateId, found.TemplateName, TimeSpan.FromMinutes(found.Duration),
-                    TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
-                    TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
-            }
+            rules = new BookingRules(templateId!, found.TemplateName!, TimeSpan.FromMinutes(found.Duration),
+                TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
+                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
         }
-        if (clinicianId is not null)
-        {
-            if (found.ClinicianName is null)
-            {
-                fail(clinicianField, $"no clinician profile {clinicianId} exists");
-            }
-            else if (!found.ClinicianActive)
-            {
-                fail(clinicianField, $"clinician profile {clinicianId} is not active");
-            }
-            else if (!found.ClinicianBookable)
-            {
-                fail(clinicianField, $"clinician profile {clinicianId} is not bookable online (is_bookable_online is false)");
-            }
-        }
-        if (locationId is not null)
-        {
-            if (found.LocationName is null)
-            {
-                fail("location_id", $"no location {locationId} exists");
-            }
-            else if (!found.LocationActive)
-            {
-                fail("location_id", $"location {locationId} is not active");
-            }
-        }
+        Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
+            (found.ClinicianActive, "is not active"), (found.ClinicianBookable, "is not bookable online (is_bookable_online is false)"));
+        Usable("location_id", "location", locationId, found.LocationName is not null, (found.LocationActive, "is not active"));
         return (rules, found);
     }
 
@@ -106,7 +80,7 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
         var day = DateOnly.FromDateTime(start.UtcDateTime);
         var sessions = await store.SessionsAsync(tenant, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
         var stretches = SlotEngine.Stretches(sessions, day.AddDays(-1), day.AddDays(1));
-        var busy = await store.BusyAsync(tenant, [clinicianId], start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
+        var busy = await store.BusyAsync(tenant, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
         return new SlotEngine(rules, now).Check(start, stretches, locationId, busy);
     }
 
@@ -119,7 +93,7 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
             return [];
         }
         // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
-        var busy = await store.BusyAsync(tenant, stretches.Select(s => s.ClinicianId).ToHashSet(),
+        var busy = await store.BusyTimesAsync(tenant, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
             stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
         return new SlotEngine(rules, now).FreeSlots(stretches, busy);
     }

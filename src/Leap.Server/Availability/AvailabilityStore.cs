@@ -1,6 +1,8 @@
 using System.Text;
 using Dapper;
 using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.Clinicians;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Availability;
@@ -48,16 +50,22 @@ public sealed class AvailabilityStore(Database db)
             """,
             new { tenant.OrgId, tenant.Mode, templateId, clinicianId, locationId }, ct))!;
 
+    private sealed record SessionPlace
+    {
+        public required string ClinicianName { get; init; }
+        public required string Timezone { get; init; }
+    }
+
     /// <summary>
     /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
     /// bookable online) at active locations, optionally of one clinician and/or one location.
     /// </summary>
-    public Task<IReadOnlyList<SessionRow>> SessionsAsync(Tenant tenant, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct)
+    public async Task<IReadOnlyList<ScheduledSession>> SessionsAsync(Tenant tenant, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+        CancellationToken ct)
     {
         var sql = new StringBuilder(
-            """
-            SELECT s.clinician_id, c.name AS clinician_name, s.location_id, l.timezone, s.weekday, s.on_date AS date,
-                   s.start_time, s.end_time, s.valid_from, s.valid_until
+            $"""
+            SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone
             FROM clinician_sessions s
             JOIN clinician_profiles c ON c.id = s.clinician_id
             JOIN locations l ON l.id = s.location_id
@@ -73,31 +81,54 @@ public sealed class AvailabilityStore(Database db)
         {
             sql.Append(" AND s.location_id = @locationId");
         }
-        return db.QueryAsync<SessionRow>(sql.ToString(), new { tenant.OrgId, tenant.Mode, yes = true, from, to, clinicianId, locationId }, ct);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ClinicianSession, SessionPlace, ScheduledSession>(
+            new CommandDefinition(sql.ToString(), new { tenant.OrgId, tenant.Mode, yes = true, from, to, clinicianId, locationId }, cancellationToken: ct),
+            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), splitOn: "clinician_name");
+        return rows.AsList();
     }
 
     /// <summary>
-    /// The clinicians' appointments and unexpired holds (buffers included) and blocks that overlap [from, to).
-    /// Busy intervals are at most <see cref="Appointments.ClinicianBusy.MaxLength"/> long, which bounds the index range read.
+    /// The busy time of the clinicians that overlaps [from, to): appointments and unexpired holds (buffers
+    /// included) and blocks. A 14-day query of a busy practice reads thousands of rows, so they are read without
+    /// Dapper, and each row names its clinician by position in <paramref name="clinicianIds"/> rather than by id.
+    /// Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
     /// </summary>
-    public async Task<IReadOnlyList<BusyRow>> BusyAsync(Tenant tenant, IReadOnlyCollection<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
+    public async Task<List<BusyTime>> BusyTimesAsync(Tenant tenant, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken ct)
     {
-        if (clinicianIds.Count == 0)
-        {
-            return [];
-        }
-        var parameters = new DynamicParameters(new { earliest = from - Appointments.ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode });
+        var parameters = new DynamicParameters(new { earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode });
         var ids = SqlList.In(parameters, "clinician", clinicianIds);
-        return await db.QueryAsync<BusyRow>(
+        var clinician = SqlList.IndexOf("clinician_id", "clinician", clinicianIds.Count);
+        await using var connection = await db.OpenAsync(ct);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"""
-            SELECT clinician_id, id, kind, busy_start AS start_time, busy_end AS end_time FROM clinician_busy
+            SELECT {clinician}, busy_start, busy_end FROM clinician_busy
             WHERE clinician_id IN {ids} AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
               AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
             UNION ALL
-            SELECT clinician_id, id, 'block' AS kind, start_time, end_time FROM clinician_blocks
+            SELECT {clinician}, start_time, end_time FROM clinician_blocks
             WHERE clinician_id IN {ids} AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
             """,
-            parameters, ct);
+            parameters, cancellationToken: ct));
+        var times = new List<BusyTime>();
+        while (await reader.ReadAsync(ct))
+        {
+            times.Add(new BusyTime(clinicianIds[reader.GetInt32(0)], TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
+        }
+        return times;
     }
+
+    /// <summary>One clinician's busy time overlapping [from, to), saying what each interval is (for <see cref="SlotEngine.Check"/>).</summary>
+    public Task<IReadOnlyList<BusyRow>> BusyAsync(Tenant tenant, string clinicianId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct) =>
+        db.QueryAsync<BusyRow>(
+            """
+            SELECT id, kind, busy_start AS start_time, busy_end AS end_time FROM clinician_busy
+            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
+              AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
+            UNION ALL
+            SELECT id, 'block' AS kind, start_time, end_time FROM clinician_blocks
+            WHERE clinician_id = @clinicianId AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
+            """,
+            new { clinicianId, earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode }, ct);
 }

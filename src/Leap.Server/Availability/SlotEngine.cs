@@ -4,27 +4,17 @@ using Leap.Server.Clinicians;
 
 namespace Leap.Server.Availability;
 
-/// <summary>A session as the engine needs it: the clinician's and location's details joined in.</summary>
-public sealed record SessionRow
-{
-    public required string ClinicianId { get; init; }
-    public required string ClinicianName { get; init; }
-    public required string LocationId { get; init; }
-    public required string Timezone { get; init; }
-    public string? Weekday { get; init; }
-    public DateOnly? Date { get; init; }
-    public required string StartTime { get; init; }
-    public required string EndTime { get; init; }
-    public DateOnly? ValidFrom { get; init; }
-    public DateOnly? ValidUntil { get; init; }
-}
+/// <summary>A session with what the engine needs from its clinician and location.</summary>
+public readonly record struct ScheduledSession(ClinicianSession Session, string ClinicianName, string Timezone);
 
 /// <summary>Time a clinician is not free: an appointment or hold (buffers included), or a block.</summary>
+public readonly record struct BusyTime(string ClinicianId, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>One clinician's busy interval, saying what it is: an appointment, a hold or a block.</summary>
 public sealed record BusyRow
 {
     public const string BlockKind = "block";
 
-    public required string ClinicianId { get; init; }
     public required string Id { get; init; }
     public required string Kind { get; init; }
     public DateTimeOffset StartTime { get; init; }
@@ -59,17 +49,17 @@ public sealed class SlotEngine
     /// The sessions' occurrences on the local dates <paramref name="from"/>..<paramref name="to"/>, merged where they
     /// overlap or touch (a morning and an afternoon session make one stretch), ordered by start.
     /// </summary>
-    public static IReadOnlyList<Stretch> Stretches(IEnumerable<SessionRow> sessions, DateOnly from, DateOnly to)
+    public static IReadOnlyList<Stretch> Stretches(IEnumerable<ScheduledSession> sessions, DateOnly from, DateOnly to)
     {
         var occurrences = new List<Stretch>();
-        foreach (var session in sessions)
+        foreach (var (session, clinicianName, timezone) in sessions)
         {
-            var zone = LocalTimes.Zone(session.Timezone);
+            var zone = LocalTimes.Zone(timezone);
             var start = TimeOnly.ParseExact(session.StartTime, "HH:mm", CultureInfo.InvariantCulture);
             var end = TimeOnly.ParseExact(session.EndTime, "HH:mm", CultureInfo.InvariantCulture);
             foreach (var date in Dates(session, from, to))
             {
-                occurrences.Add(new Stretch(session.ClinicianId, session.ClinicianName, session.LocationId,
+                occurrences.Add(new Stretch(session.ClinicianProfileId, clinicianName, session.LocationId,
                     LocalTimes.ToInstant(date, start, zone), LocalTimes.ToInstant(date, end, zone)));
             }
         }
@@ -99,7 +89,7 @@ public sealed class SlotEngine
         return merged;
     }
 
-    private static IEnumerable<DateOnly> Dates(SessionRow session, DateOnly from, DateOnly to)
+    private static IEnumerable<DateOnly> Dates(ClinicianSession session, DateOnly from, DateOnly to)
     {
         if (session.Date is { } once)
         {
@@ -121,33 +111,37 @@ public sealed class SlotEngine
     }
 
     /// <summary>Every free slot in the stretches, ordered by start time, clinician name, clinician and location.</summary>
-    public List<Slot> FreeSlots(IReadOnlyList<Stretch> stretches, IEnumerable<BusyRow> busy)
+    public List<Slot> FreeSlots(IReadOnlyList<Stretch> stretches, IEnumerable<BusyTime> busy)
     {
-        var obstacles = busy.GroupBy(b => b.ClinicianId).ToDictionary(g => g.Key, g => Obstacles.From(g));
-        var slots = new List<Slot>();
-        foreach (var stretch in stretches)
-        {
-            var taken = obstacles.GetValueOrDefault(stretch.ClinicianId) ?? Obstacles.None;
-            for (var start = FirstCandidate(stretch); start + rules.Duration + rules.BufferAfter <= stretch.End; start += rules.Step)
+        var obstacles = busy.GroupBy(b => b.ClinicianId).ToDictionary(g => g.Key, Obstacles.From);
+        // Slots at one start are listed by clinician name, then id, then location: rank the stretches' owners once.
+        var ranks = stretches.Select(s => (s.ClinicianName, s.ClinicianId, s.LocationId)).Distinct()
+            .Order(Comparer<(string, string, string)>.Create(static (a, b) =>
             {
-                if (start > latest)
+                var order = string.CompareOrdinal(a.Item1, b.Item1);
+                order = order != 0 ? order : string.CompareOrdinal(a.Item2, b.Item2);
+                return order != 0 ? order : string.CompareOrdinal(a.Item3, b.Item3);
+            }))
+            .Select((owner, rank) => (owner, rank)).ToDictionary(x => x.owner, x => x.rank);
+        // The loop runs in ticks: it visits every grid point of two weeks of every clinician.
+        var (step, duration, before, after, last) = (rules.Step.Ticks, rules.Duration.Ticks, rules.BufferBefore.Ticks, rules.BufferAfter.Ticks, latest.UtcTicks);
+        var found = new List<(long Start, int Rank, int Stretch)>();
+        for (var i = 0; i < stretches.Count; i++)
+        {
+            var stretch = stretches[i];
+            var rank = ranks[(stretch.ClinicianName, stretch.ClinicianId, stretch.LocationId)];
+            var taken = obstacles.GetValueOrDefault(stretch.ClinicianId) ?? Obstacles.None;
+            var end = stretch.End.UtcTicks;
+            for (var start = FirstCandidate(stretch).UtcTicks; start + duration + after <= end && start <= last; start += step)
+            {
+                if (!taken.Overlap(start - before, start + duration + after))
                 {
-                    break;
-                }
-                if (!taken.Overlap(start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter))
-                {
-                    slots.Add(SlotAt(stretch, start));
+                    found.Add((start, rank, i));
                 }
             }
         }
-        slots.Sort(static (a, b) =>
-        {
-            var order = a.StartTime.CompareTo(b.StartTime);
-            order = order != 0 ? order : string.CompareOrdinal(a.ClinicianName, b.ClinicianName);
-            order = order != 0 ? order : string.CompareOrdinal(a.ClinicianProfileId, b.ClinicianProfileId);
-            return order != 0 ? order : string.CompareOrdinal(a.LocationId, b.LocationId);
-        });
-        return slots;
+        found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Rank.CompareTo(b.Rank));
+        return found.ConvertAll(f => SlotAt(stretches[f.Stretch], new DateTimeOffset(f.Start, TimeSpan.Zero)));
     }
 
     /// <summary>
@@ -208,41 +202,41 @@ public sealed class SlotEngine
     private static string Describe(TimeSpan notice) =>
         notice.TotalMinutes % 1440 == 0 ? $"{notice.TotalDays:0} days'" : notice.TotalMinutes % 60 == 0 ? $"{notice.TotalHours:0} hours'" : $"{notice.TotalMinutes:0} minutes'";
 
-    /// <summary>One clinician's busy time, merged and sorted, so an overlap test is a binary search.</summary>
+    /// <summary>One clinician's busy time (in ticks), merged and sorted, so an overlap test is a binary search.</summary>
     private sealed class Obstacles
     {
         public static readonly Obstacles None = new([], []);
 
-        private readonly DateTimeOffset[] starts;
-        private readonly DateTimeOffset[] ends;
+        private readonly long[] starts;
+        private readonly long[] ends;
 
-        private Obstacles(DateTimeOffset[] starts, DateTimeOffset[] ends)
+        private Obstacles(long[] starts, long[] ends)
         {
             this.starts = starts;
             this.ends = ends;
         }
 
-        public static Obstacles From(IEnumerable<BusyRow> rows)
+        public static Obstacles From(IEnumerable<BusyTime> times)
         {
-            var starts = new List<DateTimeOffset>();
-            var ends = new List<DateTimeOffset>();
-            foreach (var row in rows.OrderBy(r => r.StartTime))
+            var starts = new List<long>();
+            var ends = new List<long>();
+            foreach (var time in times.OrderBy(t => t.Start))
             {
-                if (ends.Count > 0 && row.StartTime <= ends[^1])
+                if (ends.Count > 0 && time.Start.UtcTicks <= ends[^1])
                 {
-                    ends[^1] = row.EndTime > ends[^1] ? row.EndTime : ends[^1];
+                    ends[^1] = Math.Max(ends[^1], time.End.UtcTicks);
                 }
                 else
                 {
-                    starts.Add(row.StartTime);
-                    ends.Add(row.EndTime);
+                    starts.Add(time.Start.UtcTicks);
+                    ends.Add(time.End.UtcTicks);
                 }
             }
             return new Obstacles([.. starts], [.. ends]);
         }
 
         /// <summary>Whether any busy interval overlaps [from, to) (touching is not overlapping).</summary>
-        public bool Overlap(DateTimeOffset from, DateTimeOffset to)
+        public bool Overlap(long from, long to)
         {
             // Merged intervals have increasing ends: find the first that ends after from.
             var index = Array.BinarySearch(ends, from);

@@ -9,10 +9,11 @@ namespace Leap.Server.Clinicians;
 /// <summary>Clinicians' sessions and blocks: written by the admin command line and demo data, read by the API.</summary>
 public sealed class ClinicianScheduleStore(Database db)
 {
-    private const string SessionColumns =
+    /// <summary>A session's columns, from <c>clinician_sessions s</c>.</summary>
+    public const string SessionColumns =
         """
-        id, clinician_id AS clinician_profile_id, location_id, weekday, on_date AS date, start_time, end_time, valid_from,
-        valid_until, created_at, updated_at
+        s.id, s.clinician_id AS clinician_profile_id, s.location_id, s.weekday, s.on_date AS date, s.start_time, s.end_time,
+        s.valid_from, s.valid_until, s.created_at, s.updated_at
         """;
 
     private const string BlockColumns = "id, clinician_id AS clinician_profile_id, start_time, end_time, reason, note, created_at";
@@ -26,28 +27,18 @@ public sealed class ClinicianScheduleStore(Database db)
         .TimeRange("start_time", "start_time")
         .TimeRange("end_time", "end_time");
 
-    public async Task<Page<ClinicianSession>> ListSessionsAsync(Tenant tenant, string clinicianId, ListQuery query, CancellationToken ct)
-    {
-        var parameters = query.Parameters(tenant);
-        parameters.Add("clinicianId", clinicianId);
-        var rows = await db.QueryAsync<ClinicianSession>(
-            $"""
-            SELECT {SessionColumns} FROM clinician_sessions WHERE org_id = @OrgId AND mode = @Mode AND clinician_id = @clinicianId{query.Where}
-            ORDER BY id LIMIT @Limit OFFSET @Offset
-            """,
-            parameters, ct);
-        return query.ToPage(rows);
-    }
+    public Task<Page<ClinicianSession>> ListSessionsAsync(Tenant tenant, string clinicianId, ListQuery query, CancellationToken ct) =>
+        ListAsync<ClinicianSession>($"SELECT {SessionColumns} FROM clinician_sessions s", "id", tenant, clinicianId, query, ct);
 
-    public async Task<Page<ClinicianBlock>> ListBlocksAsync(Tenant tenant, string clinicianId, ListQuery query, CancellationToken ct)
+    public Task<Page<ClinicianBlock>> ListBlocksAsync(Tenant tenant, string clinicianId, ListQuery query, CancellationToken ct) =>
+        ListAsync<ClinicianBlock>($"SELECT {BlockColumns} FROM clinician_blocks", "start_time, id", tenant, clinicianId, query, ct);
+
+    private async Task<Page<T>> ListAsync<T>(string select, string orderBy, Tenant tenant, string clinicianId, ListQuery query, CancellationToken ct)
     {
         var parameters = query.Parameters(tenant);
         parameters.Add("clinicianId", clinicianId);
-        var rows = await db.QueryAsync<ClinicianBlock>(
-            $"""
-            SELECT {BlockColumns} FROM clinician_blocks WHERE org_id = @OrgId AND mode = @Mode AND clinician_id = @clinicianId{query.Where}
-            ORDER BY start_time, id LIMIT @Limit OFFSET @Offset
-            """,
+        var rows = await db.QueryAsync<T>(
+            $"{select} WHERE org_id = @OrgId AND mode = @Mode AND clinician_id = @clinicianId{query.Where} ORDER BY {orderBy} LIMIT @Limit OFFSET @Offset",
             parameters, ct);
         return query.ToPage(rows);
     }
@@ -62,7 +53,7 @@ public sealed class ClinicianScheduleStore(Database db)
             VALUES (@Id, @OrgId, @Mode, @ClinicianProfileId, @LocationId, @Weekday, @Date, @StartTime, @EndTime,
                     @ValidFrom, @ValidUntil, @CreatedAt, @UpdatedAt)
             """,
-            WithTenant(tenant, session), tx, cancellationToken: ct));
+            TenantParameters.For(tenant, session), tx, cancellationToken: ct));
         await ClinicianStore.LinkLocationAsync(connection, tx, session.ClinicianProfileId, session.LocationId, ct);
     }
 
@@ -72,7 +63,7 @@ public sealed class ClinicianScheduleStore(Database db)
             INSERT INTO clinician_blocks (id, org_id, mode, clinician_id, start_time, end_time, reason, note, created_at)
             VALUES (@Id, @OrgId, @Mode, @ClinicianProfileId, @StartTime, @EndTime, @Reason, @Note, @CreatedAt)
             """,
-            WithTenant(tenant, block), tx, cancellationToken: ct));
+            TenantParameters.For(tenant, block), tx, cancellationToken: ct));
 
     /// <summary>Removes a session or block by id (the prefix tells which); false when there is none.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
@@ -81,13 +72,5 @@ public sealed class ClinicianScheduleStore(Database db)
             : id.StartsWith(Ids.Block, StringComparison.Ordinal) ? "clinician_blocks"
             : throw new ArgumentException($"'{id}' is neither a session ({Ids.Session}…) nor a block ({Ids.Block}…).");
         return await db.ExecuteAsync($"DELETE FROM {table} WHERE id = @id", new { id }, ct) == 1;
-    }
-
-    private static DynamicParameters WithTenant(Tenant tenant, object record)
-    {
-        var parameters = new DynamicParameters(record);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
-        return parameters;
     }
 }

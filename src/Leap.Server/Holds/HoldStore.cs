@@ -29,16 +29,13 @@ public sealed class HoldStore(Database db, TimeProvider clock)
     {
         await ClinicianBusy.ReserveAsync(connection, tx, tenant, hold.Id, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd,
             ClinicianBusy.HoldKind, hold.CreatedAt, ct, hold.ExpiresAt);
-        var parameters = new DynamicParameters(hold);
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO holds (org_id, mode, {Columns})
             VALUES (@OrgId, @Mode, @Id, @AppointmentTemplateId, @ClinicianProfileId, @LocationId, @StartTime, @EndTime,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @ExpiresAt, @Status, @AppointmentId, @CreatedAt, @UpdatedAt)
             """,
-            parameters, tx, cancellationToken: ct));
+            TenantParameters.For(tenant, hold), tx, cancellationToken: ct));
     }
 
     /// <summary>

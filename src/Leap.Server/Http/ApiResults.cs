@@ -21,6 +21,25 @@ public static class ApiResponse
     public static byte[] Data<T>(HttpContext context, T data) =>
         Serialize(context, new DataEnvelope<T>(data, new Meta(RequestIds.Get(context))));
 
+    /// <summary>
+    /// Writes <c>{data, meta}</c> through a pooled buffer: an answer can be hundreds of kilobytes (two weeks of
+    /// slots), which as a new array per request would land on the large-object heap and cost full collections.
+    /// </summary>
+    public static async Task WriteDataAsync<T>(HttpContext context, T data)
+    {
+        var options = Options(context);
+        using var buffer = new PooledBuffer();
+        await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented }))
+        {
+            var envelope = new DataEnvelope<T>(data, new Meta(RequestIds.Get(context)));
+            JsonSerializer.Serialize(writer, envelope, (JsonTypeInfo<DataEnvelope<T>>)options.GetTypeInfo(typeof(DataEnvelope<T>)));
+        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = JsonContentType;
+        context.Response.ContentLength = buffer.WrittenMemory.Length;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory);
+    }
+
     public static Task WriteAsync(HttpContext context, int status, byte[] body)
     {
         context.Response.StatusCode = status;
@@ -41,7 +60,7 @@ public sealed class ApiData<T>(T data) : IResult, IEndpointMetadataProvider
 {
     public T Data { get; } = data;
 
-    public Task ExecuteAsync(HttpContext context) => ApiResponse.WriteAsync(context, 200, ApiResponse.Data(context, Data));
+    public Task ExecuteAsync(HttpContext context) => ApiResponse.WriteDataAsync(context, Data);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(DataEnvelope<T>), ["application/json"]));

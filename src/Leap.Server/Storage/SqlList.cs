@@ -22,4 +22,11 @@ public static class SqlList
         }
         return "(" + string.Join(", ", placeholders) + ")";
     }
+
+    /// <summary>
+    /// <c>CASE {column} WHEN @{name}0 THEN 0 ... END</c> over the parameters <see cref="In"/> added: a row's position
+    /// in the list as a small integer, cheaper to read than the matching string.
+    /// </summary>
+    public static string IndexOf(string column, string name, int count) =>
+        $"CASE {column} " + string.Concat(Enumerable.Range(0, count).Select(i => $"WHEN @{name}{i} THEN {i} ")) + "END";
 }

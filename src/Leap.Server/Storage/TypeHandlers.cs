@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -27,7 +28,7 @@ public static class TypeHandlers
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-        SqlMapper.AddTypeHandler(new InstantHandler());
+        SqlMapper.AddTypeHandler(Instant);
         SqlMapper.RemoveTypeMap(typeof(DateOnly));
         SqlMapper.RemoveTypeMap(typeof(DateOnly?));
         SqlMapper.AddTypeHandler(new DateHandler());
@@ -42,6 +43,33 @@ public static class TypeHandlers
 
     public static string ToSqliteText(DateTimeOffset value) =>
         value.UtcDateTime.ToString(SqliteTimestampFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads an instant column without Dapper, for hot paths that read thousands of rows: SQLite text in the
+    /// stored fixed-width form is parsed directly, anything else goes through the usual handler.
+    /// </summary>
+    public static DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(string) ? ParseInstant(reader.GetString(ordinal)) : Instant.Parse(reader.GetValue(ordinal));
+
+    /// <summary>SQLite's stored form ("2026-03-02T09:30:00.000Z") read digit by digit; other text by the general parser.</summary>
+    private static DateTimeOffset ParseInstant(string text)
+    {
+        var s = text.AsSpan();
+        if (s.Length != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z'
+            || !int.TryParse(s[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(s[5..7], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(s[8..10], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            || !int.TryParse(s[11..13], NumberStyles.None, CultureInfo.InvariantCulture, out var hour)
+            || !int.TryParse(s[14..16], NumberStyles.None, CultureInfo.InvariantCulture, out var minute)
+            || !int.TryParse(s[17..19], NumberStyles.None, CultureInfo.InvariantCulture, out var second)
+            || !int.TryParse(s[20..23], NumberStyles.None, CultureInfo.InvariantCulture, out var millisecond))
+        {
+            return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        }
+        return new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+    }
+
+    private static readonly InstantHandler Instant = new();
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
@@ -61,7 +89,7 @@ public static class TypeHandlers
 
         public override DateTimeOffset Parse(object value) => value switch
         {
-            string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            string text => ParseInstant(text),
             DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
             DateTimeOffset instant => instant.ToUniversalTime(),
             _ => throw new InvalidCastException($"Cannot read {value.GetType()} as an instant."),

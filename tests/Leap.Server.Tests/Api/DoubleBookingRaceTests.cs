@@ -17,22 +17,15 @@ public abstract class DoubleBookingRaceTests(LeapFixture server)
         {
             patients.Add(await t.CreatePatientAsync($"Racer{i}"));
         }
-        using var start = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        var results = await Race.AllAtOnceAsync(50, i => t.Api.PostAsync("appointments", new
         {
-            start.Wait();
-            return await t.Api.PostAsync("appointments", new
-            {
-                title = "Same slot",
-                patient_id = patients[i % patients.Count],
-                clinician_profile_id = clinician,
-                // Different but overlapping times as well as identical ones.
-                start_time = i % 2 == 0 ? "2030-04-01T09:00:00Z" : "2030-04-01T09:10:00Z",
-                end_time = i % 2 == 0 ? "2030-04-01T09:30:00Z" : "2030-04-01T09:40:00Z",
-            }, Guid.NewGuid().ToString());
-        })).ToList();
-        start.Set();
-        var results = await Task.WhenAll(attempts);
+            title = "Same slot",
+            patient_id = patients[i % patients.Count],
+            clinician_profile_id = clinician,
+            // Different but overlapping times as well as identical ones.
+            start_time = i % 2 == 0 ? "2030-04-01T09:00:00Z" : "2030-04-01T09:10:00Z",
+            end_time = i % 2 == 0 ? "2030-04-01T09:30:00Z" : "2030-04-01T09:40:00Z",
+        }, Guid.NewGuid().ToString()));
 
         var winner = Assert.Single(results, r => r.StatusCode == 201);
         var losers = results.Where(r => r.StatusCode != 201).ToList();

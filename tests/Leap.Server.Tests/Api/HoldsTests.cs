@@ -215,15 +215,8 @@ public abstract class HoldsTests(LeapFixture server)
     public async Task Fifty_concurrent_holds_of_one_slot_give_one_201_and_forty_nine_409s()
     {
         await using var c = await OpenAsync();
-        using var start = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
-        {
-            start.Wait();
-            // Identical and overlapping starts, each with its own Idempotency-Key.
-            return await c.HoldAsync(i % 2 == 0 ? "2026-06-08T10:00:00Z" : "2026-06-08T10:15:00Z", Guid.NewGuid().ToString());
-        })).ToList();
-        start.Set();
-        var results = await Task.WhenAll(attempts);
+        // Identical and overlapping starts, each with its own Idempotency-Key.
+        var results = await Race.AllAtOnceAsync(50, i => c.HoldAsync(i % 2 == 0 ? "2026-06-08T10:00:00Z" : "2026-06-08T10:15:00Z", Guid.NewGuid().ToString()));
 
         var winner = Assert.Single(results, r => r.StatusCode == 201);
         var losers = results.Where(r => r.StatusCode != 201).ToList();
