@@ -9,8 +9,8 @@ if [ -z "${LEAP_TEST_POSTGRES:-}" ]; then
   echo "note: LEAP_TEST_POSTGRES is not set, so the PostgreSQL half of the suite is skipped (see README)." >&2
 fi
 
-server_logs="tests/Leap.Server.Tests/bin/Release/net10.0/server-logs.txt"
-rm -f "$server_logs"
+# Every test project that starts a server writes its logs next to its binaries (server-logs.txt).
+rm -f tests/*/bin/Release/net10.0/server-logs.txt
 log="$(mktemp)"
 dotnet test Leap.slnx -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
@@ -22,9 +22,10 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" 
 rm -f "$log"
 
 # Logs must never carry key secrets or patient contact details: search everything the test servers logged.
-if [ -f "$server_logs" ] && grep -qE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "$server_logs"; then
+server_logs=(tests/*/bin/Release/net10.0/server-logs.txt)
+if grep -qsE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "${server_logs[@]}"; then
   echo "server logs contain an API key secret or an email address:" >&2
-  grep -nE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "$server_logs" | head -5 >&2
+  grep -sHnE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "${server_logs[@]}" | head -5 >&2
   failed=$((failed + 1))
   rc=1
 fi

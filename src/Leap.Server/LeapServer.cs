@@ -132,6 +132,7 @@ public static class LeapServer
     {
         app.Use(RequestIds.Middleware);
         app.UseMiddleware<ErrorHandling>();
+        app.UseBookingPage();
         app.Use(ApiPaths.RewriteJumpAlias);
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();

@@ -21,6 +21,7 @@ public sealed class ClockedServer : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+    public string BaseUrl => app.BaseUrl;
     public IServiceProvider Services => app.Services;
 
     public static ClockedServer Start(LeapFixture fixture, DateTimeOffset now)

@@ -1,0 +1,44 @@
+namespace Leap.Server;
+
+/// <summary>
+/// The front-desk booking page (docs/booking-page.md): plain static files in <c>wwwroot/book</c>, served at
+/// <c>/book/</c> (<c>/book</c> redirects there so the page's relative links resolve). The page is a client of
+/// the public API like any other and needs nothing from the server beyond its files.
+/// </summary>
+public static class BookingPage
+{
+    public const string Path = "/book";
+
+    /// <summary>
+    /// Only this server's own files and API: no CDN, no inline script or style, no framing. A stray external
+    /// reference fails in the browser instead of quietly leaking the key or patient details to a third party.
+    /// </summary>
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static void UseBookingPage(this WebApplication app)
+    {
+        var files = app.Environment.WebRootFileProvider;
+        if (!files.GetFileInfo("book/index.html").Exists)
+        {
+            app.Logger.LogWarning("The booking page is not served: no book/index.html under the web root {WebRoot}. " +
+                "Start the server from its own folder (the one holding wwwroot).", app.Environment.WebRootPath);
+        }
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context =>
+            {
+                var headers = context.Context.Response.Headers;
+                // Revalidate every time (ETag/Last-Modified make that cheap): after an upgrade the browser
+                // must never combine a cached old script with a new page.
+                headers.CacheControl = "no-cache";
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+            },
+        });
+    }
+}
