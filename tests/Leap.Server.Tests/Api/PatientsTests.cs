@@ -184,6 +184,30 @@ public abstract class PatientsTests(LeapFixture server)
         Assert.False(found.Meta.GetProperty("has_more").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("\"sarah")]
+    [InlineData("sarah OR 1=1")]
+    [InlineData("NEAR(sarah johnson)")]
+    [InlineData("sar* ^john")]
+    [InlineData("first_name:sarah")]
+    [InlineData("'); DROP TABLE patients; --")]
+    public async Task Search_syntax_of_the_index_is_plain_text(string query)
+    {
+        var t = await server.NewTenantAsync();
+        await t.Api.PostAsync("patients", FullPatient());
+        var found = (await t.Api.GetAsync($"patients?search={Uri.EscapeDataString(query)}")).Expect(200);
+        Assert.Empty(found.Ids());
+        Assert.Single((await t.Api.GetAsync("patients?search=sarah")).Expect(200).Ids());
+    }
+
+    [Fact]
+    public async Task Control_characters_in_a_query_parameter_are_422()
+    {
+        var t = await server.NewTenantAsync();
+        var result = (await t.Api.GetAsync("patients?search=%00sarah")).ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal(["search"], result.ErrorFields);
+    }
+
     [Fact]
     public async Task Pagination_walks_every_record_once_without_totals()
     {

@@ -112,7 +112,17 @@ public abstract class HostileInputTests(LeapFixture server)
         if (endpoint.Method is "GET" or "DELETE")
         {
             var field = Fields[random.Next(Fields.Length)];
-            var raw = Values[random.Next(Values.Length)].Trim('"');
+            // Decoded JSON text, so escapes such as \u0000 arrive in the query string as the characters they stand for.
+            var fragment = Values[random.Next(Values.Length)];
+            string raw;
+            try
+            {
+                raw = JsonSerializer.Deserialize<JsonElement>(fragment) is { ValueKind: JsonValueKind.String } text ? text.GetString()! : fragment;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                raw = fragment.Trim('"');
+            }
             return ($"{path}?{field}={Uri.EscapeDataString(raw[..Math.Min(raw.Length, 3000)])}&limit={random.Next(-5, 500)}", null);
         }
         if (i % 4 == 1)
