@@ -85,9 +85,9 @@ public sealed class PatientStore(Database db)
 
     public async Task<Page<Patient>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
     {
-        var search = SearchCondition(query);
+        var (from, search, order) = SearchClauses(query);
         var rows = await db.QueryAsync<Patient>(
-            $"SELECT {Columns} FROM patients WHERE org_id = @OrgId AND mode = @Mode{query.Where}{search} ORDER BY id LIMIT @Limit OFFSET @Offset",
+            $"SELECT {Columns} FROM {from} WHERE org_id = @OrgId AND mode = @Mode{query.Where}{search} ORDER BY {order} LIMIT @Limit OFFSET @Offset",
             query.Parameters(tenant), ct);
         return query.ToPage(rows);
     }
@@ -116,41 +116,30 @@ public sealed class PatientStore(Database db)
 
     /// <summary>
     /// Every term must occur in search_text. On PostgreSQL a trigram GIN index serves LIKE directly. On SQLite the
-    /// FTS5 trigram table answers one MATCH of all terms of three characters or more (a MATCH is answered from
-    /// the index alone, where LIKE on the FTS table re-reads every candidate row: 1 ms against 200 ms for a name
-    /// shared by 6,000 of 100,000 patients); shorter terms filter the rows found.
+    /// FTS5 trigram table answers one MATCH of all terms of three characters or more, and is read first, in its
+    /// own (creation) order, so a page ends as soon as it is full: under 2 ms on 100,000 patients even for a term
+    /// every patient shares, where filtering patients by a MATCH set took 50-500 ms. Shorter terms filter the
+    /// rows found with LIKE.
     /// </summary>
-    private string SearchCondition(ListQuery query)
+    private (string From, string Conditions, string Order) SearchClauses(ListQuery query)
     {
-        if (!query.Raw.TryGetValue("search", out var search))
-        {
-            return "";
-        }
-        var terms = PatientSearch.Terms(search);
-        if (terms.Count == 0)
-        {
-            return "";
-        }
+        var terms = query.Raw.TryGetValue("search", out var search) ? PatientSearch.Terms(search) : [];
+        var phrases = db.Engine == Engine.Sqlite ? terms.Where(t => t.Length >= 3).ToList() : [];
         var conditions = new List<string>();
-        var phrases = new List<string>();
-        foreach (var term in terms)
+        foreach (var term in terms.Except(phrases))
         {
-            if (db.Engine == Engine.Sqlite && term.Length >= 3)
-            {
-                // A quoted FTS5 phrase: every character literal (a doubled quote stands for one).
-                phrases.Add("\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-            }
-            else
-            {
-                // LIKE wildcards typed by the user are literal.
-                conditions.Add($"search_text LIKE {query.Bind($"%{ListSpec.EscapeLike(term)}%")} ESCAPE '\\'");
-            }
+            // LIKE wildcards typed by the user are literal.
+            conditions.Add($"patients.search_text LIKE {query.Bind($"%{ListSpec.EscapeLike(term)}%")} ESCAPE '\\'");
         }
-        if (phrases.Count > 0)
+        if (phrases.Count == 0)
         {
-            conditions.Add($"seq IN (SELECT rowid FROM patient_search WHERE patient_search MATCH {query.Bind(string.Join(' ', phrases))})");
+            return ("patients", string.Concat(conditions.Select(c => " AND " + c)), "id");
         }
-        return " AND " + string.Join(" AND ", conditions);
+        // Quoted FTS5 phrases: every character literal (a doubled quote stands for one); together they must all match.
+        var match = string.Join(' ', phrases.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        conditions.Insert(0, $"patient_search MATCH {query.Bind(match)}");
+        return ("patient_search CROSS JOIN patients ON patients.seq = patient_search.rowid",
+            string.Concat(conditions.Select(c => " AND " + c)), "patient_search.rowid");
     }
 
     private static string ToPascal(string column) =>
