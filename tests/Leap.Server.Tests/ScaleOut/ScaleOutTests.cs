@@ -104,6 +104,31 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
         Assert.Equal(10, statuses.Count(s => s == 429));
     }
 
+    [Fact]
+    public async Task A_busy_key_far_from_its_limit_is_counted_in_batches_and_the_database_catches_up()
+    {
+        var t = await database.NewTenantAsync(rateLimitPerHour: 1_000_000);
+        var (a, b) = Clients(t);
+        var remaining = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            var result = (await (i % 2 == 0 ? a : b).GetAsync("patients")).Expect(200);
+            remaining.Add(long.Parse(result.Header("X-RateLimit-Remaining")!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.All(remaining, r => Assert.InRange(r, 1_000_000 - 40, 1_000_000 - 1));
+        // Both processes send their counts within a flush interval or two: the shared total becomes exact.
+        long counted = 0;
+        for (var attempt = 0; attempt < 50 && counted < 40; attempt++)
+        {
+            await Task.Delay(50);
+            counted = await CountAsync("SELECT COALESCE(SUM(request_count), 0) FROM rate_limit_windows WHERE key_id = @KeyId", t.Api.KeyId!);
+        }
+        Assert.Equal(40, counted);
+    }
+
+    private async Task<long> CountAsync(string sql, string keyId) =>
+        await database.Services.GetRequiredService<Database>().ExecuteScalarAsync<long>(sql, new { KeyId = keyId });
+
     private async Task<long> CountAsync(string sql, TestTenant t) =>
         await database.Services.GetRequiredService<Database>().ExecuteScalarAsync<long>(sql, new { t.OrgId });
 }
