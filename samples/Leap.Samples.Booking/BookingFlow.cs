@@ -23,11 +23,8 @@ public sealed record BookingRequest
 }
 
 public sealed record BookingResult(
-    AppointmentTemplate Template, Patient Patient, bool PatientCreated, IReadOnlyList<ProposedSlot> Slots, bool SlotsFromServer,
+    AppointmentTemplate Template, Patient Patient, bool PatientCreated, IReadOnlyList<AvailabilitySlot> Slots,
     Appointment Appointment, Appointment Resubmitted);
-
-/// <summary>A time to offer: from the availability API, or proposed by the sample where the server has none.</summary>
-public sealed record ProposedSlot(DateTimeOffset Start, DateTimeOffset End, string? ClinicianProfileId, string? ClinicianName, string? LocationId);
 
 /// <summary>
 /// The flow of Jump's "Creating Appointments" guide, with the SDK: list active templates, find or create the
@@ -41,9 +38,9 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
     {
         var template = await ChooseTemplateAsync(request.Template, ct);
         var (patient, created) = await FindOrCreatePatientAsync(request.Patient, ct);
-        var (slots, fromServer) = await FindFreeSlotsAsync(template, patient, request.From, ct);
+        var slots = await FindFreeSlotsAsync(template, request.From, ct);
         var (appointment, resubmitted) = await BookAsync(template, patient, slots, request.IdempotencyKey, ct);
-        return new BookingResult(template, patient, created, slots, fromServer, appointment, resubmitted);
+        return new BookingResult(template, patient, created, slots, appointment, resubmitted);
     }
 
     // ── Step 1: list active appointment templates ─────────────────────────────────────────────
@@ -85,74 +82,30 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
     }
 
     // ── Step 3: show free slots ───────────────────────────────────────────────────────────────
-    // Asks the availability API (client.Availability). A server without it (Leap before its availability
-    // endpoint) answers 404 for the path: the sample then proposes times itself, the first hours of the day
-    // clear of the patient's other bookings, and the server still refuses a clash for a booked clinician.
-    private async Task<(IReadOnlyList<ProposedSlot>, bool FromServer)> FindFreeSlotsAsync(
-        AppointmentTemplate template, Patient patient, DateOnly from, CancellationToken ct)
+    private async Task<IReadOnlyList<AvailabilitySlot>> FindFreeSlotsAsync(AppointmentTemplate template, DateOnly from, CancellationToken ct)
     {
         output.WriteLine("3. Free slots:");
-        List<ProposedSlot> slots;
-        bool fromServer;
-        try
+        var found = await leap.Availability.GetAsync(new AvailabilityQuery
         {
-            var found = await leap.Availability.GetAsync(new AvailabilityQuery
-            {
-                AppointmentTemplateId = template.Id,
-                DateFrom = from,
-                DateTo = from.AddDays(6),
-            }, ct);
-            slots = found.Slots.Where(s => s.IsAvailable).Take(SlotsShown)
-                .Select(s => new ProposedSlot(s.StartTime, s.EndTime, s.ClinicianProfileId, s.ClinicianName, s.LocationId)).ToList();
-            fromServer = true;
-        }
-        catch (LeapNotFoundException)
-        {
-            output.WriteLine("   (this server has no availability endpoint yet: times proposed here, clear of the patient's bookings)");
-            slots = await ProposeSlotsAsync(template, patient, from, ct);
-            fromServer = false;
-        }
+            AppointmentTemplateId = template.Id,
+            DateFrom = from,
+            DateTo = from.AddDays(6),
+        }, ct);
+        var slots = found.Slots.Take(SlotsShown).ToList();
         if (slots.Count == 0)
         {
-            throw new InvalidOperationException($"No free slot from {from:yyyy-MM-dd} for {template.Name}.");
+            throw new InvalidOperationException($"No free slot from {from:yyyy-MM-dd} to {from.AddDays(6):yyyy-MM-dd} for {template.Name}.");
         }
         foreach (var slot in slots)
         {
-            output.WriteLine($"   - {slot.Start:yyyy-MM-dd HH:mm} to {slot.End:HH:mm} UTC{(slot.ClinicianName is null ? "" : " with " + slot.ClinicianName)}");
-        }
-        return (slots, fromServer);
-    }
-
-    private async Task<List<ProposedSlot>> ProposeSlotsAsync(AppointmentTemplate template, Patient patient, DateOnly day, CancellationToken ct)
-    {
-        var opening = new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
-        var closing = opening.AddHours(8);
-        var booked = new List<Appointment>();
-        await foreach (var appointment in leap.Appointments.ListAllAsync(new()
-        {
-            PatientId = patient.Id,
-            DateGte = opening,
-            DateLte = closing,
-            StatusIn = [AppointmentStatus.Confirmed, AppointmentStatus.Scheduled, AppointmentStatus.Pending, AppointmentStatus.PendingApproval],
-        }, ct))
-        {
-            booked.Add(appointment);
-        }
-        var slots = new List<ProposedSlot>();
-        for (var start = opening; start.AddMinutes(template.Duration) <= closing && slots.Count < SlotsShown; start = start.AddMinutes(template.Duration))
-        {
-            var end = start.AddMinutes(template.Duration);
-            if (!booked.Any(b => b.StartTime < end && b.EndTime > start))
-            {
-                slots.Add(new ProposedSlot(start, end, null, null, null));
-            }
+            output.WriteLine($"   - {slot.StartTime:yyyy-MM-dd HH:mm} to {slot.EndTime:HH:mm} UTC with {slot.ClinicianName}");
         }
         return slots;
     }
 
     // ── Step 4: book, with an Idempotency-Key ─────────────────────────────────────────────────
     private async Task<(Appointment, Appointment Resubmitted)> BookAsync(
-        AppointmentTemplate template, Patient patient, IReadOnlyList<ProposedSlot> slots, string idempotencyKey, CancellationToken ct)
+        AppointmentTemplate template, Patient patient, IReadOnlyList<AvailabilitySlot> slots, string idempotencyKey, CancellationToken ct)
     {
         foreach (var slot in slots)
         {
@@ -161,8 +114,8 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
                 PatientId = patient.Id,
                 AppointmentTypeId = template.Id,
                 Title = template.Name,
-                StartTime = slot.Start,
-                EndTime = slot.End,
+                StartTime = slot.StartTime,
+                EndTime = slot.EndTime,
                 ClinicianProfileId = slot.ClinicianProfileId,
                 LocationId = slot.LocationId,
             };
@@ -173,7 +126,7 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
             }
             catch (LeapSlotUnavailableException e)
             {
-                output.WriteLine($"4. {slot.Start:HH:mm} was taken meanwhile ({e.Message}); trying the next slot.");
+                output.WriteLine($"4. {slot.StartTime:HH:mm} was taken meanwhile ({e.Message}); trying the next slot.");
                 // Another slot is another request, so it gets a key of its own.
                 idempotencyKey = Guid.NewGuid().ToString();
                 continue;
@@ -186,7 +139,7 @@ public sealed class BookingFlow(LeapClient leap, TextWriter output)
             output.WriteLine($"   Sent again with the same Idempotency-Key: got {again.Id} back, {(again.Id == appointment.Id ? "no second booking" : "A SECOND BOOKING")}.");
             return (appointment, again);
         }
-        throw new InvalidOperationException("Every proposed slot was taken; search again.");
+        throw new InvalidOperationException("Every slot shown was taken meanwhile; search again.");
     }
 
     private static string Price(AppointmentTemplate template) =>

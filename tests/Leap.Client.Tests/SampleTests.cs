@@ -16,12 +16,16 @@ public abstract class SampleTests(LeapFixture server)
         await t.CreateTemplateAsync("Standard GP Consultation", duration: 15);
         var physio = await t.CreateTemplateAsync("Physiotherapy Assessment", duration: 45);
         await t.CreateTemplateAsync("Retired Physiotherapy Clinic", active: false);
+        var surgery = await t.CreateLocationAsync("Sample Surgery", timezone: "Etc/UTC");
+        var clinician = await t.CreateClinicianAsync("Dr Sample Physio", locationIds: surgery);
+        await t.CreateSessionsAsync(clinician, surgery, "09:00", "17:00", weekdays: Enum.GetNames<DayOfWeek>().Select(d => d.ToLowerInvariant()));
+        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
         using var sdk = Sdk.For(t);
         var output = new StringWriter();
         var request = new BookingRequest
         {
             Patient = new PatientCreate { FirstName = "Sam", LastName = "Samplebooker", DateOfBirth = new DateOnly(1990, 4, 1), Email = "sam@example.com" },
-            Template = "physio", From = new DateOnly(2030, 5, 6),
+            Template = "physio", From = from,
         };
 
         var first = await new BookingFlow(sdk.Client, output).RunAsync(request, Ct);
@@ -31,16 +35,17 @@ public abstract class SampleTests(LeapFixture server)
         Assert.True(first.PatientCreated);
         Assert.False(second.PatientCreated);
         Assert.Equal(first.Patient.Id, second.Patient.Id);
-        Assert.False(first.SlotsFromServer);
         Assert.Equal(first.Appointment.Id, first.Resubmitted.Id);
-        Assert.Equal((new DateTimeOffset(2030, 5, 6, 9, 0, 0, TimeSpan.Zero), 45), (first.Appointment.StartTime, first.Appointment.DurationMinutes));
-        // The second booking avoids the patient's first one.
+        Assert.Equal((new DateTimeOffset(from.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero), 45, clinician, surgery),
+            (first.Appointment.StartTime, first.Appointment.DurationMinutes, first.Appointment.ClinicianProfileId, first.Appointment.LocationId));
+        // The first booking took the clinician's 09:00-09:45, so availability offers the second one 09:45 next.
         Assert.Equal(first.Appointment.EndTime, second.Appointment.StartTime);
         Assert.Equal([first.Appointment.Id, second.Appointment.Id], (await t.Api.GetAsync("appointments")).Expect(200).Ids());
         Assert.Single((await t.Api.GetAsync("patients?search=samplebooker")).Expect(200).Ids());
 
         var text = output.ToString();
         Assert.Contains("Physiotherapy Assessment (45 min, free)", text);
+        Assert.Contains($"{from:yyyy-MM-dd} 09:00 to 09:45 UTC with Dr Sample Physio", text);
         Assert.DoesNotContain("Retired", text);
         Assert.Contains("no second booking", text);
     }

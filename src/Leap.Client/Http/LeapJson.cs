@@ -63,4 +63,6 @@ internal sealed record CancelBody(string? CancellationReason);
 [JsonSerializable(typeof(CancelBody))]
 [JsonSerializable(typeof(DataEnvelope<AvailabilityResult>))]
 [JsonSerializable(typeof(DataEnvelope<AvailabilitySlot>))]
+[JsonSerializable(typeof(DataEnvelope<SlotCheck>))]
+[JsonSerializable(typeof(SlotRequest))]
 internal sealed partial class LeapJsonContext : JsonSerializerContext;
