@@ -19,6 +19,8 @@ public static class LeapErrorCodes
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
     /// <summary>409: the record's status does not allow the action (cancelling a cancelled appointment, for example).</summary>
     public const string InvalidState = "INVALID_STATE";
+    /// <summary>409: a new patient looks like one already there; see <see cref="LeapApiException.CandidateIds"/> and <see cref="LeapDuplicatePatientException"/>.</summary>
+    public const string DuplicatePatient = "DUPLICATE_PATIENT";
     /// <summary>413: the request body is too large.</summary>
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     /// <summary>415: the request body is not JSON.</summary>
@@ -131,6 +133,7 @@ public class LeapApiException : LeapException
         403 => new LeapPermissionException(error, attempts, retryAfter),
         404 => new LeapNotFoundException(error, attempts, retryAfter),
         409 when error.Code == LeapErrorCodes.SlotUnavailable => new LeapSlotUnavailableException(error, attempts, retryAfter),
+        409 when error.Code == LeapErrorCodes.DuplicatePatient => new LeapDuplicatePatientException(error, attempts, retryAfter),
         409 => new LeapConflictException(error, attempts, retryAfter),
         422 => new LeapValidationException(error, attempts, retryAfter),
         429 => new LeapRateLimitException(error, attempts, retryAfter),
@@ -168,6 +171,15 @@ public class LeapConflictException(LeapError error, int attempts = 1, TimeSpan? 
 /// <see cref="LeapApiException.ConflictingAppointmentId"/> names the clashing appointment when known.
 /// </summary>
 public sealed class LeapSlotUnavailableException(LeapError error, int attempts = 1, TimeSpan? retryAfter = null)
+    : LeapConflictException(error, attempts, retryAfter);
+
+/// <summary>
+/// 409 <see cref="LeapErrorCodes.DuplicatePatient"/>: a patient create (or an upsert that would create) looks like
+/// patients already there (same name and date of birth, or NHS number). <see cref="LeapApiException.CandidateIds"/>
+/// lists them (up to 10): use one, or send the create again with <see cref="PatientCreate.Force"/> when it really is
+/// another person.
+/// </summary>
+public sealed class LeapDuplicatePatientException(LeapError error, int attempts = 1, TimeSpan? retryAfter = null)
     : LeapConflictException(error, attempts, retryAfter);
 
 /// <summary>422: fields are invalid; <see cref="LeapApiException.Details"/> lists every one.</summary>

@@ -53,6 +53,9 @@ public sealed class LeapClient : IDisposable
         AppointmentTemplates = new AppointmentTemplatesClient(transport);
         Appointments = new AppointmentsClient(transport);
         Availability = new AvailabilityClient(transport);
+        ClinicianProfiles = new ClinicianProfilesClient(transport);
+        Locations = new LocationsClient(transport);
+        Holds = new HoldsClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -69,6 +72,15 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/availability</c> (see the remarks on <see cref="AvailabilityClient"/>).</summary>
     public AvailabilityClient Availability { get; }
+
+    /// <summary><c>/clinician-profiles</c>, with each clinician's sessions and blocks (read-only).</summary>
+    public ClinicianProfilesClient ClinicianProfiles { get; }
+
+    /// <summary><c>/locations</c> (read-only).</summary>
+    public LocationsClient Locations { get; }
+
+    /// <summary><c>/holds</c>: reserve a slot, then confirm it into an appointment or release it.</summary>
+    public HoldsClient Holds { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

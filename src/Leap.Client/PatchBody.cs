@@ -27,13 +27,14 @@ public abstract partial class PatchBody
     /// <summary>Records a property's new value (null clears the field on the server).</summary>
     protected void Set(object? value, [CallerMemberName] string property = "") => fields[JsonName(property)] = value;
 
-    internal byte[] ToJson()
+    /// <param name="extra">Fields the endpoint takes besides the record's (e.g. <c>force</c>), written after the ones set.</param>
+    internal byte[] ToJson(IEnumerable<KeyValuePair<string, object?>>? extra = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var (name, value) in fields)
+            foreach (var (name, value) in extra is null ? fields : fields.Concat(extra))
             {
                 writer.WritePropertyName(name);
                 switch (value)

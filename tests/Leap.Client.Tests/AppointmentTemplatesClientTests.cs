@@ -58,6 +58,36 @@ public abstract class AppointmentTemplatesClientTests(LeapFixture server)
         var deactivated = await templates.UpdateAsync(template.Id, new AppointmentTemplateUpdate { IsActive = false }, Ct);
         Assert.Equal((false, 20), (deactivated.IsActive, deactivated.Duration));
     }
+
+    [Fact]
+    public async Task Booking_rules_min_notice_and_max_advance_are_read_created_and_updated()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var templates = sdk.Client.AppointmentTemplates;
+
+        var defaults = await templates.CreateAsync(new AppointmentTemplateCreate { Name = "Defaults" }, ct: Ct);
+        Assert.Equal((60, 90), (defaults.MinNoticeMinutes, defaults.MaxAdvanceDays));
+
+        var template = await templates.CreateAsync(new AppointmentTemplateCreate { Name = "Rules", MinNoticeMinutes = 120, MaxAdvanceDays = 30 }, ct: Ct);
+        Assert.Equal((120, 30), (template.MinNoticeMinutes, template.MaxAdvanceDays));
+        var stored = (await t.Api.GetAsync($"appointment-templates/{template.Id}")).Expect(200).Data;
+        Assert.Equal((120, 30), (stored.GetProperty("min_notice_minutes").GetInt32(), stored.GetProperty("max_advance_days").GetInt32()));
+
+        var changes = new AppointmentTemplateUpdate { MinNoticeMinutes = 0, MaxAdvanceDays = 14 };
+        Assert.Equal(["min_notice_minutes", "max_advance_days"], changes.FieldNames);
+        var updated = await templates.UpdateAsync(template.Id, changes, Ct);
+        Assert.Equal((0, 14), (updated.MinNoticeMinutes, updated.MaxAdvanceDays));
+        stored = (await t.Api.GetAsync($"appointment-templates/{template.Id}")).Expect(200).Data;
+        Assert.Equal((0, 14), (stored.GetProperty("min_notice_minutes").GetInt32(), stored.GetProperty("max_advance_days").GetInt32()));
+        Assert.Equal(updated, await templates.GetAsync(template.Id, Ct));
+
+        // A notice as long as the advance window leaves nothing to book: refused field by field.
+        var refused = await Assert.ThrowsAsync<LeapValidationException>(() =>
+            templates.UpdateAsync(template.Id, new AppointmentTemplateUpdate { MinNoticeMinutes = 14 * 24 * 60 }, Ct));
+        Assert.Equal(LeapErrorCodes.ValidationError, refused.Code);
+        Assert.Contains(refused.Details, d => d.Field == "min_notice_minutes");
+    }
 }
 
 public sealed class AppointmentTemplatesClientTestsOnSqlite(SqliteServer server) : AppointmentTemplatesClientTests(server);

@@ -141,6 +141,103 @@ public abstract class PatientsClientTests(LeapFixture server)
         Assert.All(keys, k => Assert.True(Guid.TryParse(k, out _), $"{k} is not a UUID"));
         Assert.Equal(2, (await t.Api.GetAsync("patients")).Expect(200).Ids().Count);
     }
+
+    [Fact]
+    public async Task External_id_is_created_read_filtered_and_updated_and_a_taken_one_is_a_conflict_naming_the_holder()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var patients = sdk.Client.Patients;
+
+        var linked = await patients.CreateAsync(new PatientCreate
+        {
+            FirstName = "Gita", LastName = "Linked", DateOfBirth = new DateOnly(1975, 4, 5), ExternalId = "MRN-1001",
+        }, ct: Ct);
+        var other = await patients.CreateAsync(new PatientCreate { FirstName = "Hal", LastName = "Unlinked", DateOfBirth = new DateOnly(1976, 5, 6) }, ct: Ct);
+        Assert.Equal("MRN-1001", linked.ExternalId);
+        Assert.Null(other.ExternalId);
+        Assert.Equal("MRN-1001", (await t.Api.GetAsync($"patients/{linked.Id}")).Expect(200).Data.GetProperty("external_id").GetString());
+        Assert.Equal([linked.Id], (await patients.ListAsync(new() { ExternalId = "MRN-1001" }, Ct)).Data.Select(p => p.Id));
+
+        var taken = await Assert.ThrowsAsync<LeapConflictException>(() => patients.UpdateAsync(other.Id, new PatientUpdate { ExternalId = "MRN-1001" }, Ct));
+        Assert.Equal((409, LeapErrorCodes.Conflict), (taken.Status, taken.Code));
+        Assert.Equal([linked.Id], taken.CandidateIds);
+
+        var relinked = await patients.UpdateAsync(linked.Id, new PatientUpdate { ExternalId = "MRN-2002" }, Ct);
+        Assert.Equal("MRN-2002", relinked.ExternalId);
+        var unlinked = await patients.UpdateAsync(linked.Id, new PatientUpdate { ExternalId = null }, Ct);
+        Assert.Null(unlinked.ExternalId);
+        Assert.Empty((await patients.ListAsync(new() { ExternalId = "MRN-2002" }, Ct)).Data);
+    }
+
+    [Fact]
+    public async Task A_likely_duplicate_is_LeapDuplicatePatientException_with_the_candidates_and_force_creates_anyway()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var patients = sdk.Client.Patients;
+        var first = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1) }, ct: Ct);
+
+        var duplicate = await Assert.ThrowsAsync<LeapDuplicatePatientException>(() =>
+            patients.CreateAsync(new PatientCreate { FirstName = "IVY", LastName = "twin", DateOfBirth = new DateOnly(2000, 1, 1) }, ct: Ct));
+        Assert.Equal((409, LeapErrorCodes.DuplicatePatient, 1), (duplicate.Status, duplicate.Code, duplicate.Attempts));
+        Assert.Equal([first.Id], duplicate.CandidateIds);
+        Assert.IsAssignableFrom<LeapConflictException>(duplicate);
+        Assert.Equal([first.Id], (await t.Api.GetAsync("patients")).Expect(200).Ids());
+
+        var second = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1), Force = true }, ct: Ct);
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal([first.Id, second.Id], (await t.Api.GetAsync("patients")).Expect(200).Ids());
+    }
+
+    [Fact]
+    public async Task Upsert_by_external_id_creates_with_201_then_updates_with_200_and_says_which()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var patients = sdk.Client.Patients;
+
+        var created = await patients.UpsertByExternalIdAsync("PMS|42", new PatientUpdate
+        {
+            FirstName = "Jo", LastName = "Synced", DateOfBirth = new DateOnly(1988, 8, 8), Email = "jo@example.com", MobilePhone = "07700 900777",
+        }, ct: Ct);
+        Assert.True(created.Created);
+        Assert.Equal(("PMS|42", "Jo", "jo@example.com"), (created.Patient.ExternalId, created.Patient.FirstName, created.Patient.Email));
+        Assert.Equal([201], sdk.Handler.To("PUT", "/patients/external/PMS%7C42").Select(a => a.Status));
+
+        var updated = await patients.UpsertByExternalIdAsync("PMS|42", new PatientUpdate { Email = "jo.new@example.com", MobilePhone = null }, ct: Ct);
+        Assert.False(updated.Created);
+        Assert.Equal(created.Patient.Id, updated.Patient.Id);
+        Assert.Equal(("Jo", "jo.new@example.com", (string?)null), (updated.Patient.FirstName, updated.Patient.Email, updated.Patient.MobilePhone));
+        var stored = (await t.Api.GetAsync($"patients/{created.Patient.Id}")).Expect(200).Data;
+        Assert.Equal("jo.new@example.com", stored.GetProperty("email").GetString());
+        Assert.Equal("PMS|42", stored.GetProperty("external_id").GetString());
+
+        var same = await patients.UpsertByExternalIdAsync("PMS|42", new PatientUpdate { Email = "jo.new@example.com" }, ct: Ct);
+        Assert.Equal((false, updated.Patient.UpdatedAt), (same.Created, same.Patient.UpdatedAt));
+        Assert.Equal([created.Patient.Id], (await t.Api.GetAsync("patients")).Expect(200).Ids());
+        Assert.All(sdk.Handler.To("PUT", "/patients/external/PMS%7C42"), a => Assert.Null(a.IdempotencyKey));
+
+        // A create through the upsert is duplicate-checked too; force creates anyway.
+        var duplicate = await Assert.ThrowsAsync<LeapDuplicatePatientException>(() => patients.UpsertByExternalIdAsync("OTHER-1", new PatientUpdate
+        {
+            FirstName = "Jo", LastName = "Synced", DateOfBirth = new DateOnly(1988, 8, 8),
+        }, ct: Ct));
+        Assert.Equal([created.Patient.Id], duplicate.CandidateIds);
+        var forced = await patients.UpsertByExternalIdAsync("OTHER-1", new PatientUpdate
+        {
+            FirstName = "Jo", LastName = "Synced", DateOfBirth = new DateOnly(1988, 8, 8),
+        }, force: true, ct: Ct);
+        Assert.True(forced.Created);
+        Assert.Equal(2, (await t.Api.GetAsync("patients")).Expect(200).Ids().Count);
+
+        var missingFields = await Assert.ThrowsAsync<LeapValidationException>(() =>
+            patients.UpsertByExternalIdAsync("NEW-9", new PatientUpdate { Email = "x@example.com" }, ct: Ct));
+        Assert.Contains(missingFields.Details, d => d.Field == "first_name");
+        var badId = await Assert.ThrowsAsync<LeapValidationException>(() =>
+            patients.UpsertByExternalIdAsync("-bad id-", new PatientUpdate { FirstName = "K" }, ct: Ct));
+        Assert.Contains(badId.Details, d => d.Field == "external_id");
+    }
 }
 
 public sealed class PatientsClientTestsOnSqlite(SqliteServer server) : PatientsClientTests(server);

@@ -28,6 +28,10 @@ public sealed record AppointmentTemplate
     public int BufferBeforeMinutes { get; init; }
     /// <summary>Minutes the clinician is kept free after each appointment.</summary>
     public int BufferAfterMinutes { get; init; }
+    /// <summary>Online booking rule: no slot is offered that starts sooner than this many minutes from now (default 60).</summary>
+    public int MinNoticeMinutes { get; init; }
+    /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead (default 90).</summary>
+    public int MaxAdvanceDays { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -57,6 +61,10 @@ public sealed record AppointmentTemplateCreate
     public int? BufferBeforeMinutes { get; init; }
     /// <summary>Minutes kept free after each appointment, 0 to 240.</summary>
     public int? BufferAfterMinutes { get; init; }
+    /// <summary>Minimum notice for a slot, in minutes, 0 to 525600 (default 60); less than <see cref="MaxAdvanceDays"/>.</summary>
+    public int? MinNoticeMinutes { get; init; }
+    /// <summary>How many days ahead slots are offered, 1 to 730 (default 90).</summary>
+    public int? MaxAdvanceDays { get; init; }
 }
 
 /// <summary>
@@ -85,6 +93,10 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public int? BufferBeforeMinutes { get => Get<int?>(); init => Set(value); }
     /// <summary>Minutes kept free after each appointment.</summary>
     public int? BufferAfterMinutes { get => Get<int?>(); init => Set(value); }
+    /// <summary>Minimum notice for a slot, in minutes.</summary>
+    public int? MinNoticeMinutes { get => Get<int?>(); init => Set(value); }
+    /// <summary>How many days ahead slots are offered.</summary>
+    public int? MaxAdvanceDays { get => Get<int?>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

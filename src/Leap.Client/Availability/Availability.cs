@@ -84,7 +84,7 @@ public sealed record AvailabilityQuery : SlotFilter
     }
 }
 
-/// <summary>One slot to check (<c>POST /availability/verify</c>) or hold.</summary>
+/// <summary>One slot, as availability offered it: to check (<c>POST /availability/verify</c>) or to hold (<c>POST /holds</c>).</summary>
 public sealed record SlotRequest
 {
     /// <summary>The service.</summary>

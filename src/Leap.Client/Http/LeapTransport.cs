@@ -22,7 +22,12 @@ internal sealed class LeapTransport(HttpClient http, LeapClientOptions options)
     private readonly AuthenticationHeaderValue authorization = new("Bearer", options.ApiKey);
 
     public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken ct,
-        byte[]? body = null, string? idempotencyKey = null)
+        byte[]? body = null, string? idempotencyKey = null) =>
+        (await SendWithStatusAsync(method, pathAndQuery, responseType, ct, body, idempotencyKey)).Value;
+
+    /// <summary>As <see cref="SendAsync{T}"/>, with the success status (for endpoints whose 200 and 201 mean different things).</summary>
+    public async Task<(T Value, int Status)> SendWithStatusAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType,
+        CancellationToken ct, byte[]? body = null, string? idempotencyKey = null)
     {
         var waited = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
@@ -40,7 +45,7 @@ internal sealed class LeapTransport(HttpClient http, LeapClientOptions options)
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    return await ReadAsync(request, response, responseType, deadline.Token);
+                    return (await ReadAsync(request, response, responseType, deadline.Token), (int)response.StatusCode);
                 }
                 var error = await ErrorReader.ReadAsync(response, deadline.Token);
                 retryAfter = RetryAfter(response);

@@ -58,13 +58,43 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> ActionAsync(string id, string action, CancellationToken ct, byte[]? body = null) =>
         SendAsync(HttpMethod.Post, Item(id) + "/" + action, ct, body);
 
+    /// <summary>DELETE /{path}/{id}, for endpoints that answer with the record (e.g. a released hold).</summary>
+    public Task<T> DeleteAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Delete, Item(id), ct);
+
+    /// <summary>
+    /// POST /{path}/{id}/{action} answering with another type of record (e.g. a hold's confirm answers with the
+    /// appointment it made). With an Idempotency-Key, repeated by every retry, when the action creates a record.
+    /// </summary>
+    public async Task<TResult> ActionAsync<TResult>(string id, string action, JsonTypeInfo<DataEnvelope<TResult>> resultType, CancellationToken ct,
+        byte[]? body = null, string? idempotencyKey = null) where TResult : class =>
+        (await transport.SendAsync(HttpMethod.Post, Item(id) + "/" + action, resultType, ct, body, idempotencyKey)).Data
+        ?? throw new LeapException($"POST {Item(id)}/{action} answered without data.");
+
+    /// <summary>
+    /// PUT /{path}/{segments...} (each segment escaped), with the answer's status: an upsert's 201 (created) and
+    /// 200 (updated) mean different things.
+    /// </summary>
+    public async Task<(T Record, int Status)> PutAsync(IEnumerable<string> segments, byte[] body, CancellationToken ct)
+    {
+        var pathAndQuery = path + string.Concat(segments.Select(s => "/" + Escape(s)));
+        var (envelope, status) = await transport.SendWithStatusAsync(HttpMethod.Put, pathAndQuery, one, ct, body);
+        return (envelope.Data ?? throw new LeapException($"PUT {pathAndQuery} answered without data."), status);
+    }
+
+    /// <summary>The endpoints of a collection under one record, e.g. /clinician-profiles/{id}/sessions.</summary>
+    public RecordEndpoints<TChild> Nested<TChild>(string id, string collection, JsonTypeInfo<DataEnvelope<TChild>> childOne,
+        JsonTypeInfo<ListEnvelope<TChild>> childMany) where TChild : class =>
+        new(transport, Item(id) + "/" + collection, childOne, childMany);
+
     private async Task<T> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct, byte[]? body = null, string? idempotencyKey = null) =>
         (await transport.SendAsync(method, pathAndQuery, one, ct, body, idempotencyKey)).Data
         ?? throw new LeapException($"{method} {pathAndQuery} answered without data.");
 
-    private string Item(string id)
+    private string Item(string id) => path + "/" + Escape(id);
+
+    private static string Escape(string segment)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return path + "/" + Uri.EscapeDataString(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(segment);
+        return Uri.EscapeDataString(segment);
     }
 }

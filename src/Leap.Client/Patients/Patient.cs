@@ -7,6 +7,8 @@ public sealed record Patient
 {
     /// <summary>The patient's id (<c>pat_…</c>).</summary>
     public string Id { get; init; } = "";
+    /// <summary>Another system's id for this patient (patient sync), unique in the organisation; see <see cref="PatientsClient.UpsertByExternalIdAsync"/>.</summary>
+    public string? ExternalId { get; init; }
     /// <summary>Given name.</summary>
     public string FirstName { get; init; } = "";
     /// <summary>Family name.</summary>
@@ -111,6 +113,8 @@ public sealed record PatientCreate
     public required string LastName { get; init; }
     /// <summary>Date of birth (required).</summary>
     public required DateOnly DateOfBirth { get; init; }
+    /// <summary>Another system's id for the patient: 1 to 128 letters, digits or <c>. _ - : @ ~ + = |</c>, unique in the organisation.</summary>
+    public string? ExternalId { get; init; }
     /// <summary>Middle name(s).</summary>
     public string? MiddleName { get; init; }
     /// <summary>Preferred name.</summary>
@@ -175,6 +179,11 @@ public sealed record PatientCreate
     public bool? ConsentMarketing { get; init; }
     /// <summary>Consents to electronic communication (server default true).</summary>
     public bool? ConsentElectronicCommunication { get; init; }
+    /// <summary>
+    /// true skips the duplicate check (same name and date of birth, or NHS number), for a patient who really is
+    /// another person. Not stored. Without it such a create throws <see cref="LeapDuplicatePatientException"/>.
+    /// </summary>
+    public bool? Force { get; init; }
 }
 
 /// <summary>
@@ -189,6 +198,8 @@ public sealed class PatientUpdate : PatchBody
     public string? LastName { get => Get<string>(); init => Set(value); }
     /// <summary>Date of birth (cannot be cleared).</summary>
     public DateOnly? DateOfBirth { get => Get<DateOnly?>(); init => Set(value); }
+    /// <summary>Another system's id for the patient (null unlinks); unique in the organisation.</summary>
+    public string? ExternalId { get => Get<string>(); init => Set(value); }
     /// <summary>Middle name(s).</summary>
     public string? MiddleName { get => Get<string>(); init => Set(value); }
     /// <summary>Preferred name.</summary>
@@ -278,6 +289,8 @@ public sealed record PatientListQuery : ListQuery
     public DateTimeOffset? UpdatedAtGte { get; init; }
     /// <summary>Changed at or before.</summary>
     public DateTimeOffset? UpdatedAtLte { get; init; }
+    /// <summary>The patient with this external id.</summary>
+    public string? ExternalId { get; init; }
 
     private protected override void AddFilters(QueryString query)
     {
@@ -288,5 +301,19 @@ public sealed record PatientListQuery : ListQuery
         query.Add("created_at_lte", CreatedAtLte);
         query.Add("updated_at_gte", UpdatedAtGte);
         query.Add("updated_at_lte", UpdatedAtLte);
+        query.Add("external_id", ExternalId);
     }
+}
+
+/// <summary>The answer of <see cref="PatientsClient.UpsertByExternalIdAsync"/>: the patient, and whether the call created them.</summary>
+public sealed record PatientUpsertResult
+{
+    /// <summary>The patient as stored now.</summary>
+    public required Patient Patient { get; init; }
+
+    /// <summary>
+    /// True when the server answered 201 (no patient had the external id: created), false on 200 (an existing
+    /// patient was updated with the fields sent, or already had them).
+    /// </summary>
+    public required bool Created { get; init; }
 }

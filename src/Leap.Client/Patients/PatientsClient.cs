@@ -41,7 +41,11 @@ public sealed class PatientsClient
     /// </param>
     /// <param name="ct">Cancels the call.</param>
     /// <exception cref="LeapValidationException">A field is invalid; see <see cref="LeapApiException.Details"/>.</exception>
-    /// <exception cref="LeapConflictException">The key was already used with a different body.</exception>
+    /// <exception cref="LeapDuplicatePatientException">
+    /// The patient looks like one already there (same name and date of birth, or NHS number):
+    /// <see cref="LeapApiException.CandidateIds"/> lists them. Use one, or create with <see cref="PatientCreate.Force"/>.
+    /// </exception>
+    /// <exception cref="LeapConflictException">The key was already used with a different body, or another patient has the external id (<see cref="LeapApiException.CandidateIds"/>).</exception>
     public Task<Patient> CreateAsync(PatientCreate patient, string? idempotencyKey = null, CancellationToken ct = default) =>
         endpoints.CreateAsync(patient, LeapJsonContext.Default.PatientCreate, idempotencyKey, ct);
 
@@ -64,6 +68,30 @@ public sealed class PatientsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         return endpoints.UpdateAsync(id, new PatientUpdate { Archived = true, ArchiveReason = reason, ArchiveNotes = notes }, ct);
+    }
+
+    /// <summary>
+    /// Patient sync (<c>PUT /patients/external/{externalId}</c>): creates the patient another system knows as
+    /// <paramref name="externalId"/>, or updates them with the fields set in <paramref name="fields"/>, exactly as
+    /// <see cref="UpdateAsync"/> would (unset fields stay, null clears). Safe to repeat and to race; PUT needs no
+    /// Idempotency-Key.
+    /// </summary>
+    /// <param name="externalId">Your system's id for the patient (1 to 128 letters, digits or <c>. _ - : @ ~ + = |</c>).</param>
+    /// <param name="fields">The patient's fields; a create needs first name, last name and date of birth.</param>
+    /// <param name="force">On a create, skip the duplicate check (the patient really is another person).</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <returns>
+    /// The patient, and <see cref="PatientUpsertResult.Created"/>: true on 201 (created), false on 200 (updated).
+    /// If a retry followed a lost answer, a patient created by the earlier attempt is reported as updated.
+    /// </returns>
+    /// <exception cref="LeapDuplicatePatientException">A create that looks like a patient already there; see <see cref="LeapApiException.CandidateIds"/>.</exception>
+    /// <exception cref="LeapValidationException">A field is invalid, a create lacks a required field, or the external id is malformed.</exception>
+    public async Task<PatientUpsertResult> UpsertByExternalIdAsync(string externalId, PatientUpdate fields, bool force = false, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var body = fields.ToJson(force ? [new KeyValuePair<string, object?>("force", true)] : null);
+        var (patient, status) = await endpoints.PutAsync(["external", externalId], body, ct);
+        return new PatientUpsertResult { Patient = patient, Created = status == 201 };
     }
 
     /// <summary>Restores an archived patient as active.</summary>
