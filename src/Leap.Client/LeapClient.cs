@@ -56,6 +56,11 @@ public sealed class LeapClient : IDisposable
         ClinicianProfiles = new ClinicianProfilesClient(transport);
         Locations = new LocationsClient(transport);
         Holds = new HoldsClient(transport);
+        Episodes = new EpisodesClient(transport);
+        PathwayRules = new PathwayRulesClient(transport);
+        QuestionnaireTemplates = new QuestionnaireTemplatesClient(transport);
+        QuestionnaireResponses = new QuestionnaireResponsesClient(transport);
+        Webhooks = new WebhooksClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -81,6 +86,21 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/holds</c>: reserve a slot, then confirm it into an appointment or release it.</summary>
     public HoldsClient Holds { get; }
+
+    /// <summary><c>/episodes</c> and <c>/episode-events</c>: the inbox, its actions and each episode's timeline.</summary>
+    public EpisodesClient Episodes { get; }
+
+    /// <summary><c>/pathway-rules</c>: how appointment and questionnaire events become episodes.</summary>
+    public PathwayRulesClient PathwayRules { get; }
+
+    /// <summary><c>/questionnaire-templates</c> (read-only).</summary>
+    public QuestionnaireTemplatesClient QuestionnaireTemplates { get; }
+
+    /// <summary><c>/questionnaire-responses</c>.</summary>
+    public QuestionnaireResponsesClient QuestionnaireResponses { get; }
+
+    /// <summary><c>/webhooks</c>: endpoints, test events and delivery logs (scope <c>manage_webhooks</c>).</summary>
+    public WebhooksClient Webhooks { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

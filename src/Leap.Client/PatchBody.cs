@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Leap.Client.Http;
 
@@ -56,6 +57,24 @@ public abstract partial class PatchBody
                         break;
                     case DateTimeOffset instant:
                         writer.WriteStringValue(UtcTimestampConverter.Format(instant));
+                        break;
+                    case IEnumerable<string> list:
+                        writer.WriteStartArray();
+                        foreach (var item in list)
+                        {
+                            writer.WriteStringValue(item);
+                        }
+                        writer.WriteEndArray();
+                        break;
+                    case JsonElement element:
+                        element.WriteTo(writer);
+                        break;
+                    case JsonNode node:
+                        node.WriteTo(writer);
+                        break;
+                    // A nested object (e.g. a pathway rule's conditions): any type registered in LeapJsonContext.
+                    case var nested when LeapJsonContext.Default.GetTypeInfo(nested.GetType()) is { } nestedType:
+                        JsonSerializer.Serialize(writer, nested, nestedType);
                         break;
                     default:
                         throw new NotSupportedException($"{GetType().Name}.{name} has a type PatchBody cannot write: {value.GetType()}.");

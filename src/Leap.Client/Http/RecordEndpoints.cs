@@ -62,6 +62,46 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> DeleteAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Delete, Item(id), ct);
 
     /// <summary>
+    /// DELETE /{path}/{id}, for endpoints that answer <c>{"id", "deleted": true}</c> (pathway rules, webhooks). A
+    /// 404 heard by a retry means an earlier attempt deleted the record with its answer lost: that is the
+    /// outcome, and it is returned.
+    /// </summary>
+    public async Task<LeapDeletion> DeleteWithReceiptAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            return (await transport.SendAsync(HttpMethod.Delete, Item(id), LeapJsonContext.Default.DataEnvelopeLeapDeletion, ct)).Data
+                ?? throw new LeapException($"DELETE {Item(id)} answered without data.");
+        }
+        catch (LeapNotFoundException e) when (e.Attempts > 1)
+        {
+            return new LeapDeletion { Id = id, Deleted = true };
+        }
+    }
+
+    /// <summary>
+    /// POST /{path}/{id}/{action} for an action the server does not repeat (a second close is a 409
+    /// INVALID_STATE). When a retried attempt hears INVALID_STATE, an earlier attempt may have succeeded with its
+    /// answer lost: if the record now shows the action's outcome (<paramref name="done"/>), it is returned.
+    /// </summary>
+    public async Task<T> StateActionAsync(string id, string action, Func<T, bool> done, CancellationToken ct, byte[]? body = null)
+    {
+        try
+        {
+            return await ActionAsync(id, action, ct, body);
+        }
+        catch (LeapConflictException e) when (e.Code == LeapErrorCodes.InvalidState && e.Attempts > 1)
+        {
+            var current = await GetAsync(id, ct);
+            if (done(current))
+            {
+                return current;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
     /// POST /{path}/{id}/{action} answering with another type of record (e.g. a hold's confirm answers with the
     /// appointment it made). With an Idempotency-Key, repeated by every retry, when the action creates a record.
     /// </summary>

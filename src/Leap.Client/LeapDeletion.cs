@@ -1,0 +1,11 @@
+namespace Leap.Client;
+
+/// <summary>The answer to a DELETE that removes a record: <c>{"data": {"id": "…", "deleted": true}}</c>.</summary>
+public sealed record LeapDeletion
+{
+    /// <summary>The id of the deleted record.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>True: the record is gone.</summary>
+    public bool Deleted { get; init; }
+}
