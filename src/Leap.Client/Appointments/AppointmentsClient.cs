@@ -89,25 +89,7 @@ public sealed class AppointmentsClient
     public Task<Appointment> MarkNoShowAsync(string id, CancellationToken ct = default) =>
         ActAsync(id, "no-show", AppointmentStatus.NoShow, ct);
 
-    /// <summary>
-    /// A status action. Actions are not idempotent on the server (a second cancel is a 409), so when a retried
-    /// action hears INVALID_STATE, an earlier attempt may have succeeded with its answer lost: if the
-    /// appointment now has the status this action leads to, that is the outcome and it is returned.
-    /// </summary>
-    private async Task<Appointment> ActAsync(string id, string action, string resultingStatus, CancellationToken ct, byte[]? body = null)
-    {
-        try
-        {
-            return await endpoints.ActionAsync(id, action, ct, body);
-        }
-        catch (LeapConflictException e) when (e.Code == LeapErrorCodes.InvalidState && e.Attempts > 1)
-        {
-            var current = await endpoints.GetAsync(id, ct);
-            if (current.Status == resultingStatus)
-            {
-                return current;
-            }
-            throw;
-        }
-    }
+    /// <summary>A status action; a retry that finds the appointment already in <paramref name="resultingStatus"/> returns it.</summary>
+    private Task<Appointment> ActAsync(string id, string action, string resultingStatus, CancellationToken ct, byte[]? body = null) =>
+        endpoints.StateActionAsync(id, action, appointment => appointment.Status == resultingStatus, ct, body);
 }
