@@ -134,8 +134,8 @@ public static class WebhookEventType
 public sealed record WebhookEndpointCreate
 {
     /// <summary>
-    /// An absolute https URL, without credentials or fragment (required). Plain http is accepted for localhost,
-    /// 127.0.0.1 and [::1], or anywhere on a server that allows it.
+    /// An absolute https URL of a public host, without credentials or fragment (required). Loopback and private
+    /// addresses, and plain http, are accepted only where the server's operator allows them (docs/webhooks.md).
     /// </summary>
     public required string Url { get; init; }
     /// <summary>The event types to receive (required, not empty), or <c>["*"]</c> for all.</summary>

@@ -24,6 +24,7 @@ public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = options.Timeout,
+        ConnectCallback = options.AllowPrivateNetworks ? null : ReceiverAddresses.ConnectToPublicAsync,
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

@@ -8,8 +8,11 @@ public sealed class WebhookOptions
     /// <summary>Off: events are still recorded (the outbox), only nobody sends them until a server with delivery on runs.</summary>
     public bool DeliveryEnabled { get; init; } = true;
 
-    /// <summary>Accept plain-http URLs for any host (development set-ups); loopback http is always accepted.</summary>
+    /// <summary>Accept plain-http URLs for any host (development set-ups); loopback http is accepted with <see cref="AllowPrivateNetworks"/>.</summary>
     public bool AllowInsecureUrls { get; init; }
+
+    /// <summary>Deliver to loopback, private and link-local addresses (receivers on the clinic's own network); see <see cref="ReceiverAddresses"/>.</summary>
+    public bool AllowPrivateNetworks { get; init; }
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -39,6 +42,7 @@ public sealed class WebhookOptions
         {
             DeliveryEnabled = section.GetValue("DeliveryEnabled", defaults.DeliveryEnabled),
             AllowInsecureUrls = section.GetValue("AllowInsecureUrls", defaults.AllowInsecureUrls),
+            AllowPrivateNetworks = section.GetValue("AllowPrivateNetworks", defaults.AllowPrivateNetworks),
             PollInterval = section.GetValue("PollInterval", defaults.PollInterval),
             Timeout = section.GetValue("Timeout", defaults.Timeout),
             RetryDelays = section["RetryDelays"] is { Length: > 0 } delays

@@ -15,9 +15,9 @@ public static class WebhookValidation
     };
 
     /// <summary>Create and PATCH share one path, as elsewhere: absent fields keep their value.</summary>
-    public static WebhookEndpoint Apply(BodyReader r, WebhookEndpoint current, bool creating, bool allowInsecure, DateTimeOffset now) => current with
+    public static WebhookEndpoint Apply(BodyReader r, WebhookEndpoint current, bool creating, WebhookOptions options, DateTimeOffset now) => current with
     {
-        Url = creating || r.Has("url") ? Url(r, allowInsecure) ?? current.Url : current.Url,
+        Url = creating || r.Has("url") ? Url(r, options) ?? current.Url : current.Url,
         Events = creating || r.Has("events") ? Events(r) is { } events && !events.SequenceEqual(current.Events) ? events : current.Events : current.Events,
         Name = r.Has("name") ? r.String("name", 200) : current.Name,
         Description = r.Has("description") ? r.String("description", 2000, multiline: true) : current.Description,
@@ -26,10 +26,11 @@ public static class WebhookValidation
     };
 
     /// <summary>
-    /// An absolute https URL. Plain http is accepted for loopback hosts (a receiver on the developer's machine)
-    /// or everywhere with <c>Webhooks:AllowInsecureUrls</c>: signed payloads still carry patient data.
+    /// An absolute https URL of a public host (see <see cref="ReceiverAddresses"/>). Plain http is accepted for
+    /// loopback hosts (a receiver on the developer's machine, with <c>Webhooks:AllowPrivateNetworks</c>) or
+    /// everywhere with <c>Webhooks:AllowInsecureUrls</c>: signed payloads still carry patient data.
     /// </summary>
-    private static string? Url(BodyReader r, bool allowInsecure)
+    private static string? Url(BodyReader r, WebhookOptions options)
     {
         var text = r.String("url", 2000, required: true);
         if (text is null)
@@ -46,7 +47,12 @@ public static class WebhookValidation
             r.Fail("url", "must not contain credentials or a #fragment");
             return null;
         }
-        if (uri.Scheme == "http" && !allowInsecure && !IsLoopback(uri))
+        if (!options.AllowPrivateNetworks && ReceiverAddresses.IsPrivateHost(uri))
+        {
+            r.Fail("url", ReceiverAddresses.Refused);
+            return null;
+        }
+        if (uri.Scheme == "http" && !options.AllowInsecureUrls && !IsLoopback(uri))
         {
             r.Fail("url", "must use https (plain http is only accepted for localhost and 127.0.0.1)");
             return null;

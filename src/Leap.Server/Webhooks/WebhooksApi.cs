@@ -38,7 +38,7 @@ public static class WebhooksApi
         }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = new BodyReader(body.Root);
-        var endpoint = WebhookValidation.Apply(reader, WebhookValidation.Blank(Ids.New(Ids.WebhookEndpoint), now), creating: true, options.AllowInsecureUrls, now)
+        var endpoint = WebhookValidation.Apply(reader, WebhookValidation.Blank(Ids.New(Ids.WebhookEndpoint), now), creating: true, options, now)
             with { Secret = WebhookSignature.NewSecret() };
         reader.ThrowIfInvalid();
         return await idempotency.ExecuteAsync(http, request, endpoint,
@@ -54,7 +54,7 @@ public static class WebhooksApi
             var current = await WebhookStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("webhook", id);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var reader = new BodyReader(body.Root);
-            var endpoint = WebhookValidation.Apply(reader, current, creating: false, options.AllowInsecureUrls, now);
+            var endpoint = WebhookValidation.Apply(reader, current, creating: false, options, now);
             reader.ThrowIfInvalid();
             if (endpoint with { UpdatedAt = current.UpdatedAt } == current)
             {

@@ -86,6 +86,31 @@ public abstract class WebhooksTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task Receivers_on_private_networks_need_the_AllowPrivateNetworks_setting()
+    {
+        await using var guarded = server.StartAnotherServer(new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "false" });
+        using var http = guarded.CreateHttpClient();
+        var t = await server.NewTenantAsync();
+        string[] refused =
+        [
+            "http://127.0.0.1:8080/hook", "https://localhost/hook", "https://admin.localhost/hook", "https://10.0.0.5/hook",
+            "https://172.20.1.1/hook", "https://192.168.1.10/hook", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/hook",
+            "https://0.0.0.0/hook", "https://[::1]/hook", "https://[fd00::1]/hook", "https://[fe80::1]/hook", "https://[::ffff:10.0.0.1]/hook",
+        ];
+        foreach (var url in refused)
+        {
+            var error = (await t.Api.Via(http).PostAsync("webhooks", new { url, events = new[] { "*" } })).ExpectError(422, "VALIDATION_ERROR");
+            Assert.Equal(["url"], error.ErrorFields);
+            Assert.Contains("AllowPrivateNetworks", error.Error.GetProperty("details")[0].GetProperty("message").GetString());
+        }
+        var hook = (await t.Api.Via(http).PostAsync("webhooks", new { url = "https://hooks.example.org/leap", events = new[] { "*" } })).Expect(201).Id;
+        (await t.Api.Via(http).PatchAsync($"webhooks/{hook}", new { url = "https://192.168.0.2/hook" })).ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal("https://hooks.example.org/leap", (await t.Api.GetAsync($"webhooks/{hook}")).Expect(200).Data.GetProperty("url").GetString());
+        // The server these tests share allows them (its receivers run on loopback).
+        (await t.Api.PostAsync("webhooks", new { url = "https://10.0.0.5/hook", events = new[] { "*" } })).Expect(201);
+    }
+
+    [Fact]
     public async Task Events_must_be_known_types()
     {
         var t = await server.NewTenantAsync();

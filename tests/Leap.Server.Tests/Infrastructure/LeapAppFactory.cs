@@ -40,6 +40,8 @@ public sealed class LeapAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // Test webhook receivers listen on loopback; tests of the guard itself turn this off.
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

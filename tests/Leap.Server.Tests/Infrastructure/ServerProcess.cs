@@ -30,6 +30,7 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
+        start.Environment["Webhooks__AllowPrivateNetworks"] = "true"; // test receivers listen on loopback
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

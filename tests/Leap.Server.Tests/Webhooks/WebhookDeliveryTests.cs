@@ -195,6 +195,25 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
     }
 
     [Fact]
+    public async Task Without_AllowPrivateNetworks_a_delivery_never_connects_to_a_private_address()
+    {
+        // Saved while receivers on the clinic's network were allowed; the server then restarted without that.
+        var database = server.NewIsolatedDatabase();
+        var setup = await StartAsync(database, new() { ["Webhooks:DeliveryEnabled"] = "false" });
+        var (api, _) = await TenantAsync(setup);
+        var receiver = await ReceiverAsync();
+        var (webhook, _) = await SubscribeAsync(api, receiver, "*");
+        var guarded = await StartAsync(database, new() { ["Webhooks:AllowPrivateNetworks"] = "false" });
+        using var http = guarded.CreateHttpClient();
+        await PatientAsync(api.Via(http), "Guarded");
+
+        var failed = await DeliveryAsync(api.Via(http), webhook, d => d.GetProperty("status").GetString() == "failed");
+        Assert.Contains("AllowPrivateNetworks", failed.GetProperty("last_error").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("last_status_code").ValueKind);
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
     public async Task A_test_event_goes_to_that_endpoint_only()
     {
         var app = await StartAsync(server.NewIsolatedDatabase());
