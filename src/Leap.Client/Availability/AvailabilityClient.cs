@@ -47,8 +47,7 @@ public sealed class AvailabilityClient
     public async Task<SlotCheck> VerifyAsync(SlotRequest slot, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        var envelope = await transport.SendAsync(HttpMethod.Post, "availability/verify", LeapJsonContext.Default.DataEnvelopeSlotCheck, ct,
+        return await transport.DataAsync(HttpMethod.Post, "availability/verify", LeapJsonContext.Default.DataEnvelopeSlotCheck, ct,
             JsonSerializer.SerializeToUtf8Bytes(slot, LeapJsonContext.Default.SlotRequest));
-        return envelope.Data ?? throw new LeapException("POST availability/verify answered without data.");
     }
 }

@@ -25,6 +25,12 @@ internal sealed class LeapTransport(HttpClient http, LeapClientOptions options)
         byte[]? body = null, string? idempotencyKey = null) =>
         (await SendWithStatusAsync(method, pathAndQuery, responseType, ct, body, idempotencyKey)).Value;
 
+    /// <summary>The <c>data</c> of a single-object answer: a success without it is a broken server, not a null.</summary>
+    public async Task<T> DataAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<DataEnvelope<T>> responseType, CancellationToken ct,
+        byte[]? body = null, string? idempotencyKey = null) where T : class =>
+        (await SendAsync(method, pathAndQuery, responseType, ct, body, idempotencyKey)).Data
+        ?? throw new LeapException($"{method} {pathAndQuery} answered without data.");
+
     /// <summary>As <see cref="SendAsync{T}"/>, with the success status (for endpoints whose 200 and 201 mean different things).</summary>
     public async Task<(T Value, int Status)> SendWithStatusAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType,
         CancellationToken ct, byte[]? body = null, string? idempotencyKey = null)

@@ -70,8 +70,7 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     {
         try
         {
-            return (await transport.SendAsync(HttpMethod.Delete, Item(id), LeapJsonContext.Default.DataEnvelopeLeapDeletion, ct)).Data
-                ?? throw new LeapException($"DELETE {Item(id)} answered without data.");
+            return await transport.DataAsync(HttpMethod.Delete, Item(id), LeapJsonContext.Default.DataEnvelopeLeapDeletion, ct);
         }
         catch (LeapNotFoundException e) when (e.Attempts > 1)
         {
@@ -105,10 +104,9 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     /// POST /{path}/{id}/{action} answering with another type of record (e.g. a hold's confirm answers with the
     /// appointment it made). With an Idempotency-Key, repeated by every retry, when the action creates a record.
     /// </summary>
-    public async Task<TResult> ActionAsync<TResult>(string id, string action, JsonTypeInfo<DataEnvelope<TResult>> resultType, CancellationToken ct,
+    public Task<TResult> ActionAsync<TResult>(string id, string action, JsonTypeInfo<DataEnvelope<TResult>> resultType, CancellationToken ct,
         byte[]? body = null, string? idempotencyKey = null) where TResult : class =>
-        (await transport.SendAsync(HttpMethod.Post, Item(id) + "/" + action, resultType, ct, body, idempotencyKey)).Data
-        ?? throw new LeapException($"POST {Item(id)}/{action} answered without data.");
+        transport.DataAsync(HttpMethod.Post, Item(id) + "/" + action, resultType, ct, body, idempotencyKey);
 
     /// <summary>
     /// PUT /{path}/{segments...} (each segment escaped), with the answer's status: an upsert's 201 (created) and
@@ -126,9 +124,8 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
         JsonTypeInfo<ListEnvelope<TChild>> childMany) where TChild : class =>
         new(transport, Item(id) + "/" + collection, childOne, childMany);
 
-    private async Task<T> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct, byte[]? body = null, string? idempotencyKey = null) =>
-        (await transport.SendAsync(method, pathAndQuery, one, ct, body, idempotencyKey)).Data
-        ?? throw new LeapException($"{method} {pathAndQuery} answered without data.");
+    private Task<T> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct, byte[]? body = null, string? idempotencyKey = null) =>
+        transport.DataAsync(method, pathAndQuery, one, ct, body, idempotencyKey);
 
     private string Item(string id) => path + "/" + Escape(id);
 
