@@ -75,8 +75,11 @@ public abstract class LeapFixture : IAsyncLifetime
     {
         Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
         var all = StorageSettings();
-        // Servers with a moved clock would purge what the others still use (they share the database).
+        // Servers with a moved clock or other settings would purge what the others still use, or take and send
+        // their webhook deliveries (signed with the wrong time, refused by another address rule): they share
+        // the database, so only the shared server delivers.
         all["Housekeeping:Enabled"] = "false";
+        all["Webhooks:DeliveryEnabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
