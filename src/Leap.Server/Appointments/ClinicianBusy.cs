@@ -35,41 +35,38 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     /// Claims [start, end) for the clinician; the database refuses it if it overlaps another interval. Expired
     /// holds in the way are deleted first, in the same transaction: the constraint cannot know what "now" is.
     /// </summary>
-    public static async Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
-        DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null)
-    {
-        await DeleteExpiredHoldsAsync(connection, tx, clinicianId, start, end, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public static Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
+        DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            DeleteExpiredHolds +
             """
             INSERT INTO clinician_busy (id, org_id, mode, clinician_id, busy_start, busy_end, kind, expires_at)
             VALUES (@id, @OrgId, @Mode, @clinicianId, @start, @end, @kind, @expiresAt)
             """,
-            new { id, tenant.OrgId, tenant.Mode, clinicianId, start, end, kind, expiresAt }, tx, cancellationToken: ct));
-    }
+            new { id, tenant.OrgId, tenant.Mode, clinicianId, start, end, kind, expiresAt, earliest = start - MaxLength, now }, tx, cancellationToken: ct));
 
     /// <summary>Deletes an interval; returns whether it was there.</summary>
     public static async Task<bool> ReleaseAsync(DbConnection connection, DbTransaction tx, string id, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clinician_busy WHERE id = @id", new { id }, tx, cancellationToken: ct)) == 1;
 
     /// <summary>Moves an interval (a reschedule); the database refuses the move if it would overlap another.</summary>
-    public static async Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
-        DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct)
-    {
-        await DeleteExpiredHoldsAsync(connection, tx, clinicianId, start, end, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
-            new { id, clinicianId, start, end }, tx, cancellationToken: ct));
-    }
-
-    private static Task DeleteExpiredHoldsAsync(DbConnection connection, DbTransaction tx, string clinicianId,
+    public static Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
-            """
-            DELETE FROM clinician_busy
-            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start
-              AND kind = 'hold' AND expires_at <= @now
-            """,
-            new { clinicianId, earliest = start - MaxLength, start, end, now }, tx, cancellationToken: ct));
+            DeleteExpiredHolds + "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
+            new { id, clinicianId, start, end, earliest = start - MaxLength, now }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Prefixed to the statement that claims [@start, @end) for @clinicianId, in one command (one call into the
+    /// driver, on PostgreSQL one round trip).
+    /// </summary>
+    private const string DeleteExpiredHolds =
+        """
+        DELETE FROM clinician_busy
+        WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start
+          AND kind = 'hold' AND expires_at <= @now;
+
+        """;
 
     /// <summary>
     /// The 409 for a refused interval, naming what is in the way. Looked up after the failed transaction

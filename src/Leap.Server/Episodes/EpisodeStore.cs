@@ -114,18 +114,14 @@ public sealed class EpisodeStore(Database db)
     }
 
     /// <summary>Appends an event and marks its episode active.</summary>
-    public static async Task InsertEventAsync(DbConnection connection, DbTransaction tx, Tenant tenant, EpisodeEvent evt, CancellationToken ct)
-    {
-        var parameters = tenant.With(evt);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertEventAsync(DbConnection connection, DbTransaction tx, Tenant tenant, EpisodeEvent evt, CancellationToken ct) =>
+        // One command for both statements: one call into the driver (on PostgreSQL, one round trip).
+        connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO episode_events (org_id, mode, {EventColumns})
             VALUES (@OrgId, @Mode, @Id, @EpisodeId, @EventType, @Title, @Description, @CreatedBy, @CreatedByType, @MentionedUsers,
-                    @ExtractedTags, @RelatedObjectType, @RelatedObjectId, @Details, @CreatedAt, @UpdatedAt)
+                    @ExtractedTags, @RelatedObjectType, @RelatedObjectId, @Details, @CreatedAt, @UpdatedAt);
+            UPDATE episodes SET last_activity_at = @CreatedAt WHERE id = @EpisodeId AND org_id = @OrgId AND mode = @Mode AND last_activity_at < @CreatedAt
             """,
-            parameters, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE episodes SET last_activity_at = @CreatedAt WHERE id = @EpisodeId AND org_id = @OrgId AND mode = @Mode AND last_activity_at < @CreatedAt",
-            parameters, tx, cancellationToken: ct));
-    }
+            tenant.With(evt), tx, cancellationToken: ct));
 }

@@ -10,7 +10,8 @@ namespace Leap.Server.Http;
 /// the same transaction that creates the record, so a record and its stored response exist together or not
 /// at all, and a concurrent duplicate can only ever find the finished response:
 /// <list type="bullet">
-/// <item>PostgreSQL: the duplicate's claim waits on the unique key until the first commits, then replays.</item>
+/// <item>PostgreSQL: the duplicate's claim (or an earlier constraint, such as the clinician's busy time)
+/// waits until the first commits, then fails; its transaction is rolled back and it replays.</item>
 /// <item>SQLite: writes are serialized, so the duplicate runs after the first and replays.</item>
 /// </list>
 /// Only successful results are stored: a failed create rolls its claim back, so a retry runs afresh.
@@ -85,8 +86,7 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     /// <summary>
     /// Writes <paramref name="created"/> (with <paramref name="write"/>) exactly once per key and returns the
     /// response (201 by default). The record is built before the transaction, so its response is serialized
-    /// outside it and stored by the same statement that claims the key: the claim comes first, so a
-    /// concurrent duplicate waits on the key rather than colliding with the record.
+    /// outside it.
     /// </summary>
     public Task<ApiCreated<T>> ExecuteAsync<T>(
         HttpContext http, Request request, T created, Func<DbConnection, DbTransaction, Task> write, CancellationToken ct, int status = 201)
@@ -100,13 +100,17 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     }
 
     /// <summary>
-    /// As above, for a record only complete inside the transaction (a booking learns its episode there): the
-    /// key is claimed first, then <paramref name="create"/> runs and its response is stored beside the claim.
+    /// As above, for a record only complete inside the transaction (a booking learns its episode there): its
+    /// response is serialized there.
     /// </summary>
     public Task<ApiCreated<T>> ExecuteAsync<T>(
         HttpContext http, Request request, Func<DbConnection, DbTransaction, Task<T>> create, CancellationToken ct, int status = 201) =>
         RunAsync<T>(request, null, async (connection, tx) => ApiResponse.Data(http, await create(connection, tx)), status, ct);
 
+    /// <summary>
+    /// Creates the record, then claims the key with the finished response in one statement (the key row is
+    /// written once, at its final size). A key already taken rolls the creation back and the request replays.
+    /// </summary>
     private async Task<ApiCreated<T>> RunAsync<T>(
         Request request, byte[]? knownBody, Func<DbConnection, DbTransaction, Task<byte[]>> write, int status, CancellationToken ct)
     {
@@ -116,44 +120,38 @@ public sealed class Idempotency(Database db, TimeProvider clock)
         }
 
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var key = new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key };
-        var stored = await db.WriteAsync(async (connection, tx) =>
+        try
         {
-            var claimed = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, response_status, response_body, created_at, expires_at)
-                VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @status, @body, @Now, @ExpiresAt)
-                ON CONFLICT (org_id, mode, endpoint, key) DO UPDATE
-                  SET request_hash = excluded.request_hash, response_status = excluded.response_status,
-                      response_body = excluded.response_body, created_at = excluded.created_at, expires_at = excluded.expires_at
-                  WHERE idempotency_keys.expires_at <= excluded.created_at
-                """,
-                new { key.OrgId, key.Mode, key.Endpoint, key.Key, request.BodyHash, status, body = knownBody, Now = now, ExpiresAt = now + Lifetime },
-                tx, cancellationToken: ct));
-            if (claimed == 0)
+            var stored = await db.WriteAsync(async (connection, tx) =>
             {
-                return null;
-            }
-            var body = await write(connection, tx);
-            if (knownBody is null)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE idempotency_keys SET response_body = @body WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key",
-                    new { body, key.OrgId, key.Mode, key.Endpoint, key.Key }, tx, cancellationToken: ct));
-            }
-            return body;
-        }, ct);
-
-        if (stored is not null)
-        {
+                var body = await write(connection, tx);
+                var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, response_status, response_body, created_at, expires_at)
+                    VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @status, @body, @Now, @ExpiresAt)
+                    ON CONFLICT (org_id, mode, endpoint, key) DO UPDATE
+                      SET request_hash = excluded.request_hash, response_status = excluded.response_status,
+                          response_body = excluded.response_body, created_at = excluded.created_at, expires_at = excluded.expires_at
+                      WHERE idempotency_keys.expires_at <= excluded.created_at
+                    """,
+                    new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime },
+                    tx, cancellationToken: ct));
+                // A key already taken must undo this creation, hence an exception rather than a result.
+                return claimed == 1 ? body : throw new ApiException(409, ErrorCodes.Conflict,
+                    $"A request with this {Header} is still in progress. Retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
+            }, ct);
             return new ApiCreated<T>(status, stored, replayed: false);
         }
-        // Another request with this key committed first: answer as it did (or 409 if its body differed).
-        return await FindReplayAsync<T>(request, ct)
-            ?? throw new ApiException(409, ErrorCodes.Conflict, $"A request with this {Header} is still in progress. Retry shortly.")
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The key was taken by a request that committed first (or a constraint it set off, such as the
+            // clinician's busy time, refused this one): answer as it did, or 409 if its body differed.
+            if (await FindReplayAsync<T>(request, ct) is { } replay)
             {
-                RetryAfter = TimeSpan.FromSeconds(1),
-            };
+                return replay;
+            }
+            throw;
+        }
     }
 
     /// <summary>Deletes keys past their 24 hours; run periodically by <see cref="Housekeeping"/>.</summary>

@@ -42,7 +42,7 @@ public sealed class PostgresDatabase : Database
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await work(connection, tx);
+        var result = await WriteScope.RunAsync(() => work(connection, tx));
         await tx.CommitAsync(ct);
         return result;
     }

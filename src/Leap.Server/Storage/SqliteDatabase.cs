@@ -187,7 +187,7 @@ public sealed class SqliteDatabase : Database
             }
             try
             {
-                outcomes[i] = (await pending.Work(connection, tx), null);
+                outcomes[i] = (await WriteScope.RunAsync(() => pending.Work(connection, tx)), null);
                 if (isolateEach)
                 {
                     tx.Release("w");

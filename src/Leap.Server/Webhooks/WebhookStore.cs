@@ -9,6 +9,7 @@ namespace Leap.Server.Webhooks;
 /// <summary>Endpoints, the outbox (events and their deliveries) and the delivery worker's queue.</summary>
 public sealed class WebhookStore(Database db)
 {
+    private const string EndpointsTable = "webhook_endpoints";
     private const string Columns = "id, name, description, url, events, is_active, created_at, updated_at";
 
     private const string DeliveryColumns =
@@ -62,22 +63,28 @@ public sealed class WebhookStore(Database db)
         return query.ToPage(rows);
     }
 
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct)
+    {
+        WriteScope.Forget(EndpointsTable);
+        return connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO webhook_endpoints (id, org_id, mode, name, description, url, events, secret, is_active, created_at, updated_at)
             VALUES (@Id, @OrgId, @Mode, @Name, @Description, @Url, @Events, @Secret, @IsActive, @CreatedAt, @UpdatedAt)
             """,
             tenant.With(endpoint), tx, cancellationToken: ct));
+    }
 
-    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct)
+    {
+        WriteScope.Forget(EndpointsTable);
+        return connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE webhook_endpoints SET name = @Name, description = @Description, url = @Url, events = @Events,
               is_active = @IsActive, updated_at = @UpdatedAt
             WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
             """,
             tenant.With(endpoint), tx, cancellationToken: ct));
+    }
 
     /// <summary>Deletes the endpoint and (by cascade) its delivery log; pending deliveries to it are dropped.</summary>
     public Task<int> DeleteAsync(Tenant tenant, string id, CancellationToken ct) =>
@@ -114,9 +121,9 @@ public sealed class WebhookStore(Database db)
     /// <summary>The active endpoints of the tenant that subscribe to <paramref name="type"/>.</summary>
     public static async Task<IReadOnlyList<string>> SubscribersAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string type, CancellationToken ct)
     {
-        var endpoints = await connection.QueryAsync<Subscriber>(new CommandDefinition(
+        var endpoints = await WriteScope.RememberAsync(EndpointsTable, tenant, async () => (await connection.QueryAsync<Subscriber>(new CommandDefinition(
             "SELECT id, events FROM webhook_endpoints WHERE org_id = @OrgId AND mode = @Mode AND is_active = @active",
-            new { tenant.OrgId, tenant.Mode, active = true }, tx, cancellationToken: ct));
+            new { tenant.OrgId, tenant.Mode, active = true }, tx, cancellationToken: ct))).AsList());
         return endpoints.Where(e => e.Events.Contains(type) || e.Events.Contains(WebhookEventTypes.All)).Select(e => e.Id).ToList();
     }
 
