@@ -104,6 +104,15 @@ public static class Scenarios
               return wrk.format("GET", "/api/v1/appointments?limit=20&date_gte={{from}}&clinician_id=" .. clinicians[(counter % #clinicians) + 1], wrk.headers)
             end
             """);
+
+        yield return new Scenario("patient appointments", "GET /appointments?patient_id=…&limit=20 (one patient among 200,000 appointments)", 200,
+            auth + $$"""
+            local patients = {{LuaList(seed.PatientIds)}}
+            function request()
+              counter = counter + 1
+              return wrk.format("GET", "/api/v1/appointments?limit=20&patient_id=" .. patients[(counter % #patients) + 1], wrk.headers)
+            end
+            """);
     }
 
     private static string LuaList(IEnumerable<string> values)
