@@ -6,7 +6,7 @@ namespace Leap.Bench;
 /// <summary>The result table: every scenario beside the same engine's same-run baseline, plus targets and peak memory.</summary>
 public sealed class Report(BenchOptions options)
 {
-    private sealed record Row(string Engine, Scenario Scenario, WrkResult Result);
+    private sealed record Row(string Engine, Scenario Scenario, WrkResult Result, string Label);
 
     private readonly List<Row> rows = [];
     private readonly Dictionary<string, double> memory = [];
@@ -14,9 +14,16 @@ public sealed class Report(BenchOptions options)
     /// <summary>A run with errors (non-2xx answers, socket errors) is not a valid measurement.</summary>
     public bool Failed => rows.Any(r => r.Result.Errors > 0 || r.Result.Requests == 0);
 
-    public void Add(string engine, Scenario scenario, WrkResult result) => rows.Add(new Row(engine, scenario, result));
+    public void Add(string engine, Scenario scenario, WrkResult result)
+    {
+        var again = rows.Any(r => r.Engine == engine && r.Scenario.Name == scenario.Name);
+        rows.Add(new Row(engine, scenario, result, again ? scenario.Name + " (again, last)" : scenario.Name));
+    }
 
     public void AddMemory(string engine, double peakMiB) => memory[engine] = peakMiB;
+
+    private double Baseline(string engine) =>
+        rows.Where(r => r.Engine == engine && r.Scenario.Name == Scenarios.BaselineName).Average(r => r.Result.RequestsPerSecond);
 
     public void Print()
     {
@@ -29,9 +36,9 @@ public sealed class Report(BenchOptions options)
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
-            var baseline = rows.First(r => r.Engine == row.Engine && r.Scenario.Name == Scenarios.BaselineName).Result.RequestsPerSecond;
+            var baseline = Baseline(row.Engine);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Engine} | {row.Scenario.Name} | {row.Result.RequestsPerSecond:N0} | {row.Result.P50Ms:N2} | {row.Result.P99Ms:N2} | " +
+                $"| {row.Engine} | {row.Label} | {row.Result.RequestsPerSecond:N0} | {row.Result.P50Ms:N2} | {row.Result.P99Ms:N2} | " +
                 $"{row.Result.RequestsPerSecond / baseline:P0} | {row.Result.Errors} |");
         }
         text.AppendLine();
@@ -39,9 +46,15 @@ public sealed class Report(BenchOptions options)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- {engine}: server peak memory (VmHWM) {peak:N0} MiB");
         }
+        foreach (var engine in memory.Keys)
+        {
+            var runs = rows.Where(r => r.Engine == engine && r.Scenario.Name == Scenarios.BaselineName).Select(r => r.Result.RequestsPerSecond).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {engine}: ratios are to the mean baseline, {Baseline(engine):N0} req/s (first run {runs[0]:N0}, last {runs[^1]:N0})");
+        }
         foreach (var booking in rows.Where(r => r.Scenario.Name == "booking"))
         {
-            var baseline = rows.First(r => r.Engine == booking.Engine && r.Scenario.Name == Scenarios.BaselineName).Result.RequestsPerSecond;
+            var baseline = Baseline(booking.Engine);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"- {booking.Engine}: booking throughput is {booking.Result.RequestsPerSecond / baseline:P0} of the baseline (target on SQLite: at least 25%)");
         }
