@@ -48,7 +48,7 @@ public sealed class BenchOptions
             Size = quick ? DataSize.Quick : DataSize.Full,
             Engines = engines,
             Duration = TimeSpan.FromSeconds(quick ? 1 : 10),
-            WarmUp = TimeSpan.FromSeconds(quick ? 1 : 3),
+            WarmUp = TimeSpan.FromSeconds(quick ? 1 : 10),
             Connections = quick ? 16 : 64,
             OutputFile = Value("--out"),
             Only = Value("--only")?.Split(',').ToHashSet(),
