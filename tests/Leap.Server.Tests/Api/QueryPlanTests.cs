@@ -15,6 +15,8 @@ public sealed class QueryPlanTests(SqliteServer server)
         "SELECT id FROM appointments WHERE org_id = @OrgId AND mode = @Mode AND patient_id = @p0 ORDER BY start_time, id LIMIT @Limit OFFSET @Offset")]
     [InlineData("appointments_clinician (org_id=? AND mode=? AND clinician_profile_id=? AND start_time>?)",
         "SELECT id FROM appointments WHERE org_id = @OrgId AND mode = @Mode AND clinician_profile_id = @p0 AND start_time >= @p1 ORDER BY start_time, id LIMIT @Limit OFFSET @Offset")]
+    [InlineData("appointments_episode (org_id=? AND mode=? AND episode_id=?)",
+        "SELECT id FROM appointments WHERE org_id = @OrgId AND mode = @Mode AND episode_id = @p0 ORDER BY start_time, id LIMIT @Limit OFFSET @Offset")]
     [InlineData("episodes_patient (org_id=? AND mode=? AND patient_id=?)",
         "SELECT id FROM episodes WHERE org_id = @OrgId AND mode = @Mode AND patient_id = @p0 ORDER BY last_activity_at DESC, id DESC LIMIT @Limit OFFSET @Offset")]
     // Every booking looks up the patient's open episode of the journey (EpisodeStore.FindOpenAsync).
