@@ -22,8 +22,11 @@ public sealed class Report(BenchOptions options)
 
     public void AddMemory(string engine, double peakMiB) => memory[engine] = peakMiB;
 
-    private double Baseline(string engine) =>
-        rows.Where(r => r.Engine == engine && r.Scenario.Name == Scenarios.BaselineName).Average(r => r.Result.RequestsPerSecond);
+    /// <summary>The engine's baseline runs (first and last), in requests per second.</summary>
+    private List<double> BaselineRuns(string engine) =>
+        rows.Where(r => r.Engine == engine && r.Scenario.Name == Scenarios.BaselineName).Select(r => r.Result.RequestsPerSecond).ToList();
+
+    private double Baseline(string engine) => BaselineRuns(engine).Average();
 
     public void Print()
     {
@@ -48,7 +51,7 @@ public sealed class Report(BenchOptions options)
         }
         foreach (var engine in memory.Keys)
         {
-            var runs = rows.Where(r => r.Engine == engine && r.Scenario.Name == Scenarios.BaselineName).Select(r => r.Result.RequestsPerSecond).ToList();
+            var runs = BaselineRuns(engine);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"- {engine}: ratios are to the mean baseline, {Baseline(engine):N0} req/s (first run {runs[0]:N0}, last {runs[^1]:N0})");
         }

@@ -1,7 +1,7 @@
 -- Indexes that lead with the tenant, for the filters a clinic uses most: one patient's, one clinician's or
--- one episode's appointments, and a patient's episodes (which every booking looks up to find the open one). The same
--- shapes as SQLite's 0005, where the old ones made its planner walk the whole organisation: here too each
--- of these queries becomes a single range of one index, already in the order it returns.
+-- one episode's appointments, and a patient's episodes (which every booking looks up to find the open one).
+-- The same shapes as SQLite's 0005, where the old ones made its planner walk the whole organisation: here
+-- too each of these queries becomes a single range of one index, already in the order it returns.
 
 DROP INDEX appointments_patient;
 DROP INDEX appointments_clinician;
