@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dapper;
-using Leap.Server.Accounts;
 
 namespace Leap.Server.Http;
 
@@ -235,13 +234,11 @@ public sealed class ListQuery
     }
 
     /// <summary>
-    /// The bound values plus tenant and paging; asks for one row more than the page so
+    /// The bound values plus paging (the tenant session adds the tenant); asks for one row more than the page so
     /// <see cref="ToPage{T}"/> can tell whether another page exists without counting.
     /// </summary>
-    public DynamicParameters Parameters(Tenant tenant)
+    public DynamicParameters Parameters()
     {
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
         parameters.Add("Limit", Limit + 1);
         parameters.Add("Offset", Offset);
         return parameters;

@@ -57,7 +57,7 @@ public sealed class SqliteDatabase : Database
     public string ConnectionString => connectionString;
 
     /// <summary>A reader connection, kept open with its prepared statements between uses.</summary>
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
+    internal override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (readers.TryTake(out var idle))
         {
@@ -81,7 +81,7 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), ct);
         if (!queue.Writer.TryWrite(pending))
@@ -92,7 +92,7 @@ public sealed class SqliteDatabase : Database
     }
 
     /// <summary>SQLite commits through the one writer either way; batching makes the commit cheap.</summary>
-    public override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
+    internal override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
         WriteAsync(async (connection, tx) => (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, tx, cancellationToken: ct)))!, ct);
 
     public override bool IsUniqueViolation(Exception exception) =>
@@ -104,7 +104,7 @@ public sealed class SqliteDatabase : Database
     /// <summary>The text the no-overlap triggers raise (see the appointments migration).</summary>
     public const string OverlapMessage = "SLOT_UNAVAILABLE";
 
-    public override Task MigrateAsync(CancellationToken ct = default) =>
+    private protected override Task ApplyMigrationsAsync(CancellationToken ct) =>
         WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, logger, ct), ct);
 
     public override async ValueTask DisposeAsync()
