@@ -22,13 +22,25 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
             }
+            if (e.Status == 413 && !context.Response.HasStarted)
+            {
+                // Refused before the body was read: the rest of it is still on its way.
+                RefusedRequests.CloseAfterResponse(context);
+            }
             await WriteAsync(context, e.Status, e.ToBody());
             return;
         }
         catch (BadHttpRequestException e)
         {
-            var status = e.StatusCode == 413 ? 413 : 400;
-            var message = status == 413 ? "Request body is too large." : e.Message;
+            // The server could not read the body (malformed chunks, too slow, too large): the connection is unusable.
+            var status = e.StatusCode is 408 or 413 ? e.StatusCode : 400;
+            var message = status switch
+            {
+                408 => "The request body arrived too slowly.",
+                413 => "Request body is too large.",
+                _ => e.Message,
+            };
+            RefusedRequests.CloseAfterResponse(context);
             await WriteAsync(context, status, new ErrorBody(ErrorCodes.ForStatus(status), message));
             return;
         }

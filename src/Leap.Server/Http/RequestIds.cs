@@ -17,9 +17,12 @@ public static class RequestIds
         return next(context);
     }
 
+    /// <summary>A new id, for an answer given outside any request's pipeline (<see cref="RefusedRequests"/>).</summary>
+    public static string New() => "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
     private static string Assign(HttpContext context)
     {
-        var id = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var id = New();
         context.Items[ItemKey] = id;
         context.Response.Headers[Header] = id;
         return id;
