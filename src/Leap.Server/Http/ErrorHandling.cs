@@ -51,7 +51,10 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            // The line names what a quoted request id needs to find and reproduce the failure, never the path itself
+            // (it can hold an external id) or the request's data.
+            logger.LogError(e, "Unhandled {ExceptionType} on {Method} {Route} (request {RequestId})",
+                e.GetType().FullName, context.Request.Method, RouteOf(context), RequestIds.Get(context));
             await WriteAsync(context, 500, new ErrorBody(ErrorCodes.InternalError,
                 $"An unexpected error occurred. Quote request id {RequestIds.Get(context)} when reporting it."));
             return;
@@ -78,11 +81,16 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
         };
     }
 
+    /// <summary>The route template that matched (<c>/api/v1/patients/{id}</c>), or a marker when none did.</summary>
+    private static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+
     private async Task WriteAsync(HttpContext context, int status, ErrorBody error)
     {
         if (context.Response.HasStarted)
         {
-            logger.LogWarning("Could not report {Code} on {Path}: the response had already started", error.Code, context.Request.Path);
+            logger.LogWarning("Could not report {Code} on {Method} {Route} (request {RequestId}): the response had already started",
+                error.Code, context.Request.Method, RouteOf(context), RequestIds.Get(context));
             context.Abort();
             return;
         }
