@@ -21,11 +21,20 @@ read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" 
   | awk '{f+=$1; p+=$2; s+=$3} END {print p+0, f+0, s+0}')
 rm -f "$log"
 
-# Logs must never carry key secrets or patient contact details: search everything the test servers logged.
+# Logs must never carry secrets (API keys, webhook signing secrets) or patient details (emails, the demo
+# patients' names): search everything the test servers logged.
 server_logs=(tests/*/bin/Release/net10.0/server-logs.txt)
-if grep -qsE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "${server_logs[@]}"; then
-  echo "server logs contain an API key secret or an email address:" >&2
-  grep -sHnE 'pk_(live|test)_[0-9A-Za-z]{40}|[A-Za-z0-9._%+-]+@example\.com' "${server_logs[@]}" | head -5 >&2
+secrets='pk_(live|test)_[0-9A-Za-z]{40}|whsec_[0-9A-Za-z]{32}|[A-Za-z0-9._%+-]+@example\.com'
+# "First Last" for each demo patient, read from the two name lists in DemoData.cs so the scan follows the data.
+demo_list() { grep -oE "string\[\] $1 = \[[^]]*\]" src/Leap.Server/Cli/DemoData.cs | grep -oE '"[^"]+"' | tr -d '"'; }
+demo_names="$(paste -d ' ' <(demo_list first) <(demo_list last))"
+if [ -z "$demo_names" ]; then
+  echo "could not read the demo patients' names from src/Leap.Server/Cli/DemoData.cs" >&2
+  failed=$((failed + 1))
+  rc=1
+elif grep -qsE "$secrets" "${server_logs[@]}" || grep -qsiF "$demo_names" "${server_logs[@]}"; then
+  echo "server logs contain a secret, an email address or a demo patient's name:" >&2
+  { grep -sHnE "$secrets" "${server_logs[@]}"; grep -sHniF "$demo_names" "${server_logs[@]}"; } | head -5 >&2
   failed=$((failed + 1))
   rc=1
 fi

@@ -105,11 +105,7 @@ public static class LeapServer
             return Task.CompletedTask;
         }));
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes + 1;
-        });
+        builder.ConfigureTransport();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }

@@ -14,6 +14,10 @@ public static class ErrorCodes
     public const string DuplicatePatient = "DUPLICATE_PATIENT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
+    public const string UriTooLong = "URI_TOO_LONG";
+    public const string HeadersTooLarge = "HEADERS_TOO_LARGE";
+    public const string HttpVersionNotSupported = "HTTP_VERSION_NOT_SUPPORTED";
     public const string ValidationError = "VALIDATION_ERROR";
     public const string RateLimited = "RATE_LIMITED";
     public const string InternalError = "INTERNAL_ERROR";
@@ -25,11 +29,15 @@ public static class ErrorCodes
         403 => Forbidden,
         404 => NotFound,
         405 => MethodNotAllowed,
+        408 => RequestTimeout,
         409 => Conflict,
         413 => PayloadTooLarge,
+        414 => UriTooLong,
         415 => UnsupportedMediaType,
+        431 => HeadersTooLarge,
         422 => ValidationError,
         429 => RateLimited,
+        505 => HttpVersionNotSupported,
         _ => InternalError,
     };
 }

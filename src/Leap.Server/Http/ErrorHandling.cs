@@ -22,13 +22,25 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
             }
+            if (e.Status == 413 && !context.Response.HasStarted)
+            {
+                // Refused before the body was read: the rest of it is still on its way.
+                RefusedRequests.CloseAfterResponse(context);
+            }
             await WriteAsync(context, e.Status, e.ToBody());
             return;
         }
         catch (BadHttpRequestException e)
         {
-            var status = e.StatusCode == 413 ? 413 : 400;
-            var message = status == 413 ? "Request body is too large." : e.Message;
+            // The server could not read the body (malformed chunks, too slow, too large): the connection is unusable.
+            var status = e.StatusCode is 408 or 413 ? e.StatusCode : 400;
+            var message = status switch
+            {
+                408 => "The request body arrived too slowly.",
+                413 => "Request body is too large.",
+                _ => e.Message,
+            };
+            RefusedRequests.CloseAfterResponse(context);
             await WriteAsync(context, status, new ErrorBody(ErrorCodes.ForStatus(status), message));
             return;
         }
@@ -39,7 +51,10 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            // The line names what a quoted request id needs to find and reproduce the failure, never the path itself
+            // (it can hold an external id) or the request's data.
+            logger.LogError(e, "Unhandled {ExceptionType} on {Method} {Route} (request {RequestId})",
+                e.GetType().FullName, context.Request.Method, RouteOf(context), RequestIds.Get(context));
             await WriteAsync(context, 500, new ErrorBody(ErrorCodes.InternalError,
                 $"An unexpected error occurred. Quote request id {RequestIds.Get(context)} when reporting it."));
             return;
@@ -66,11 +81,16 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
         };
     }
 
+    /// <summary>The route template that matched (<c>/api/v1/patients/{id}</c>), or a marker when none did.</summary>
+    private static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+
     private async Task WriteAsync(HttpContext context, int status, ErrorBody error)
     {
         if (context.Response.HasStarted)
         {
-            logger.LogWarning("Could not report {Code} on {Path}: the response had already started", error.Code, context.Request.Path);
+            logger.LogWarning("Could not report {Code} on {Method} {Route} (request {RequestId}): the response had already started",
+                error.Code, context.Request.Method, RouteOf(context), RequestIds.Get(context));
             context.Abort();
             return;
         }

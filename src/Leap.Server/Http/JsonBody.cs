@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -47,7 +48,16 @@ public sealed class JsonBody
         var pipe = request.BodyReader;
         while (true)
         {
-            var result = await pipe.ReadAsync(ct);
+            ReadResult result;
+            try
+            {
+                result = await pipe.ReadAsync(ct);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == 413)
+            {
+                // The server's own limit, one byte above ours, can trip first on a chunked body.
+                throw TooLarge();
+            }
             foreach (var segment in result.Buffer)
             {
                 buffer.Write(segment.Span);

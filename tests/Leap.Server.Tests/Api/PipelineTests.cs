@@ -190,17 +190,26 @@ public abstract class PipelineTests(LeapFixture server)
     }
 
     [Fact]
-    public async Task An_unexpected_failure_is_500_INTERNAL_ERROR_quoting_the_request_id_and_logged()
+    public async Task An_unexpected_failure_is_500_INTERNAL_ERROR_quoting_the_request_id_and_logged_with_it()
     {
         var t = await server.NewTenantAsync();
         await using var broken = server.StartAnotherServer(services: s => s.AddSingleton<PatientStore>(sp =>
             new PatientStore(new UnreachableDatabase(sp.GetRequiredService<Database>()))));
         using var http = broken.CreateHttpClient();
-        var result = (await t.Api.Via(http).GetAsync("patients")).ExpectError(500, "INTERNAL_ERROR");
+        const string patientId = "pat_01900000-0000-7000-8000-00000000d15c";
+        var result = (await t.Api.Via(http).GetAsync($"patients/{patientId}")).ExpectError(500, "INTERNAL_ERROR");
         var requestId = result.Meta.GetProperty("request_id").GetString()!;
+        Assert.Equal(requestId, result.Header("X-Request-Id"));
         Assert.Contains(requestId, result.Error.GetProperty("message").GetString());
         Assert.DoesNotContain("disk on fire", result.Raw);
-        Assert.Contains(TestLogs.All, line => line.Contains("Unhandled error on GET /api/v1/patients", StringComparison.Ordinal));
+
+        // The quoted id finds one error line, and that line alone says what failed where: method, route template
+        // (not the path, which can carry an identifier) and exception.
+        var line = Assert.Single(TestLogs.All, l => l.StartsWith("[Error]", StringComparison.Ordinal) && l.Contains(requestId, StringComparison.Ordinal));
+        var first = line.Split(Environment.NewLine)[0];
+        Assert.Contains("GET /api/v1/patients/{id}", first);
+        Assert.Contains(typeof(InvalidOperationException).FullName!, first);
+        Assert.DoesNotContain(patientId, line);
     }
 
     /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>

@@ -1,12 +1,16 @@
 using System.Text.RegularExpressions;
 using Leap.Server.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leap.Server.Tests.Infrastructure;
 
-/// <summary>One method + route of the API, as the server's route table has it.</summary>
-public sealed record ApiEndpoint(string Method, string Pattern, string? Scope)
+/// <summary>
+/// One method + route of the API, as the server's route table has it: the scope it needs (none for the routes that
+/// only explain why a method is not allowed), and whether it creates a record (answers 201).
+/// </summary>
+public sealed record ApiEndpoint(string Method, string Pattern, string? Scope, bool Creates = false)
 {
     /// <summary>The resource segment after the API root, e.g. "patients".</summary>
     public string Resource => Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "";
@@ -26,7 +30,8 @@ public sealed record ApiEndpoint(string Method, string Pattern, string? Scope)
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(method => new ApiEndpoint(method, e.RoutePattern.RawText!, e.Metadata.GetMetadata<RequiredScope>()?.Scope)))
+                .Select(method => new ApiEndpoint(method, e.RoutePattern.RawText!, e.Metadata.GetMetadata<RequiredScope>()?.Scope,
+                    e.Metadata.OfType<IProducesResponseTypeMetadata>().Any(m => m.StatusCode == 201))))
             .OrderBy(e => e.Pattern, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();
 }
