@@ -1,5 +1,4 @@
 using System.Text;
-using Dapper;
 using Leap.Server.Appointments;
 using Leap.Server.Clinicians;
 using Leap.Server.Storage;
@@ -95,9 +94,9 @@ public static class AvailabilityStore
     public static Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(TenantDb db, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { earliest = from - ClinicianBusy.MaxLength, from, to, now });
-        var ids = SqlList.In(parameters, "clinician", clinicianIds);
-        var clinician = SqlList.IndexOf("clinician_id", "clinician", clinicianIds.Count);
+        var parameters = new SqlArgs(new { earliest = from - ClinicianBusy.MaxLength, from, to, now });
+        var ids = parameters.In("clinician", clinicianIds);
+        var clinician = SqlArgs.IndexOf("clinician_id", "clinician", clinicianIds.Count);
         return db.ReadAsync(
             $"""
             SELECT {clinician}, busy_start, busy_end FROM clinician_busy

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Dapper;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
@@ -80,8 +79,8 @@ public static class ClinicianStore
         {
             return clinicians;
         }
-        var parameters = new DynamicParameters();
-        var ids = SqlList.In(parameters, "id", clinicians.Select(c => c.Id));
+        var parameters = new SqlArgs();
+        var ids = parameters.In("id", clinicians.Select(c => c.Id));
         var links = (await db.ListAsync<Link>(
             $"SELECT clinician_id, location_id FROM clinician_locations WHERE clinician_id IN {ids} ORDER BY location_id", parameters, ct))
             .ToLookup(l => l.ClinicianId, l => l.LocationId);

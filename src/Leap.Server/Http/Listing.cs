@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dapper;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
 
@@ -212,7 +212,7 @@ public sealed class ListSpec
 public sealed class ListQuery
 {
     private readonly List<string> conditions = [];
-    private readonly DynamicParameters parameters = new();
+    private readonly SqlArgs parameters = new();
 
     public int Limit { get; set; } = ListSpec.DefaultLimit;
     public int Offset { get; set; }
@@ -237,7 +237,7 @@ public sealed class ListQuery
     /// The bound values plus paging (the tenant session adds the tenant); asks for one row more than the page so
     /// <see cref="ToPage{T}"/> can tell whether another page exists without counting.
     /// </summary>
-    public DynamicParameters Parameters()
+    public SqlArgs Parameters()
     {
         parameters.Add("Limit", Limit + 1);
         parameters.Add("Offset", Offset);

@@ -1,4 +1,3 @@
-using Dapper;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
@@ -85,9 +84,9 @@ public static class PatientStore
     public static Task UpdateAsync(TenantDb db, Patient patient, CancellationToken ct) =>
         db.ExecuteAsync($"UPDATE patients SET search_text = @SearchText, {Assignments} WHERE id = @Id AND {TenantSql.Filter}", Parameters(patient), ct);
 
-    private static DynamicParameters Parameters(Patient patient)
+    private static SqlArgs Parameters(Patient patient)
     {
-        var parameters = new DynamicParameters(patient);
+        var parameters = new SqlArgs(patient);
         parameters.Add("SearchText", PatientSearch.BuildText(patient));
         return parameters;
     }

@@ -58,7 +58,7 @@ public abstract class Database : IAsyncDisposable
         }
     }
 
-    private protected abstract Task ApplyMigrationsAsync(CancellationToken ct);
+    protected abstract Task ApplyMigrationsAsync(CancellationToken ct);
 
     /// <summary>The tables that hold tenants' rows: those with both <c>org_id</c> and <c>mode</c>.</summary>
     private async Task<IReadOnlySet<string>> TenantTablesAsync(CancellationToken ct)

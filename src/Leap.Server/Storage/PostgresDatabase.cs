@@ -60,7 +60,7 @@ public sealed class PostgresDatabase : Database
     public override bool IsOverlapViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation };
 
-    private protected override async Task ApplyMigrationsAsync(CancellationToken ct)
+    protected override async Task ApplyMigrationsAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Several processes may start together against one database: the advisory lock makes exactly one

@@ -104,7 +104,7 @@ public sealed class SqliteDatabase : Database
     /// <summary>The text the no-overlap triggers raise (see the appointments migration).</summary>
     public const string OverlapMessage = "SLOT_UNAVAILABLE";
 
-    private protected override Task ApplyMigrationsAsync(CancellationToken ct) =>
+    protected override Task ApplyMigrationsAsync(CancellationToken ct) =>
         WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, logger, ct), ct);
 
     public override async ValueTask DisposeAsync()

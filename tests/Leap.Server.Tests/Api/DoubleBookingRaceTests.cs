@@ -34,8 +34,8 @@ public abstract class DoubleBookingRaceTests(LeapFixture server)
         Assert.All(losers, r => Assert.Equal(winner.Id, r.Error.GetProperty("conflicting_appointment_id").GetString()));
 
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
     }
 }
 
