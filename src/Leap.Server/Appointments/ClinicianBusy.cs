@@ -38,7 +38,7 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     public static Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
         connection.ExecuteAsync(new CommandDefinition(
-            DeleteExpiredHolds +
+            Claim(connection) +
             """
             INSERT INTO clinician_busy (id, org_id, mode, clinician_id, busy_start, busy_end, kind, expires_at)
             VALUES (@id, @OrgId, @Mode, @clinicianId, @start, @end, @kind, @expiresAt)
@@ -53,13 +53,28 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     public static Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
-            DeleteExpiredHolds + "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
+            Claim(connection) + "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
             new { id, clinicianId, start, end, earliest = start - MaxLength, now }, tx, cancellationToken: ct));
 
     /// <summary>
     /// Prefixed to the statement that claims [@start, @end) for @clinicianId, in one command (one call into the
-    /// driver, on PostgreSQL one round trip).
+    /// driver, on PostgreSQL one round trip): first wait for every other transaction claiming this clinician's time
+    /// on the same days (UTC) to end, then delete the expired holds in the way. Without the queue, PostgreSQL's
+    /// exclusion check lets claims of one slot wait for each other inside the check, where they deadlock: two that
+    /// insert at the same moment each find the other's row, and when a claim that others wait for rolls back, every
+    /// waiter finds another waiter's row (one deadlock per waiter, each found only after deadlock_timeout). In the
+    /// queue a claim checks only against ended transactions, so it succeeds or is refused at once. Overlapping
+    /// intervals share a day, so they always queue; intervals on other days do not wait for each other.
     /// </summary>
+    private static string Claim(DbConnection connection) => Database.SerializeSql(connection, ClaimedDays) + DeleteExpiredHolds;
+
+    /// <summary>The keys of the clinician's days that [@start, @end) touches.</summary>
+    private const string ClaimedDays =
+        """
+        SELECT 'clinician_busy/' || @clinicianId || '/' || to_char(day, 'YYYY-MM-DD')
+        FROM generate_series(date_trunc('day', @start AT TIME ZONE 'UTC'), (@end AT TIME ZONE 'UTC') - interval '1 microsecond', interval '1 day') AS day
+        """;
+
     private const string DeleteExpiredHolds =
         """
         DELETE FROM clinician_busy
