@@ -31,6 +31,8 @@ public static class LeapErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     /// <summary>500: the server failed.</summary>
     public const string InternalError = "INTERNAL_ERROR";
+    /// <summary>503: other requests kept changing the same records; nothing was changed, retry after <see cref="LeapApiException.RetryAfter"/>.</summary>
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 }
 
 /// <summary>One invalid field of a request, as listed in <c>error.details</c>.</summary>

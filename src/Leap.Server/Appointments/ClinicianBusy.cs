@@ -35,7 +35,7 @@ public static class ClinicianBusy
     public static Task ReserveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
         db.ExecuteAsync(
-            DeleteExpiredHolds +
+            Claim(db) +
             $"""
             INSERT INTO clinician_busy (id, {TenantSql.Columns}, clinician_id, busy_start, busy_end, kind, expires_at)
             VALUES (@id, {TenantSql.Values}, @clinicianId, @start, @end, @kind, @expiresAt)
@@ -50,14 +50,29 @@ public static class ClinicianBusy
     public static Task MoveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
         db.ExecuteAsync(
-            DeleteExpiredHolds +
+            Claim(db) +
             $"UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id AND {TenantSql.Filter}",
             new { id, clinicianId, start, end, earliest = start - MaxLength, now }, ct);
 
     /// <summary>
     /// Prefixed to the statement that claims [@start, @end) for @clinicianId, in one command (one call into the
-    /// driver, on PostgreSQL one round trip).
+    /// driver, on PostgreSQL one round trip): first wait for every other transaction claiming this clinician's time
+    /// on the same days (UTC) to end, then delete the expired holds in the way. Without the queue, PostgreSQL's
+    /// exclusion check lets claims of one slot wait for each other inside the check, where they deadlock: two that
+    /// insert at the same moment each find the other's row, and when a claim that others wait for rolls back, every
+    /// waiter finds another waiter's row (one deadlock per waiter, each found only after deadlock_timeout). In the
+    /// queue a claim checks only against ended transactions, so it succeeds or is refused at once. Overlapping
+    /// intervals share a day, so they always queue; intervals on other days do not wait for each other.
     /// </summary>
+    private static string Claim(TenantDb db) => db.SerializeSql(ClaimedDays) + DeleteExpiredHolds;
+
+    /// <summary>The keys of the clinician's days that [@start, @end) touches.</summary>
+    private const string ClaimedDays =
+        """
+        SELECT 'clinician_busy/' || @clinicianId || '/' || to_char(day, 'YYYY-MM-DD')
+        FROM generate_series(date_trunc('day', @start AT TIME ZONE 'UTC'), (@end AT TIME ZONE 'UTC') - interval '1 microsecond', interval '1 day') AS day
+        """;
+
     private const string DeleteExpiredHolds =
         $"""
         DELETE FROM clinician_busy

@@ -21,6 +21,7 @@ public static class ErrorCodes
     public const string ValidationError = "VALIDATION_ERROR";
     public const string RateLimited = "RATE_LIMITED";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 
     public static string ForStatus(int status) => status switch
     {
@@ -37,6 +38,7 @@ public static class ErrorCodes
         431 => HeadersTooLarge,
         422 => ValidationError,
         429 => RateLimited,
+        503 => ServiceUnavailable,
         505 => HttpVersionNotSupported,
         _ => InternalError,
     };

@@ -1,3 +1,5 @@
+using Leap.Server.Storage;
+
 namespace Leap.Server.Http;
 
 /// <summary>
@@ -28,6 +30,20 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
                 RefusedRequests.CloseAfterResponse(context);
             }
             await WriteAsync(context, e.Status, e.ToBody());
+            return;
+        }
+        catch (WriteContentionException e)
+        {
+            // Nothing was written; the same request a moment later (with the same Idempotency-Key) may succeed.
+            logger.LogWarning("Gave up {Method} {Route} after {Attempts} attempts lost to concurrent writes ({Reason}), request {RequestId}",
+                context.Request.Method, RouteOf(context), e.Attempts, e.Reason, RequestIds.Get(context));
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = ((int)Database.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await WriteAsync(context, 503, new ErrorBody(ErrorCodes.ServiceUnavailable,
+                "Other requests were changing the same records at the same moment and this one could not get its turn; " +
+                "nothing was changed. Retry after the Retry-After delay (a create with the same Idempotency-Key)."));
             return;
         }
         catch (BadHttpRequestException e)

@@ -9,10 +9,22 @@ public enum Engine { Sqlite, Postgres }
 /// <summary>
 /// The one way to reach the database. Reads use pooled connections and run concurrently; every write goes
 /// through <see cref="WriteAsync{T}"/> so that each engine can apply its own discipline (SQLite: one writer
-/// with group commit; PostgreSQL: a transaction per call, with constraints doing the arbitration).
+/// with group commit; PostgreSQL: a transaction per call, with constraints doing the arbitration), and so that
+/// a write that loses to concurrent writes is run again here rather than in every handler.
 /// </summary>
-public abstract class Database : IAsyncDisposable
+public abstract class Database(ILogger logger) : IAsyncDisposable
 {
+    /// <summary>How many times in all a write that keeps losing to concurrent writes is run (PostgreSQL).</summary>
+    public const int MaxWriteAttempts = 5;
+
+    /// <summary>The first pause before a write runs again; each later one doubles (with jitter).</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>What a client is told to wait (Retry-After) when a write was given up for contention.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    protected ILogger Logger { get; } = logger;
+
     public abstract Engine Engine { get; }
 
     /// <summary>
@@ -33,9 +45,52 @@ public abstract class Database : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction and returns once it is durably committed. If the work
-    /// throws, nothing it wrote survives and the exception reaches the caller.
+    /// throws, nothing it wrote survives and the exception reaches the caller. A transaction the database
+    /// rolled back for contention (a deadlock, a serialization failure, a lock wait past <c>lock_timeout</c>)
+    /// is run again whole, after a short pause, up to <see cref="ContentionAttempts"/> times in all; then
+    /// <see cref="WriteContentionException"/>. <paramref name="work"/> must therefore only write through its
+    /// connection (and may read what it likes): everything it did in a failed attempt is gone.
     /// </summary>
-    internal abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
+    internal async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TransactAsync(work, ct);
+            }
+            catch (Exception e) when (ContentionReason(e) is { } reason)
+            {
+                if (attempt >= ContentionAttempts)
+                {
+                    throw new WriteContentionException(reason, attempt, e);
+                }
+                var delay = RetryDelay(attempt);
+                Logger.LogInformation("Write lost to concurrent writes ({Reason}) on attempt {Attempt}; running it again in {Delay} ms",
+                    reason, attempt, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Exponential backoff with jitter: after the nth failed attempt, between half and all of
+    /// <see cref="FirstRetryDelay"/> × 2^(n-1), so writes that collided do not collide again in step.
+    /// </summary>
+    public static TimeSpan RetryDelay(int failedAttempts) =>
+        FirstRetryDelay * (1 << (failedAttempts - 1)) * (0.5 + Random.Shared.NextDouble() / 2);
+
+    /// <summary>One attempt of <see cref="WriteAsync{T}"/>: the engine's transaction around the work.</summary>
+    protected abstract Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
+
+    /// <summary>
+    /// Why <paramref name="exception"/> means the transaction lost to concurrent ones and was rolled back whole
+    /// (a short code for the log, such as the SQLSTATE), or null when it failed for any other reason.
+    /// </summary>
+    protected abstract string? ContentionReason(Exception exception);
+
+    /// <summary>How many times in all a write that lost to contention is run.</summary>
+    protected virtual int ContentionAttempts => MaxWriteAttempts;
 
     /// <summary>
     /// One statement, committed without waiting for the disk where the engine allows it: for bookkeeping whose
@@ -76,6 +131,15 @@ public abstract class Database : IAsyncDisposable
         return (await connection.QueryAsync<string>(new CommandDefinition(sql, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// A statement that makes transactions taking the same keys run one after another (until they end), for every key
+    /// the query <paramref name="keys"/> (one text column) returns, to send in one command with the statement it
+    /// guards, so it costs no round trip of its own. The keys are taken in order, so transactions sharing several of
+    /// them queue instead of deadlocking. Empty on SQLite, whose single writer runs every write alone.
+    /// </summary>
+    internal string SerializeSql(string keys) =>
+        Engine == Engine.Postgres ? $"SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM ({keys}) AS keys (key) ORDER BY key;\n" : "";
+
     public abstract ValueTask DisposeAsync();
 
     public static Database Create(StorageOptions options, ILoggerFactory loggers) => options.Provider switch
@@ -93,6 +157,17 @@ public abstract class Database : IAsyncDisposable
         },
         _ => throw new InvalidOperationException($"Unknown storage provider {options.Provider}."),
     };
+}
+
+/// <summary>
+/// A write that lost to concurrent writes on every attempt <see cref="Database.WriteAsync{T}"/> made: nothing of it
+/// happened, and the same request later may well succeed (the API answers 503 with Retry-After).
+/// </summary>
+public sealed class WriteContentionException(string reason, int attempts, Exception last)
+    : Exception($"The write lost to concurrent writes {attempts} times ({reason}) and was given up.", last)
+{
+    public string Reason { get; } = reason;
+    public int Attempts { get; } = attempts;
 }
 
 /// <summary>Bound from the <c>Storage</c> configuration section.</summary>

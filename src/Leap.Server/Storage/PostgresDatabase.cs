@@ -7,15 +7,15 @@ namespace Leap.Server.Storage;
 /// <summary>
 /// PostgreSQL: every write is its own READ COMMITTED transaction on a pooled connection. Races are settled
 /// by constraints (unique indexes, the appointments exclusion constraint), which also hold across several
-/// server processes sharing the database.
+/// server processes sharing the database. A transaction the server rolls back for contention (deadlock,
+/// serialization failure, lock timeout) is run again by <see cref="Database.WriteAsync{T}"/>.
 /// </summary>
 public sealed class PostgresDatabase : Database
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly NpgsqlDataSource relaxed;
-    private readonly ILogger logger;
 
-    public PostgresDatabase(string connectionString, ILogger logger)
+    public PostgresDatabase(string connectionString, ILogger logger) : base(logger)
     {
         TypeHandlers.Register();
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -30,7 +30,6 @@ public sealed class PostgresDatabase : Database
         relaxedBuilder.ConnectionStringBuilder.Options = (relaxedBuilder.ConnectionStringBuilder.Options + " -c synchronous_commit=off").Trim();
         relaxedBuilder.ConnectionStringBuilder.MaxPoolSize = Math.Clamp(builder.ConnectionStringBuilder.MaxPoolSize / 4, 2, 10);
         relaxed = relaxedBuilder.Build();
-        this.logger = logger;
     }
 
     public override Engine Engine => Engine.Postgres;
@@ -38,7 +37,7 @@ public sealed class PostgresDatabase : Database
     internal override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) =>
         await dataSource.OpenConnectionAsync(ct);
 
-    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -53,6 +52,15 @@ public sealed class PostgresDatabase : Database
         await using var connection = await relaxed.OpenConnectionAsync(ct);
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct)))!;
     }
+
+    /// <summary>
+    /// Deadlocks and serialization failures end the whole transaction by the server's choice; a lock wait past
+    /// <c>lock_timeout</c> (if the operator sets one) ends it too. Running it again is safe and usually succeeds.
+    /// </summary>
+    protected override string? ContentionReason(Exception exception) => exception is PostgresException
+    {
+        SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
+    } failure ? failure.SqlState : null;
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -72,7 +80,7 @@ public sealed class PostgresDatabase : Database
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await Migrator.ApplyAsync(connection, tx, Engine.Postgres, logger, ct);
+            await Migrator.ApplyAsync(connection, tx, Engine.Postgres, Logger, ct);
             await tx.CommitAsync(ct);
         }
         finally

@@ -25,14 +25,13 @@ public sealed class SqliteDatabase : Database
 
     private readonly string connectionString;
     private readonly string synchronous;
-    private readonly ILogger logger;
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task writerLoop;
     private readonly ConcurrentBag<StatementCachingConnection> readers = [];
     private StatementCachingConnection? writer;
     private volatile bool disposed;
 
-    public SqliteDatabase(string path, string synchronous, ILogger logger)
+    public SqliteDatabase(string path, string synchronous, ILogger logger) : base(logger)
     {
         TypeHandlers.Register();
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -48,7 +47,6 @@ public sealed class SqliteDatabase : Database
             DefaultTimeout = 30,
         }.ToString();
         this.synchronous = synchronous;
-        this.logger = logger;
         writerLoop = Task.Run(DrainAsync);
     }
 
@@ -81,7 +79,7 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), ct);
         if (!queue.Writer.TryWrite(pending))
@@ -95,6 +93,16 @@ public sealed class SqliteDatabase : Database
     internal override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
         WriteAsync(async (connection, tx) => (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, tx, cancellationToken: ct)))!, ct);
 
+    /// <summary>
+    /// The one writer never contends with itself; only another process writing the same file (an admin command)
+    /// can keep the database locked (SQLITE_BUSY), and the driver has already waited for it.
+    /// </summary>
+    protected override string? ContentionReason(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 } ? "SQLITE_BUSY" : null;
+
+    /// <summary>Not run again: the driver waited out the lock for its whole busy timeout (30 s) already.</summary>
+    protected override int ContentionAttempts => 1;
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
@@ -105,7 +113,7 @@ public sealed class SqliteDatabase : Database
     public const string OverlapMessage = "SLOT_UNAVAILABLE";
 
     protected override Task ApplyMigrationsAsync(CancellationToken ct) =>
-        WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, logger, ct), ct);
+        WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, Logger, ct), ct);
 
     public override async ValueTask DisposeAsync()
     {
@@ -152,7 +160,7 @@ public sealed class SqliteDatabase : Database
             catch (Exception e)
             {
                 // The batch's transaction could not commit (disk full, I/O error): nothing in it happened.
-                logger.LogError(e, "SQLite write batch of {Count} failed", batch.Count);
+                Logger.LogError(e, "SQLite write batch of {Count} failed", batch.Count);
                 writer?.Destroy();
                 writer = null;
                 foreach (var pending in batch)

@@ -37,6 +37,48 @@ public abstract class DoubleBookingRaceTests(LeapFixture server)
         Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
         Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
     }
+
+    [Fact]
+    public async Task Twenty_concurrent_reschedules_onto_one_slot_give_one_200_and_nineteen_409s()
+    {
+        var t = await server.NewTenantAsync();
+        var clinician = await t.CreateClinicianAsync();
+        var patients = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            patients.Add(await t.CreatePatientAsync($"Mover{i}"));
+        }
+        var first = new DateTimeOffset(2030, 4, 2, 8, 0, 0, TimeSpan.Zero);
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await t.Api.PostAsync("appointments", new
+            {
+                title = "To move", patient_id = patients[i % patients.Count], clinician_profile_id = clinician,
+                start_time = first.AddMinutes(15 * i), end_time = first.AddMinutes(15 * i + 15),
+            })).Expect(201).Id);
+        }
+
+        var results = await Race.AllAtOnceAsync(20, i => t.Api.PatchAsync($"appointments/{ids[i]}", new
+        {
+            start_time = "2030-04-02T14:00:00Z", end_time = "2030-04-02T14:15:00Z",
+        }));
+
+        var winner = Assert.Single(results, r => r.StatusCode == 200);
+        var losers = results.Where(r => r != winner).ToList();
+        Assert.All(losers, r => r.ExpectError(409, "SLOT_UNAVAILABLE"));
+        Assert.All(losers, r => Assert.Equal(winner.Id, r.Error.GetProperty("conflicting_appointment_id").GetString()));
+        // Only the winner moved, with its busy interval; every other appointment kept its time.
+        var db = server.Services.GetRequiredService<Database>();
+        var moved = ids.IndexOf(winner.Id);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var start = i == moved ? new DateTimeOffset(2030, 4, 2, 14, 0, 0, TimeSpan.Zero) : first.AddMinutes(15 * i);
+            Assert.Equal(1, await db.Raw().ScalarAsync<long>(
+                "SELECT COUNT(*) FROM appointments a JOIN clinician_busy b ON b.id = a.id WHERE a.id = @id AND a.start_time = @start AND b.busy_start = @start",
+                new { id = ids[i], start }));
+        }
+    }
 }
 
 public sealed class DoubleBookingRaceTestsOnSqlite(SqliteServer server) : DoubleBookingRaceTests(server);

@@ -217,12 +217,13 @@ public abstract class PipelineTests(LeapFixture server)
     }
 
     /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>
-    private sealed class UnreachableDatabase(Database inner) : Database
+    private sealed class UnreachableDatabase(Database inner) : Database(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
     {
         public Database Inner => inner;
         public override Engine Engine => inner.Engine;
         internal override ValueTask<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct = default) => throw new InvalidOperationException("disk on fire");
-        internal override Task<T> WriteAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken ct = default) => inner.WriteAsync(work, ct);
+        protected override Task<T> TransactAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken ct) => inner.WriteAsync(work, ct);
+        protected override string? ContentionReason(Exception exception) => null;
         internal override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) => inner.ExecuteScalarRelaxedAsync<T>(sql, param, ct);
         public override bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
         public override bool IsOverlapViolation(Exception exception) => inner.IsOverlapViolation(exception);

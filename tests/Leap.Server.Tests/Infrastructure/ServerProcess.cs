@@ -11,6 +11,7 @@ namespace Leap.Server.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
 
     private ServerProcess(Process process, string baseUrl)
     {
@@ -19,6 +20,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>What the process wrote to its console so far (its log), for assertions and failure messages.</summary>
+    public IReadOnlyList<string> Output => output.ToArray();
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
@@ -37,12 +41,20 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var server = new ServerProcess(Process.Start(start)!, baseUrl);
-        server.process.OutputDataReceived += (_, _) => { };
-        server.process.ErrorDataReceived += (_, _) => { };
+        server.process.OutputDataReceived += (_, line) => server.Keep(line.Data);
+        server.process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
         await server.WaitUntilHealthyAsync();
         return server;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = new Uri(BaseUrl) };
@@ -69,7 +81,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(process.HasExited, $"The server process exited with code {(process.HasExited ? process.ExitCode : 0)}.");
+            Assert.False(process.HasExited, $"The server process exited with code {(process.HasExited ? process.ExitCode : 0)}:{Environment.NewLine}{string.Join(Environment.NewLine, Output.TakeLast(30))}");
             try
             {
                 if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)

@@ -10,33 +10,25 @@ namespace Leap.Server.Tests.ScaleOut;
 /// </summary>
 public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
 {
-    private ServerProcess? first;
-    private ServerProcess? second;
+    private ServerPair? servers;
 
     public async ValueTask InitializeAsync()
     {
-        if (database.Unavailable is not null)
+        if (database.Unavailable is null)
         {
-            return;
+            servers = await ServerPair.StartAsync(database.StorageSettings());
         }
-        var starting = new[] { ServerProcess.StartAsync(database.StorageSettings()), ServerProcess.StartAsync(database.StorageSettings()) };
-        var servers = await Task.WhenAll(starting);
-        (first, second) = (servers[0], servers[1]);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (first is not null)
+        if (servers is not null)
         {
-            await first.DisposeAsync();
-        }
-        if (second is not null)
-        {
-            await second.DisposeAsync();
+            await servers.DisposeAsync();
         }
     }
 
-    private (ApiClient A, ApiClient B) Clients(TestTenant t) => (t.Api.Via(first!.CreateHttpClient()), t.Api.Via(second!.CreateHttpClient()));
+    private (ApiClient A, ApiClient B) Clients(TestTenant t) => servers!.Clients(t);
 
     [Fact]
     public async Task A_hundred_bookings_of_one_slot_across_two_processes_give_exactly_one_appointment()
