@@ -39,19 +39,19 @@ public static class Seeder
         var accounts = new AccountStore(db, TimeProvider.System);
         var organisation = await accounts.CreateOrganisationAsync("Benchmark clinic (fictional)");
         var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "bench", Modes.Test, Scopes.All, rateLimitPerHour: int.MaxValue);
-        var tenant = new Tenant(organisation.Id, Modes.Test);
+        var tenantDb = db.ForTenant(new Tenant(organisation.Id, Modes.Test));
         var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
 
         var template = AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now) with { Name = "Benchmark consultation", Status = "published" };
         // Ten clinicians per location, each working 08:00-18:00 on weekdays there.
         var locationIds = Enumerable.Range(0, Math.Max(1, clinicians / 10)).Select(_ => Ids.New(Ids.Location)).ToList();
         var clinicianIds = Enumerable.Range(0, clinicians).Select(_ => Ids.New(Ids.Clinician)).ToList();
-        await db.WriteAsync(async (connection, tx) =>
+        await tenantDb.WriteAsync(async write =>
         {
-            await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, default);
+            await AppointmentTemplateStore.InsertAsync(write, template, default);
             for (var i = 0; i < locationIds.Count; i++)
             {
-                await LocationStore.InsertAsync(connection, tx, tenant, new Location
+                await LocationStore.InsertAsync(write, new Location
                 {
                     Id = locationIds[i], Name = $"Bench site {i}", Timezone = "Europe/London", IsActive = true, CreatedAt = now, UpdatedAt = now,
                 }, default);
@@ -59,14 +59,14 @@ public static class Seeder
             for (var i = 0; i < clinicianIds.Count; i++)
             {
                 var location = locationIds[i % locationIds.Count];
-                await ClinicianStore.InsertAsync(connection, tx, tenant, new ClinicianProfile
+                await ClinicianStore.InsertAsync(write, new ClinicianProfile
                 {
                     Id = clinicianIds[i], Name = $"Dr Bench {i}", IsActive = true, IsBookableOnline = true, LocationIds = [location],
                     CreatedAt = now, UpdatedAt = now,
                 }, default);
                 foreach (var weekday in ScheduleValues.Weekdays.Take(5))
                 {
-                    await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, new ClinicianSession
+                    await ClinicianScheduleStore.InsertSessionAsync(write, new ClinicianSession
                     {
                         Id = Ids.New(Ids.Session), ClinicianProfileId = clinicianIds[i], LocationId = location, Weekday = weekday,
                         StartTime = "08:00", EndTime = "18:00", CreatedAt = now, UpdatedAt = now,
@@ -77,7 +77,7 @@ public static class Seeder
         });
 
         var patientIds = new List<string>(patients);
-        await InChunksAsync(db, patients, "patients", async (connection, tx, i) =>
+        await InChunksAsync(tenantDb, patients, "patients", async (write, i) =>
         {
             var patient = PatientValidation.Blank(Ids.New(Ids.Patient), now) with
             {
@@ -87,17 +87,17 @@ public static class Seeder
                 Email = $"bench{i}@example.com",
                 Phone = $"+44 7700 9{i % 100000:00000}",
             };
-            await PatientStore.InsertAsync(connection, tx, tenant, patient, default);
+            await PatientStore.InsertAsync(write, patient, default);
             patientIds.Add(patient.Id);
         });
 
         // Past appointments, back to back per clinician, working back from yesterday.
         var firstDay = now.Date.AddDays(-1 - appointments / clinicians / 16);
-        await InChunksAsync(db, appointments, "appointments", async (connection, tx, i) =>
+        await InChunksAsync(tenantDb, appointments, "appointments", async (write, i) =>
         {
             var slot = i / clinicians;
             var start = new DateTimeOffset(firstDay, TimeSpan.Zero).AddDays(slot / 16).AddHours(9).AddMinutes(slot % 16 * 30);
-            await AppointmentStore.InsertAsync(connection, tx, tenant, AppointmentValidation.Blank(Ids.New(Ids.Appointment), "api", now) with
+            await AppointmentStore.InsertAsync(write, AppointmentValidation.Blank(Ids.New(Ids.Appointment), "api", now) with
             {
                 PatientId = patientIds[i % patientIds.Count],
                 ClinicianProfileId = clinicianIds[i % clinicians],
@@ -114,17 +114,17 @@ public static class Seeder
         return new SeedInfo(key, template.Id, locationIds, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
     }
 
-    private static async Task InChunksAsync(Database db, int count, string what, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, int, Task> insert)
+    private static async Task InChunksAsync(TenantDb db, int count, string what, Func<TenantDb, int, Task> insert)
     {
         const int Chunk = 5_000;
         for (var done = 0; done < count; done += Chunk)
         {
             var first = done;
-            await db.WriteAsync(async (connection, tx) =>
+            await db.WriteAsync(async write =>
             {
                 for (var i = first; i < Math.Min(count, first + Chunk); i++)
                 {
-                    await insert(connection, tx, i);
+                    await insert(write, i);
                 }
                 return 0;
             });

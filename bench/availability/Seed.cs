@@ -29,7 +29,7 @@ public sealed record Seed(string ApiKey, string TemplateId, string ClinicianId, 
         var accounts = services.GetRequiredService<AccountStore>();
         var organisation = await accounts.CreateOrganisationAsync("Availability benchmark clinic (fictional)");
         var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "bench", Modes.Test, Scopes.All, rateLimitPerHour: int.MaxValue);
-        var tenant = new Tenant(organisation.Id, Modes.Test);
+        var tenantDb = db.ForTenant(new Tenant(organisation.Id, Modes.Test));
         var now = TypeHandlers.Truncate(DateTimeOffset.UtcNow);
         var london = LocalTimes.Zone("Europe/London");
         var today = LocalTimes.DateAt(now, london);
@@ -61,40 +61,40 @@ public sealed record Seed(string ApiKey, string TemplateId, string ClinicianId, 
             .Where(p => p.Day != monday || p.Slot != SlotsPerDay - 1)
             .OrderBy(_ => random.Next()).Take(Appointments).ToList();
 
-        await db.WriteAsync(async (connection, tx) =>
+        await tenantDb.WriteAsync(async write =>
         {
             foreach (var location in locations)
             {
-                await LocationStore.InsertAsync(connection, tx, tenant, location, default);
+                await LocationStore.InsertAsync(write, location, default);
             }
             for (var i = 0; i < clinicians.Count; i++)
             {
-                await ClinicianStore.InsertAsync(connection, tx, tenant, clinicians[i], default);
+                await ClinicianStore.InsertAsync(write, clinicians[i], default);
                 foreach (var weekday in ScheduleValues.Weekdays.Take(5))
                 {
-                    await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, new ClinicianSession
+                    await ClinicianScheduleStore.InsertSessionAsync(write, new ClinicianSession
                     {
                         Id = Ids.New(Ids.Session), ClinicianProfileId = clinicians[i].Id, LocationId = locations[i % 2].Id, Weekday = weekday,
                         StartTime = "08:00", EndTime = "18:00", CreatedAt = now, UpdatedAt = now,
                     }, default);
                 }
                 var training = LocalTimes.ToInstant(monday.AddDays(2 + i % 3), new TimeOnly(14, 0), london);
-                await ClinicianScheduleStore.InsertBlockAsync(connection, tx, tenant, new ClinicianBlock
+                await ClinicianScheduleStore.InsertBlockAsync(write, new ClinicianBlock
                 {
                     Id = Ids.New(Ids.Block), ClinicianProfileId = clinicians[i].Id, StartTime = training, EndTime = training.AddHours(4), Reason = "training",
                     CreatedAt = now,
                 }, default);
             }
-            await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, default);
+            await AppointmentTemplateStore.InsertAsync(write, template, default);
             foreach (var patient in patients)
             {
-                await PatientStore.InsertAsync(connection, tx, tenant, patient, default);
+                await PatientStore.InsertAsync(write, patient, default);
             }
             for (var i = 0; i < booked.Count; i++)
             {
                 var (clinician, day, slot) = booked[i];
                 var start = LocalTimes.ToInstant(day, new TimeOnly(8, 0).AddMinutes(30 * slot), london);
-                await AppointmentStore.InsertAsync(connection, tx, tenant, AppointmentValidation.Blank(Ids.New(Ids.Appointment), "api", now) with
+                await AppointmentStore.InsertAsync(write, AppointmentValidation.Blank(Ids.New(Ids.Appointment), "api", now) with
                 {
                     PatientId = patients[i % patients.Count].Id, ClinicianProfileId = clinicians[clinician].Id, LocationId = locations[clinician % 2].Id,
                     AppointmentTypeId = template.Id, Title = template.Name, StartTime = start, EndTime = start.AddMinutes(20), DurationMinutes = 20,
@@ -105,12 +105,12 @@ public sealed record Seed(string ApiKey, string TemplateId, string ClinicianId, 
         });
 
         // A hold per clinician on the position kept free (holds last 15 minutes: the run is shorter).
-        await db.WriteAsync(async (connection, tx) =>
+        await tenantDb.WriteAsync(async write =>
         {
             foreach (var clinician in clinicians)
             {
                 var start = LocalTimes.ToInstant(monday, new TimeOnly(17, 30), london);
-                await HoldStore.InsertAsync(connection, tx, tenant, new Hold
+                await HoldStore.InsertAsync(write, new Hold
                 {
                     Id = Ids.New(Ids.Hold), AppointmentTemplateId = template.Id, ClinicianProfileId = clinician.Id, LocationId = null,
                     StartTime = start, EndTime = start.AddMinutes(20), BufferAfterMinutes = 5, ExpiresAt = now + HoldStatuses.Lifetime, Status = HoldStatuses.Active,

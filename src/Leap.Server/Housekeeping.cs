@@ -1,5 +1,6 @@
 using Leap.Server.Holds;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server;
@@ -10,10 +11,12 @@ namespace Leap.Server;
 /// webhook events (with their delivery log) past their retention once nothing is left to deliver.
 /// </summary>
 public sealed class Housekeeping(
-    Idempotency idempotency, IRateLimitCounter rateLimits, HoldStore holds, WebhookStore webhooks, WebhookOptions webhookOptions,
+    Database database, Idempotency idempotency, IRateLimitCounter rateLimits, WebhookOptions webhookOptions,
     TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
+    private readonly CrossTenantDb db = database.CrossTenant("housekeeping");
+
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,12 +45,12 @@ public sealed class Housekeeping(
         try
         {
             var purged = await idempotency.PurgeExpiredAsync(ct);
-            purged += await holds.ExpireAsync(ct);
+            purged += await HoldStore.ExpireAsync(db, clock.GetUtcNow(), ct);
             if (rateLimits is DatabaseRateLimitCounter shared)
             {
                 purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);
             }
-            purged += await webhooks.PurgeAsync(clock.GetUtcNow() - webhookOptions.Retention, ct);
+            purged += await WebhookStore.PurgeAsync(db, clock.GetUtcNow() - webhookOptions.Retention, ct);
             if (purged > 0)
             {
                 logger.LogInformation("Housekeeping removed {Count} expired rows", purged);

@@ -75,28 +75,14 @@ public static class LeapServer
         {
             services.AddSingleton<IRateLimitCounter, MemoryRateLimitCounter>();
         }
-        services.AddSingleton<PatientStore>();
-        services.AddSingleton<AppointmentTemplateStore>();
-        services.AddSingleton<ClinicianStore>();
-        services.AddSingleton<LocationStore>();
-        services.AddSingleton<AppointmentStore>();
-        services.AddSingleton<AppointmentValidation>();
-        services.AddSingleton<ClinicianBusy>();
         services.AddSingleton<AppointmentEvents>();
-        services.AddSingleton<EpisodeStore>();
         services.AddSingleton<EpisodeJournal>();
-        services.AddSingleton<PathwayRuleStore>();
         services.AddSingleton<PathwayEngine>();
-        services.AddSingleton<QuestionnaireStore>();
         services.AddSingleton(WebhookOptions.From(builder.Configuration));
-        services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
-        services.AddSingleton<ClinicianScheduleStore>();
-        services.AddSingleton<AvailabilityStore>();
         services.AddSingleton<AvailabilityService>();
-        services.AddSingleton<HoldStore>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -158,7 +144,7 @@ public static class LeapServer
 
     private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)
     {
-        await db.ExecuteScalarAsync<int>("SELECT 1", ct: ct);
+        await db.CrossTenant("health check").ScalarAsync<int>("SELECT 1", ct: ct);
         return Api.Ok(new HealthStatus("ok", db.Engine.ToString().ToLowerInvariant()));
     }
 }

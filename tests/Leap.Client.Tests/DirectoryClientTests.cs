@@ -28,7 +28,7 @@ public abstract class DirectoryClientTests(LeapFixture server)
             Lat = 51.5074, Lng = -0.1278, Timezone = "Etc/UTC", IsPrimary = true, IsActive = active, CreatedAt = now, UpdatedAt = now,
             OpeningHours = new ServerOpeningHours(new ServerDayHours("08:00", "18:30"), null, null, null, new ServerDayHours("08:00", "17:00"), null, null),
         };
-        await t.WriteAsync((c, tx) => ServerLocationStore.InsertAsync(c, tx, t.Tenant, location, default));
+        await t.WriteAsync(db => ServerLocationStore.InsertAsync(db, location, default));
         return location.Id;
     }
 
@@ -42,7 +42,7 @@ public abstract class DirectoryClientTests(LeapFixture server)
             Qualifications = "MBBS MRCGP", RegistrationNumber = "7123456", ProfessionalRegistrationBody = "GMC", IsActive = active,
             IsBookableOnline = online, LocationIds = locations, CreatedAt = now, UpdatedAt = now,
         };
-        await t.WriteAsync((c, tx) => ClinicianStore.InsertAsync(c, tx, t.Tenant, clinician, default));
+        await t.WriteAsync(db => ClinicianStore.InsertAsync(db, clinician, default));
         return clinician.Id;
     }
 

@@ -1,5 +1,5 @@
-using Dapper;
 using Leap.Client.Tests.Infrastructure;
+using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,10 +143,10 @@ public abstract class HoldsClientTests(LeapFixture server)
         var hold = await s.Holds.CreateAsync(s.Slot(s.Ten), ct: Ct);
         // Fifteen minutes pass: moved into the past in the database rather than waited for.
         var past = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await s.T.WriteAsync(async (c, tx) =>
+        await s.T.WriteAsync(async db =>
         {
-            await c.ExecuteAsync("UPDATE holds SET expires_at = @past WHERE id = @id", new { past, id = hold.Id }, tx);
-            await c.ExecuteAsync("UPDATE clinician_busy SET expires_at = @past WHERE id = @id", new { past, id = hold.Id }, tx);
+            await db.ExecuteAsync($"UPDATE holds SET expires_at = @past WHERE id = @id AND {TenantSql.Filter}", new { past, id = hold.Id });
+            await db.ExecuteAsync($"UPDATE clinician_busy SET expires_at = @past WHERE id = @id AND {TenantSql.Filter}", new { past, id = hold.Id });
         });
         Assert.Equal(HoldStatus.Expired, (await s.Holds.GetAsync(hold.Id, Ct)).Status);
 

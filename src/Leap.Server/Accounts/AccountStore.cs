@@ -3,24 +3,27 @@ using Leap.Server.Storage;
 namespace Leap.Server.Accounts;
 
 /// <summary>Organisations and API keys: used by the CLI to administer and by authentication to look keys up.</summary>
-public sealed class AccountStore(Database db, TimeProvider clock)
+public sealed class AccountStore(Database database, TimeProvider clock)
 {
+    // Keys are looked up before their tenant is known, and organisations are administered across tenants.
+    private readonly CrossTenantDb db = database.CrossTenant("accounts");
+
     private const string KeyColumns =
         "id, org_id, name, mode, display_prefix, scopes, rate_limit_per_hour, created_at, revoked_at, last_used_at";
 
     public async Task<Organisation> CreateOrganisationAsync(string name, CancellationToken ct = default)
     {
         var organisation = new Organisation { Id = Ids.New(Ids.Organisation), Name = name, CreatedAt = Now() };
-        await db.ExecuteAsync(
+        await db.WriteAsync(
             "INSERT INTO organisations (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)", organisation, ct);
         return organisation;
     }
 
     public Task<IReadOnlyList<Organisation>> ListOrganisationsAsync(CancellationToken ct = default) =>
-        db.QueryAsync<Organisation>("SELECT id, name, created_at FROM organisations ORDER BY created_at, id", ct: ct);
+        db.ListAsync<Organisation>("SELECT id, name, created_at FROM organisations ORDER BY created_at, id", ct: ct);
 
     public Task<Organisation?> FindOrganisationAsync(string id, CancellationToken ct = default) =>
-        db.QuerySingleOrDefaultAsync<Organisation>("SELECT id, name, created_at FROM organisations WHERE id = @id", new { id }, ct);
+        db.SingleAsync<Organisation>("SELECT id, name, created_at FROM organisations WHERE id = @id", new { id }, ct);
 
     /// <summary>Creates a key and returns its secret: the only time the secret exists outside the caller's hands.</summary>
     public async Task<(ApiKey Key, string Secret)> CreateKeyAsync(
@@ -51,7 +54,7 @@ public sealed class AccountStore(Database db, TimeProvider clock)
             RateLimitPerHour = rateLimitPerHour,
             CreatedAt = Now(),
         };
-        await db.ExecuteAsync(
+        await db.WriteAsync(
             """
             INSERT INTO api_keys (id, org_id, name, mode, secret_hash, display_prefix, scopes, rate_limit_per_hour, created_at)
             VALUES (@Id, @OrgId, @Name, @Mode, @SecretHash, @DisplayPrefix, @Scopes, @RateLimitPerHour, @CreatedAt)
@@ -62,10 +65,10 @@ public sealed class AccountStore(Database db, TimeProvider clock)
     }
 
     public Task<IReadOnlyList<ApiKey>> ListKeysAsync(string orgId, CancellationToken ct = default) =>
-        db.QueryAsync<ApiKey>($"SELECT {KeyColumns} FROM api_keys WHERE org_id = @orgId ORDER BY created_at, id", new { orgId }, ct);
+        db.ListAsync<ApiKey>($"SELECT {KeyColumns} FROM api_keys WHERE org_id = @orgId ORDER BY created_at, id", new { orgId }, ct);
 
     public Task<ApiKey?> FindKeyBySecretAsync(string secret, CancellationToken ct = default) =>
-        db.QuerySingleOrDefaultAsync<ApiKey>(
+        db.SingleAsync<ApiKey>(
             $"SELECT {KeyColumns} FROM api_keys WHERE secret_hash = @hash", new { hash = ApiKeySecrets.Hash(secret) }, ct);
 
     /// <summary>Raised after a key is revoked by this process, so caches here forget it at once.</summary>
@@ -75,17 +78,17 @@ public sealed class AccountStore(Database db, TimeProvider clock)
     public async Task<bool> RevokeKeyAsync(string keyId, CancellationToken ct = default)
     {
         var now = Now();
-        var rows = await db.ExecuteAsync(
+        var rows = await db.WriteAsync(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @keyId", new { keyId, now }, ct);
         KeyRevoked?.Invoke(keyId);
         return rows == 1;
     }
 
     public Task SetRateLimitAsync(string keyId, int perHour, CancellationToken ct = default) =>
-        db.ExecuteAsync("UPDATE api_keys SET rate_limit_per_hour = @perHour WHERE id = @keyId", new { keyId, perHour }, ct);
+        db.WriteAsync("UPDATE api_keys SET rate_limit_per_hour = @perHour WHERE id = @keyId", new { keyId, perHour }, ct);
 
     public Task TouchKeyAsync(string keyId, DateTimeOffset usedAt, CancellationToken ct = default) =>
-        db.ExecuteAsync("UPDATE api_keys SET last_used_at = @usedAt WHERE id = @keyId", new { keyId, usedAt }, ct);
+        db.WriteAsync("UPDATE api_keys SET last_used_at = @usedAt WHERE id = @keyId", new { keyId, usedAt }, ct);
 
     private DateTimeOffset Now() => TypeHandlers.Truncate(clock.GetUtcNow());
 }

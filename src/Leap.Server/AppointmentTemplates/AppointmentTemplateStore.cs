@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.AppointmentTemplates;
 
-public sealed class AppointmentTemplateStore(Database db)
+public static class AppointmentTemplateStore
 {
     private const string Columns =
         """
@@ -19,48 +16,35 @@ public sealed class AppointmentTemplateStore(Database db)
         .ExactOrIn("status", "status", TemplateValues.Statuses)
         .TimeRange("created_at", "created_at");
 
-    public Task<AppointmentTemplate?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<AppointmentTemplate>(
-            $"SELECT {Columns} FROM appointment_templates WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<AppointmentTemplate?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<AppointmentTemplate>($"SELECT {Columns} FROM appointment_templates WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
-    public static Task<AppointmentTemplate?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<AppointmentTemplate>(new CommandDefinition(
-            $"SELECT {Columns} FROM appointment_templates WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    public static Task<Page<AppointmentTemplate>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<AppointmentTemplate>(
+            $"SELECT {Columns} FROM appointment_templates WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
-    public async Task<Page<AppointmentTemplate>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<AppointmentTemplate>(
-            $"SELECT {Columns} FROM appointment_templates WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
-
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, AppointmentTemplate template, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertAsync(TenantDb db, AppointmentTemplate template, CancellationToken ct) =>
+        db.ExecuteAsync(
             $"""
-            INSERT INTO appointment_templates (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @Name, @Description, @Duration, @Price, @PricingType, @IsActive, @Status, @Version,
+            INSERT INTO appointment_templates ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @Name, @Description, @Duration, @Price, @PricingType, @IsActive, @Status, @Version,
                     @AllowOnlineBooking, @BufferBeforeMinutes, @BufferAfterMinutes, @MinNoticeMinutes, @MaxAdvanceDays,
                     @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(template), tx, cancellationToken: ct));
+            template, ct);
 
-    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, AppointmentTemplate template, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static Task UpdateAsync(TenantDb db, AppointmentTemplate template, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
             UPDATE appointment_templates SET name = @Name, description = @Description, duration = @Duration, price = @Price,
               pricing_type = @PricingType, is_active = @IsActive, status = @Status, allow_online_booking = @AllowOnlineBooking,
               buffer_before_minutes = @BufferBeforeMinutes, buffer_after_minutes = @BufferAfterMinutes,
               min_notice_minutes = @MinNoticeMinutes, max_advance_days = @MaxAdvanceDays, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(template), tx, cancellationToken: ct));
+            template, ct);
 
     /// <summary>True once any appointment (in any status) was booked against the template.</summary>
-    public static Task<bool> IsInUseAsync(DbConnection connection, DbTransaction tx, string templateId, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM appointments WHERE appointment_type_id = @templateId)",
-            new { templateId }, tx, cancellationToken: ct));
+    public static Task<bool> IsInUseAsync(TenantDb db, string templateId, CancellationToken ct) =>
+        db.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM appointments WHERE appointment_type_id = @templateId AND {TenantSql.Filter})", new { templateId }, ct);
 }

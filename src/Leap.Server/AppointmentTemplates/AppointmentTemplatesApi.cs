@@ -18,17 +18,17 @@ public static class AppointmentTemplatesApi
             .Accepts<AppointmentTemplateRequestExample>("application/json");
     }
 
-    private static async Task<ApiList<AppointmentTemplate>> List(HttpRequest request, Caller caller, AppointmentTemplateStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, AppointmentTemplateStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<AppointmentTemplate>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await AppointmentTemplateStore.ListAsync(db, AppointmentTemplateStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<AppointmentTemplate>> Get(string id, Caller caller, AppointmentTemplateStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment template", id));
+    private static async Task<ApiData<AppointmentTemplate>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await AppointmentTemplateStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment template", id));
 
     private static async Task<ApiCreated<AppointmentTemplate>> Create(
-        HttpContext http, Caller caller, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
+        HttpContext http, TenantDb db, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<AppointmentTemplate>(request, ct) is { } replay)
         {
             return replay;
@@ -38,17 +38,16 @@ public static class AppointmentTemplatesApi
         var template = AppointmentTemplateValidation.Apply(
             reader, AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now), creating: true, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, template,
-            (connection, tx) => AppointmentTemplateStore.InsertAsync(connection, tx, caller.Tenant, template, ct), ct);
+        return await idempotency.ExecuteAsync(http, request, template, write => AppointmentTemplateStore.InsertAsync(write, template, ct), ct);
     }
 
     private static async Task<ApiData<AppointmentTemplate>> Update(
-        string id, HttpContext http, Caller caller, Database db, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext http, TenantDb db, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var updated = await db.WriteAsync(async (connection, tx) =>
+        var updated = await db.WriteAsync(async write =>
         {
-            var current = await AppointmentTemplateStore.FindAsync(connection, tx, caller.Tenant, id, ct)
+            var current = await AppointmentTemplateStore.FindAsync(write, id, ct)
                 ?? throw ApiException.NotFound("appointment template", id);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var reader = new BodyReader(body.Root);
@@ -64,16 +63,16 @@ public static class AppointmentTemplatesApi
                 IsActive = current.IsActive, Status = current.Status, MinNoticeMinutes = current.MinNoticeMinutes,
                 MaxAdvanceDays = current.MaxAdvanceDays, UpdatedAt = current.UpdatedAt,
             } != current;
-            if (frozenChange && await AppointmentTemplateStore.IsInUseAsync(connection, tx, id, ct))
+            if (frozenChange && await AppointmentTemplateStore.IsInUseAsync(write, id, ct))
             {
                 throw new ApiException(409, ErrorCodes.Conflict,
                     $"Appointment template {id} already has appointments booked against it, so its details cannot change " +
                     "(only is_active, status, min_notice_minutes and max_advance_days can). Create a new version instead: POST /appointment-templates with the new " +
                     "details, then PATCH this one with {\"is_active\": false}.");
             }
-            await AppointmentTemplateStore.UpdateAsync(connection, tx, caller.Tenant, template, ct);
+            await AppointmentTemplateStore.UpdateAsync(write, template, ct);
             var type = current.IsActive && !template.IsActive ? WebhookEventTypes.AppointmentTemplateDeactivated : WebhookEventTypes.AppointmentTemplateUpdated;
-            await outbox.RecordAsync(connection, tx, caller.Tenant, type, template, current, ct);
+            await outbox.RecordAsync(write, type, template, current, ct);
             return template;
         }, ct);
         return Api.Ok(updated);

@@ -1,8 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
-using Leap.Server.Accounts;
 using Leap.Server.Episodes;
 using Leap.Server.Pathways;
+using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server.Appointments;
@@ -11,17 +10,17 @@ namespace Leap.Server.Appointments;
 /// The one way appointments are written, so every booking and change has its consequences in the same
 /// transaction: the pathway trigger (the event lands on an episode, whose id the appointment records) and the
 /// webhook event. Whatever books or changes an appointment (the API, a confirmed hold) calls
-/// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>db.WriteAsync</c>, instead of writing
+/// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing
 /// through <see cref="AppointmentStore"/> itself.
 /// </summary>
 public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox)
 {
     /// <summary>Inserts a new appointment (the database refuses an overlap) with its trigger and event; returns it as stored.</summary>
-    public async Task<Appointment> BookAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Appointment appointment, CancellationToken ct)
+    public async Task<Appointment> BookAsync(TenantDb db, Appointment appointment, CancellationToken ct)
     {
-        appointment = await RouteAsync(connection, tx, tenant, PathwayValues.AppointmentBooked, "booked", appointment, ct);
-        await AppointmentStore.InsertAsync(connection, tx, tenant, appointment, ct);
-        await outbox.RecordAsync(connection, tx, tenant, WebhookEventTypes.AppointmentCreated, appointment, null, ct);
+        appointment = await RouteAsync(db, PathwayValues.AppointmentBooked, "booked", appointment, ct);
+        await AppointmentStore.InsertAsync(db, appointment, ct);
+        await outbox.RecordAsync(db, WebhookEventTypes.AppointmentCreated, appointment, null, ct);
         return appointment;
     }
 
@@ -29,15 +28,15 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
     /// Saves a change: a new status (cancelled, completed, no-show) or new times (a reschedule) raise their
     /// trigger; any change sends its webhook event with the appointment before and after. Returns it as stored.
     /// </summary>
-    public async Task<Appointment> ChangeAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
+    public async Task<Appointment> ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
         var (trigger, verb, webhook) = Classify(before, after);
         if (trigger is not null)
         {
-            after = await RouteAsync(connection, tx, tenant, trigger, verb, after, ct);
+            after = await RouteAsync(db, trigger, verb, after, ct);
         }
-        await AppointmentStore.UpdateAsync(connection, tx, tenant, before, after, ct);
-        await outbox.RecordAsync(connection, tx, tenant, webhook, after, before, ct);
+        await AppointmentStore.UpdateAsync(db, before, after, ct);
+        await outbox.RecordAsync(db, webhook, after, before, ct);
         return after;
     }
 
@@ -58,10 +57,10 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
             : (null, "updated", WebhookEventTypes.AppointmentUpdated);
     }
 
-    private async Task<Appointment> RouteAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string trigger, string verb, Appointment a, CancellationToken ct)
+    private async Task<Appointment> RouteAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)
     {
         var when = a.StartTime.UtcDateTime.ToString("ddd d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var episodeId = await pathways.RaiseAsync(connection, tx, tenant, new PathwayEngine.Trigger
+        var episodeId = await pathways.RaiseAsync(db, new PathwayEngine.Trigger
         {
             Type = trigger,
             PatientId = a.PatientId,

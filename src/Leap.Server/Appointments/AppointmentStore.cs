@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
 
-public sealed class AppointmentStore(Database db)
+public static class AppointmentStore
 {
     private const string Columns =
         """
@@ -28,89 +25,78 @@ public sealed class AppointmentStore(Database db)
         .TimeRange("start_time", "start_time")
         .TimeRange("created_at", "created_at");
 
-    public Task<Appointment?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Appointment>(
-            $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
-
-    /// <summary>Reads an appointment inside a write, locked until the transaction ends (a concurrent change waits, then sees this one).</summary>
-    public static Task<Appointment?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Appointment>(new CommandDefinition(
-            $"SELECT {Columns} FROM appointments WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection)}",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    /// <summary>An appointment; inside a write, locked until the transaction ends (a concurrent change waits, then sees this one).</summary>
+    public static Task<Appointment?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<Appointment>($"SELECT {Columns} FROM appointments WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
 
     /// <summary>
     /// What a booking refers to, looked up in one round trip (null columns: no such record in this tenant).
     /// Ids passed as null are not looked up.
     /// </summary>
-    public Task<AppointmentReferences> FindReferencesAsync(Tenant tenant, string? patientId, string? templateId,
+    public static async Task<AppointmentReferences> FindReferencesAsync(TenantDb db, string? patientId, string? templateId,
         string? clinicianId, string? locationId, string? episodeId, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<AppointmentReferences>(
-            """
+        (await db.SingleAsync<AppointmentReferences>(
+            $"""
             SELECT p.first_name AS patient_first_name, p.last_name AS patient_last_name, p.preferred_name AS patient_preferred_name,
                    p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
                    p.archived_at IS NOT NULL AS patient_archived,
                    t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes,
                    c.is_active AS clinician_active, l.is_active AS location_active, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
-            LEFT JOIN patients p ON p.id = @patientId AND p.org_id = @OrgId AND p.mode = @Mode
-            LEFT JOIN appointment_templates t ON t.id = @templateId AND t.org_id = @OrgId AND t.mode = @Mode
-            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND c.org_id = @OrgId AND c.mode = @Mode
-            LEFT JOIN locations l ON l.id = @locationId AND l.org_id = @OrgId AND l.mode = @Mode
-            LEFT JOIN episodes e ON e.id = @episodeId AND e.org_id = @OrgId AND e.mode = @Mode
+            LEFT JOIN patients p ON p.id = @patientId AND {TenantSql.Of("p")}
+            LEFT JOIN appointment_templates t ON t.id = @templateId AND {TenantSql.Of("t")}
+            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND {TenantSql.Of("c")}
+            LEFT JOIN locations l ON l.id = @locationId AND {TenantSql.Of("l")}
+            LEFT JOIN episodes e ON e.id = @episodeId AND {TenantSql.Of("e")}
             """,
-            new { tenant.OrgId, tenant.Mode, patientId, templateId, clinicianId, locationId, episodeId }, ct)!;
+            new { patientId, templateId, clinicianId, locationId, episodeId }, ct))!;
 
-    public async Task<Page<Appointment>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<Appointment>(
-            $"SELECT {Columns} FROM appointments WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY start_time, id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
+    public static Task<Page<Appointment>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<Appointment>(
+            $"SELECT {Columns} FROM appointments WHERE {TenantSql.Filter}{query.Where} ORDER BY start_time, id LIMIT @Limit OFFSET @Offset", query, ct);
 
     /// <summary>
     /// Books: claims the clinician's time first (the database refuses an overlap), then records the appointment.
     /// The appointment is written at its <c>updated_at</c>, which is also the "now" that decides which holds have expired.
     /// </summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Appointment a, CancellationToken ct)
+    public static async Task InsertAsync(TenantDb db, Appointment a, CancellationToken ct)
     {
         if (a.BlocksClinician)
         {
-            await ClinicianBusy.ReserveAsync(connection, tx, tenant, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, a.UpdatedAt, ct);
+            await ClinicianBusy.ReserveAsync(db, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, a.UpdatedAt, ct);
         }
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             $"""
-            INSERT INTO appointments (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @PatientId, @ClinicianProfileId, @Title, @Description, @StartTime, @EndTime, @Status,
+            INSERT INTO appointments ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @PatientId, @ClinicianProfileId, @Title, @Description, @StartTime, @EndTime, @Status,
                     @AppointmentTypeId, @LocationId, @IsRemote, @RemoteChannel, @VideoLink, @VideoProvider, @DurationMinutes,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @AttendeeEmail, @AttendeeName, @AttendeePhone, @MeetingUrl,
                     @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId,
                     @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(a), tx, cancellationToken: ct));
+            a, ct);
     }
 
     /// <summary>Saves a changed appointment, keeping its busy interval in step (moved, added or released).</summary>
-    public static async Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
+    public static async Task UpdateAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
         if (before.BlocksClinician && after.BlocksClinician)
         {
             if (before.BusyStart != after.BusyStart || before.BusyEnd != after.BusyEnd || before.ClinicianProfileId != after.ClinicianProfileId)
             {
-                await ClinicianBusy.MoveAsync(connection, tx, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.UpdatedAt, ct);
+                await ClinicianBusy.MoveAsync(db, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.UpdatedAt, ct);
             }
         }
         else if (before.BlocksClinician)
         {
-            await ClinicianBusy.ReleaseAsync(connection, tx, after.Id, ct);
+            await ClinicianBusy.ReleaseAsync(db, after.Id, ct);
         }
         else if (after.BlocksClinician)
         {
-            await ClinicianBusy.ReserveAsync(connection, tx, tenant, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
+            await ClinicianBusy.ReserveAsync(db, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
+        await db.ExecuteAsync(
+            $"""
             UPDATE appointments SET clinician_profile_id = @ClinicianProfileId, title = @Title, description = @Description,
               start_time = @StartTime, end_time = @EndTime, status = @Status, location_id = @LocationId, is_remote = @IsRemote,
               remote_channel = @RemoteChannel, video_link = @VideoLink, video_provider = @VideoProvider,
@@ -118,8 +104,8 @@ public sealed class AppointmentStore(Database db)
               attendee_phone = @AttendeePhone, meeting_url = @MeetingUrl, attendance_status = @AttendanceStatus,
               cancellation_reason = @CancellationReason, cancelled_at = @CancelledAt, allow_overlap = @AllowOverlap,
               episode_id = @EpisodeId, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(after), tx, cancellationToken: ct));
+            after, ct);
     }
 }

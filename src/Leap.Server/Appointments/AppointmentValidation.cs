@@ -1,10 +1,10 @@
-using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
 
 /// <summary>Field rules for appointment bodies, and the checks of what they refer to.</summary>
-public sealed class AppointmentValidation(AppointmentStore store)
+public static class AppointmentValidation
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
     private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -108,7 +108,7 @@ public sealed class AppointmentValidation(AppointmentStore store)
     /// reads as missing) and can take a booking, in one round trip; copies the template's buffers and the
     /// patient's contact details onto a new appointment.
     /// </summary>
-    public async Task<Appointment> CheckReferencesAsync(BodyReader r, Tenant tenant, Appointment a, Appointment? before, CancellationToken ct)
+    public static async Task<Appointment> CheckReferencesAsync(BodyReader r, TenantDb db, Appointment a, Appointment? before, CancellationToken ct)
     {
         bool Checks(string field, string? id, string? previous) => id is not null && id != previous && r.Errors.All(e => e.Field != field);
         var patientId = Checks("patient_id", a.PatientId, before?.PatientId) ? a.PatientId : null;
@@ -121,7 +121,7 @@ public sealed class AppointmentValidation(AppointmentStore store)
             return a;
         }
 
-        var found = await store.FindReferencesAsync(tenant, patientId, templateId, clinicianId, locationId, episodeId, ct);
+        var found = await AppointmentStore.FindReferencesAsync(db, patientId, templateId, clinicianId, locationId, episodeId, ct);
         if (episodeId is not null && found.EpisodePatientId != a.PatientId)
         {
             r.Fail("episode_id", found.EpisodePatientId is null ? $"no episode {episodeId} exists" : $"episode {episodeId} is another patient's");

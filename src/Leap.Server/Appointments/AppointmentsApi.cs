@@ -20,17 +20,17 @@ public static class AppointmentsApi
         group.MapPost("/{id}/no-show", NoShow).RequireScope(Scopes.WriteAppointments);
     }
 
-    private static async Task<ApiList<Appointment>> List(HttpRequest request, Caller caller, AppointmentStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, AppointmentStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<Appointment>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await AppointmentStore.ListAsync(db, AppointmentStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<Appointment>> Get(string id, Caller caller, AppointmentStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id));
+    private static async Task<ApiData<Appointment>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id));
 
-    private static async Task<ApiCreated<Appointment>> Create(HttpContext http, Caller caller, Idempotency idempotency,
-        AppointmentValidation validation, AppointmentEvents events, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Create(HttpContext http, TenantDb db, Idempotency idempotency,
+        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
         {
             return replay;
@@ -38,28 +38,27 @@ public static class AppointmentsApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = new BodyReader(body.Root);
         var appointment = AppointmentValidation.Apply(reader, AppointmentValidation.Blank(Ids.New(Ids.Appointment), BookingSource, now), creating: true, now);
-        appointment = await validation.CheckReferencesAsync(reader, caller.Tenant, appointment, before: null, ct);
+        appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request,
-                (connection, tx) => events.BookAsync(connection, tx, caller.Tenant, appointment, ct), ct);
+            return await idempotency.ExecuteAsync(http, request, write => events.BookAsync(write, appointment, ct), ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await busy.SlotUnavailableAsync(appointment.ClinicianProfileId!, appointment.BusyStart, appointment.BusyEnd, null, ct);
+            throw await ClinicianBusy.SlotUnavailableAsync(db, appointment.ClinicianProfileId!, appointment.BusyStart, appointment.BusyEnd, null, clock.GetUtcNow(), ct);
         }
     }
 
-    private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, Caller caller, AppointmentStore store,
-        AppointmentValidation validation, AppointmentEvents events, ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, TenantDb db,
+        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var before = await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("appointment", id);
+        var before = await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id);
         var reader = new BodyReader(body.Root);
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var after = AppointmentValidation.Apply(reader, before, creating: false, now);
-        after = await validation.CheckReferencesAsync(reader, caller.Tenant, after, before, ct);
+        after = await AppointmentValidation.CheckReferencesAsync(reader, db, after, before, ct);
         reader.ThrowIfInvalid();
         if (after with { UpdatedAt = before.UpdatedAt } == before)
         {
@@ -69,30 +68,30 @@ public static class AppointmentsApi
         {
             throw InvalidState(before, "changed");
         }
-        return Api.Ok(await SaveAsync(db, events, busy, caller.Tenant, before, after, ct));
+        return Api.Ok(await SaveAsync(db, events, before, after, clock, ct));
     }
 
-    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         var reason = reader.String("cancellation_reason", 500, multiline: true);
         reader.ThrowIfInvalid();
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "cancelled", now,
+        return Api.Ok(await TransitionAsync(db, events, id, "cancelled", now,
             a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct));
     }
 
-    private static async Task<ApiData<Appointment>> Complete(string id, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> Complete(string id, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "completed", now,
+        return Api.Ok(await TransitionAsync(db, events, id, "completed", now,
             a => a with { Status = AppointmentStatuses.Completed, AttendanceStatus = "attended" }, ct, mustHaveStarted: true));
     }
 
-    private static async Task<ApiData<Appointment>> NoShow(string id, Caller caller, Database db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Appointment>> NoShow(string id, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, caller.Tenant, id, "marked as a no show", now,
+        return Api.Ok(await TransitionAsync(db, events, id, "marked as a no show", now,
             a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true));
     }
 
@@ -100,12 +99,12 @@ public static class AppointmentsApi
     /// A status action: only an active appointment (pending, pending_approval, confirmed, scheduled) can move,
     /// so repeating an action is a 409 rather than a silent success.
     /// </summary>
-    private static async Task<Appointment> TransitionAsync(Database db, AppointmentEvents events, Tenant tenant, string id, string verb,
+    private static async Task<Appointment> TransitionAsync(TenantDb db, AppointmentEvents events, string id, string verb,
         DateTimeOffset now, Func<Appointment, Appointment> change, CancellationToken ct, bool mustHaveStarted = false)
     {
-        return await db.WriteAsync(async (connection, tx) =>
+        return await db.WriteAsync(async write =>
         {
-            var before = await AppointmentStore.FindAsync(connection, tx, tenant, id, ct) ?? throw ApiException.NotFound("appointment", id);
+            var before = await AppointmentStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("appointment", id);
             if (!AppointmentStatuses.IsActive(before.Status))
             {
                 throw InvalidState(before, verb);
@@ -115,28 +114,28 @@ public static class AppointmentsApi
                 throw new ApiException(409, ErrorCodes.InvalidState,
                     $"Appointment {id} starts at {before.StartTime:yyyy-MM-dd'T'HH:mm'Z'} and cannot be {verb} before it starts.");
             }
-            return await events.ChangeAsync(connection, tx, tenant, before, change(before) with { UpdatedAt = now }, ct);
+            return await events.ChangeAsync(write, before, change(before) with { UpdatedAt = now }, ct);
         }, ct);
     }
 
-    private static async Task<Appointment> SaveAsync(Database db, AppointmentEvents events, ClinicianBusy busy, Tenant tenant, Appointment before, Appointment after, CancellationToken ct)
+    private static async Task<Appointment> SaveAsync(TenantDb db, AppointmentEvents events, Appointment before, Appointment after, TimeProvider clock, CancellationToken ct)
     {
         try
         {
-            return await db.WriteAsync(async (connection, tx) =>
+            return await db.WriteAsync(async write =>
             {
-                var current = await AppointmentStore.FindAsync(connection, tx, tenant, before.Id, ct);
+                var current = await AppointmentStore.FindAsync(write, before.Id, ct);
                 if (current is null || current.UpdatedAt != before.UpdatedAt)
                 {
                     throw new ApiException(409, ErrorCodes.Conflict,
                         $"Appointment {before.Id} was changed by another request while this one was being processed. Fetch it and try again.");
                 }
-                return await events.ChangeAsync(connection, tx, tenant, before, after, ct);
+                return await events.ChangeAsync(write, before, after, ct);
             }, ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await busy.SlotUnavailableAsync(after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.Id, ct);
+            throw await ClinicianBusy.SlotUnavailableAsync(db, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.Id, clock.GetUtcNow(), ct);
         }
     }
 

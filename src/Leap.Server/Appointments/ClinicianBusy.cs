@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
@@ -12,7 +9,7 @@ namespace Leap.Server.Appointments;
 /// just insert and let the database say no. Rows are active appointments and holds; a hold's row carries its
 /// <c>expires_at</c>.
 /// </summary>
-public sealed class ClinicianBusy(Database db, TimeProvider clock)
+public static class ClinicianBusy
 {
     public const string AppointmentKind = "appointment";
     public const string HoldKind = "hold";
@@ -35,26 +32,27 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     /// Claims [start, end) for the clinician; the database refuses it if it overlaps another interval. Expired
     /// holds in the way are deleted first, in the same transaction: the constraint cannot know what "now" is.
     /// </summary>
-    public static Task ReserveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, string clinicianId,
+    public static Task ReserveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            Claim(connection) +
-            """
-            INSERT INTO clinician_busy (id, org_id, mode, clinician_id, busy_start, busy_end, kind, expires_at)
-            VALUES (@id, @OrgId, @Mode, @clinicianId, @start, @end, @kind, @expiresAt)
+        db.ExecuteAsync(
+            Claim(db) +
+            $"""
+            INSERT INTO clinician_busy (id, {TenantSql.Columns}, clinician_id, busy_start, busy_end, kind, expires_at)
+            VALUES (@id, {TenantSql.Values}, @clinicianId, @start, @end, @kind, @expiresAt)
             """,
-            new { id, tenant.OrgId, tenant.Mode, clinicianId, start, end, kind, expiresAt, earliest = start - MaxLength, now }, tx, cancellationToken: ct));
+            new { id, clinicianId, start, end, kind, expiresAt, earliest = start - MaxLength, now }, ct);
 
     /// <summary>Deletes an interval; returns whether it was there.</summary>
-    public static async Task<bool> ReleaseAsync(DbConnection connection, DbTransaction tx, string id, CancellationToken ct) =>
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clinician_busy WHERE id = @id", new { id }, tx, cancellationToken: ct)) == 1;
+    public static async Task<bool> ReleaseAsync(TenantDb db, string id, CancellationToken ct) =>
+        await db.ExecuteAsync($"DELETE FROM clinician_busy WHERE id = @id AND {TenantSql.Filter}", new { id }, ct) == 1;
 
     /// <summary>Moves an interval (a reschedule); the database refuses the move if it would overlap another.</summary>
-    public static Task MoveAsync(DbConnection connection, DbTransaction tx, string id, string clinicianId,
+    public static Task MoveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            Claim(connection) + "UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id",
-            new { id, clinicianId, start, end, earliest = start - MaxLength, now }, tx, cancellationToken: ct));
+        db.ExecuteAsync(
+            Claim(db) +
+            $"UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id AND {TenantSql.Filter}",
+            new { id, clinicianId, start, end, earliest = start - MaxLength, now }, ct);
 
     /// <summary>
     /// Prefixed to the statement that claims [@start, @end) for @clinicianId, in one command (one call into the
@@ -66,7 +64,7 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     /// queue a claim checks only against ended transactions, so it succeeds or is refused at once. Overlapping
     /// intervals share a day, so they always queue; intervals on other days do not wait for each other.
     /// </summary>
-    private static string Claim(DbConnection connection) => Database.SerializeSql(connection, ClaimedDays) + DeleteExpiredHolds;
+    private static string Claim(TenantDb db) => db.SerializeSql(ClaimedDays) + DeleteExpiredHolds;
 
     /// <summary>The keys of the clinician's days that [@start, @end) touches.</summary>
     private const string ClaimedDays =
@@ -76,10 +74,10 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
         """;
 
     private const string DeleteExpiredHolds =
-        """
+        $"""
         DELETE FROM clinician_busy
         WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start
-          AND kind = 'hold' AND expires_at <= @now;
+          AND kind = 'hold' AND expires_at <= @now AND {TenantSql.Filter};
 
         """;
 
@@ -87,17 +85,17 @@ public sealed class ClinicianBusy(Database db, TimeProvider clock)
     /// The 409 for a refused interval, naming what is in the way. Looked up after the failed transaction
     /// (PostgreSQL aborts it), so the clash may already be gone; the error then says so without an id.
     /// </summary>
-    public async Task<ApiException> SlotUnavailableAsync(string clinicianId, DateTimeOffset start, DateTimeOffset end, string? ignoreId,
-        CancellationToken ct, string advice = AppointmentAdvice)
+    public static async Task<ApiException> SlotUnavailableAsync(TenantDb db, string clinicianId, DateTimeOffset start, DateTimeOffset end, string? ignoreId,
+        DateTimeOffset now, CancellationToken ct, string advice = AppointmentAdvice)
     {
-        var clash = await db.QuerySingleOrDefaultAsync<Interval>(
-            """
+        var clash = await db.SingleAsync<Interval>(
+            $"""
             SELECT id, kind, busy_start, busy_end, expires_at FROM clinician_busy
             WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start AND id <> @ignore
-              AND (expires_at IS NULL OR expires_at > @now)
+              AND (expires_at IS NULL OR expires_at > @now) AND {TenantSql.Filter}
             ORDER BY busy_start LIMIT 1
             """,
-            new { clinicianId, earliest = start - MaxLength, start, end, ignore = ignoreId ?? "", now = clock.GetUtcNow() }, ct);
+            new { clinicianId, earliest = start - MaxLength, start, end, ignore = ignoreId ?? "", now }, ct);
         var what = clash switch
         {
             null => "another booking made at the same moment",

@@ -1,5 +1,6 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Availability;
 
@@ -20,7 +21,7 @@ public static class AvailabilityApi
         group.MapPost("/verify", Verify).RequireScope(Scopes.ReadAvailability).Accepts<VerifyRequestExample>("application/json");
     }
 
-    private static async Task<ApiData<AvailabilityData>> Find(HttpRequest request, Caller caller, AvailabilityService availability, CancellationToken ct)
+    private static async Task<ApiData<AvailabilityData>> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId);
         var from = q.Date(DateFrom, required: true);
@@ -43,36 +44,36 @@ public static class AvailabilityApi
                 q.Fail(DateTo, $"must be at most {AvailabilityService.MaxRangeDays} days after {DateFrom} (so {first.AddDays(AvailabilityService.MaxRangeDays):yyyy-MM-dd} at the latest)");
             }
         }
-        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, caller.Tenant, availability, ct);
+        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
         q.ThrowIfInvalid();
-        var slots = await availability.FindAsync(caller.Tenant, rules!, from!.Value, to!.Value, clinicianId, locationId, ct);
+        var slots = await availability.FindAsync(db, rules!, from!.Value, to!.Value, clinicianId, locationId, ct);
         return Api.Ok(new AvailabilityData(slots, new DateRange(from.Value, to.Value)));
     }
 
     /// <summary><c>data</c> is the first free slot within 30 days, or null.</summary>
-    private static async Task<ApiData<Slot?>> Next(HttpRequest request, Caller caller, AvailabilityService availability, CancellationToken ct)
+    private static async Task<ApiData<Slot?>> Next(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var q = new QueryReader(request, TemplateId, ClinicianId, LocationId);
-        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, caller.Tenant, availability, ct);
+        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
         q.ThrowIfInvalid();
-        return Api.Ok(await availability.NextAsync(caller.Tenant, rules!, clinicianId, locationId, ct));
+        return Api.Ok(await availability.NextAsync(db, rules!, clinicianId, locationId, ct));
     }
 
     /// <summary>Is this one slot still free? Always 200 for a well-formed request: the answer is in <c>data.available</c>.</summary>
-    private static async Task<ApiData<SlotCheck>> Verify(HttpContext http, Caller caller, AvailabilityService availability, CancellationToken ct)
+    private static async Task<ApiData<SlotCheck>> Verify(HttpContext http, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var slot = await AvailabilityValidation.ReadSlotAsync(reader, caller.Tenant, availability, ct);
-        return Api.Ok(await availability.CheckAsync(caller.Tenant, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct));
+        var slot = await AvailabilityValidation.ReadSlotAsync(reader, db, availability, ct);
+        return Api.Ok(await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct));
     }
 
     private static async Task<(BookingRules? Rules, string? ClinicianId, string? LocationId)> ReadReferencesAsync(
-        QueryReader q, Tenant tenant, AvailabilityService availability, CancellationToken ct)
+        QueryReader q, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var templateId = q.Id(TemplateId, Ids.AppointmentTemplate, required: true);
         var clinicianId = q.Id(ClinicianId, Ids.Clinician);
         var locationId = q.Id(LocationId, Ids.Location);
-        var (rules, _) = await availability.ResolveAsync(tenant, templateId, clinicianId, locationId, q.Fail, ct);
+        var (rules, _) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, q.Fail, ct);
         return (rules, clinicianId, locationId);
     }
 }

@@ -1,9 +1,9 @@
-using Leap.Server.Accounts;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Availability;
 
 /// <summary>Slots for a range, the next free slot, and whether one start time is bookable: loads the rows, lets the engine decide.</summary>
-public sealed class AvailabilityService(AvailabilityStore store, TimeProvider clock)
+public sealed class AvailabilityService(TimeProvider clock)
 {
     /// <summary>Jump: <c>date_to</c> at most 14 days after <c>date_from</c>.</summary>
     public const int MaxRangeDays = 14;
@@ -17,7 +17,7 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
     /// Checks the records a request names (each must exist in the tenant and take online bookings), reporting
     /// problems through <paramref name="fail"/> under the field names the client used; the template's rules when it passes.
     /// </summary>
-    public async Task<(BookingRules? Rules, AvailabilityReferences Found)> ResolveAsync(Tenant tenant, string? templateId, string? clinicianId,
+    public async Task<(BookingRules? Rules, AvailabilityReferences Found)> ResolveAsync(TenantDb db, string? templateId, string? clinicianId,
         string? locationId, Action<string, string> fail, CancellationToken ct,
         string templateField = "appointment_template_id", string clinicianField = "clinician_profile_id")
     {
@@ -25,7 +25,7 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
         {
             return (null, new AvailabilityReferences());
         }
-        var found = await store.FindReferencesAsync(tenant, templateId, clinicianId, locationId, ct);
+        var found = await AvailabilityStore.FindReferencesAsync(db, templateId, clinicianId, locationId, ct);
         // Reports the first problem of a named record, if any; true when it is usable.
         bool Usable(string field, string what, string? id, bool exists, params (bool Ok, string Otherwise)[] conditions)
         {
@@ -52,11 +52,11 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
     }
 
     /// <summary>Free slots on the local dates <paramref name="from"/>..<paramref name="to"/> (at each slot's location).</summary>
-    public Task<List<Slot>> FindAsync(Tenant tenant, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct) =>
-        FindAsync(tenant, rules, from, to, clinicianId, locationId, clock.GetUtcNow(), ct);
+    public Task<List<Slot>> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct) =>
+        FindAsync(db, rules, from, to, clinicianId, locationId, clock.GetUtcNow(), ct);
 
     /// <summary>The first free slot starting within <see cref="NextWindow"/> of now, or null; searched a week at a time.</summary>
-    public async Task<Slot?> NextAsync(Tenant tenant, BookingRules rules, string? clinicianId, string? locationId, CancellationToken ct)
+    public async Task<Slot?> NextAsync(TenantDb db, BookingRules rules, string? clinicianId, string? locationId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var limit = now + NextWindow;
@@ -65,7 +65,7 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
         for (var from = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1); from <= last; from = from.AddDays(NextChunkDays))
         {
             var to = from.AddDays(NextChunkDays - 1) < last ? from.AddDays(NextChunkDays - 1) : last;
-            if ((await FindAsync(tenant, rules, from, to, clinicianId, locationId, now, ct)).FirstOrDefault() is { } slot)
+            if ((await FindAsync(db, rules, from, to, clinicianId, locationId, now, ct)).FirstOrDefault() is { } slot)
             {
                 return slot.StartTime <= limit ? slot : null;
             }
@@ -74,26 +74,26 @@ public sealed class AvailabilityService(AvailabilityStore store, TimeProvider cl
     }
 
     /// <summary>Whether the slot starting at <paramref name="start"/> can be booked now (see <see cref="SlotEngine.Check"/>).</summary>
-    public async Task<SlotCheck> CheckAsync(Tenant tenant, BookingRules rules, string clinicianId, string? locationId, DateTimeOffset start, CancellationToken ct)
+    public async Task<SlotCheck> CheckAsync(TenantDb db, BookingRules rules, string clinicianId, string? locationId, DateTimeOffset start, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(start.UtcDateTime);
-        var sessions = await store.SessionsAsync(tenant, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
+        var sessions = await AvailabilityStore.SessionsAsync(db, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
         var stretches = SlotEngine.Stretches(sessions, day.AddDays(-1), day.AddDays(1));
-        var busy = await store.BusyAsync(tenant, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
+        var busy = await AvailabilityStore.BusyAsync(db, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
         return new SlotEngine(rules, now).Check(start, stretches, locationId, busy);
     }
 
-    private async Task<List<Slot>> FindAsync(Tenant tenant, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+    private async Task<List<Slot>> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         DateTimeOffset now, CancellationToken ct)
     {
-        var stretches = SlotEngine.Stretches(await store.SessionsAsync(tenant, from, to, clinicianId, locationId, ct), from, to);
+        var stretches = SlotEngine.Stretches(await AvailabilityStore.SessionsAsync(db, from, to, clinicianId, locationId, ct), from, to);
         if (stretches.Count == 0)
         {
             return [];
         }
         // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
-        var busy = await store.BusyTimesAsync(tenant, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
+        var busy = await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
             stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
         return new SlotEngine(rules, now).FreeSlots(stretches, busy);
     }

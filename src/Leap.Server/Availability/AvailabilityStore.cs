@@ -1,6 +1,4 @@
 using System.Text;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.Clinicians;
 using Leap.Server.Storage;
@@ -32,23 +30,23 @@ public sealed record AvailabilityReferences
 /// The reads behind availability: a few indexed queries per request, whose rows the <see cref="SlotEngine"/>
 /// works through in memory.
 /// </summary>
-public sealed class AvailabilityStore(Database db)
+public static class AvailabilityStore
 {
-    public async Task<AvailabilityReferences> FindReferencesAsync(Tenant tenant, string? templateId, string? clinicianId, string? locationId, CancellationToken ct) =>
-        (await db.QuerySingleOrDefaultAsync<AvailabilityReferences>(
-            """
+    public static async Task<AvailabilityReferences> FindReferencesAsync(TenantDb db, string? templateId, string? clinicianId, string? locationId, CancellationToken ct) =>
+        (await db.SingleAsync<AvailabilityReferences>(
+            $"""
             SELECT t.name AS template_name, t.is_active AS template_active, t.allow_online_booking AS template_online, t.duration,
                    t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days,
                    c.name AS clinician_name, c.is_active AS clinician_active, c.is_bookable_online AS clinician_bookable,
                    l.name AS location_name, l.is_active AS location_active, l.timezone AS location_timezone,
                    (SELECT CASE WHEN COUNT(DISTINCT z.timezone) = 1 THEN MIN(z.timezone) END
-                    FROM clinician_locations cz JOIN locations z ON z.id = cz.location_id WHERE cz.clinician_id = c.id) AS clinician_timezone
+                    FROM clinician_locations cz JOIN locations z ON z.id = cz.location_id WHERE cz.clinician_id = c.id AND {TenantSql.Of("z")}) AS clinician_timezone
             FROM (SELECT 1 AS one) AS request
-            LEFT JOIN appointment_templates t ON t.id = @templateId AND t.org_id = @OrgId AND t.mode = @Mode
-            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND c.org_id = @OrgId AND c.mode = @Mode
-            LEFT JOIN locations l ON l.id = @locationId AND l.org_id = @OrgId AND l.mode = @Mode
+            LEFT JOIN appointment_templates t ON t.id = @templateId AND {TenantSql.Of("t")}
+            LEFT JOIN clinician_profiles c ON c.id = @clinicianId AND {TenantSql.Of("c")}
+            LEFT JOIN locations l ON l.id = @locationId AND {TenantSql.Of("l")}
             """,
-            new { tenant.OrgId, tenant.Mode, templateId, clinicianId, locationId }, ct))!;
+            new { templateId, clinicianId, locationId }, ct))!;
 
     private sealed record SessionPlace
     {
@@ -60,16 +58,16 @@ public sealed class AvailabilityStore(Database db)
     /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
     /// bookable online) at active locations, optionally of one clinician and/or one location.
     /// </summary>
-    public async Task<IReadOnlyList<ScheduledSession>> SessionsAsync(Tenant tenant, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+    public static Task<IReadOnlyList<ScheduledSession>> SessionsAsync(TenantDb db, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         CancellationToken ct)
     {
         var sql = new StringBuilder(
             $"""
             SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone
             FROM clinician_sessions s
-            JOIN clinician_profiles c ON c.id = s.clinician_id
-            JOIN locations l ON l.id = s.location_id
-            WHERE s.org_id = @OrgId AND s.mode = @Mode AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
+            JOIN clinician_profiles c ON c.id = s.clinician_id AND {TenantSql.Of("c")}
+            JOIN locations l ON l.id = s.location_id AND {TenantSql.Of("l")}
+            WHERE {TenantSql.Of("s")} AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
               AND ((s.on_date IS NULL AND (s.valid_from IS NULL OR s.valid_from <= @to) AND (s.valid_until IS NULL OR s.valid_until >= @from))
                    OR (s.on_date >= @from AND s.on_date <= @to))
             """);
@@ -81,11 +79,9 @@ public sealed class AvailabilityStore(Database db)
         {
             sql.Append(" AND s.location_id = @locationId");
         }
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<ClinicianSession, SessionPlace, ScheduledSession>(
-            new CommandDefinition(sql.ToString(), new { tenant.OrgId, tenant.Mode, yes = true, from, to, clinicianId, locationId }, cancellationToken: ct),
-            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), splitOn: "clinician_name");
-        return rows.AsList();
+        return db.ListAsync<ClinicianSession, SessionPlace, ScheduledSession>(sql.ToString(),
+            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), "clinician_name",
+            new { yes = true, from, to, clinicianId, locationId }, ct);
     }
 
     /// <summary>
@@ -95,41 +91,42 @@ public sealed class AvailabilityStore(Database db)
     /// they are kept per clinician (small lists, where one list of them all would be a large-object-heap array).
     /// Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
     /// </summary>
-    public async Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(Tenant tenant, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
+    public static Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(TenantDb db, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode });
-        var ids = SqlList.In(parameters, "clinician", clinicianIds);
-        var clinician = SqlList.IndexOf("clinician_id", "clinician", clinicianIds.Count);
-        await using var connection = await db.OpenAsync(ct);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+        var parameters = new SqlArgs(new { earliest = from - ClinicianBusy.MaxLength, from, to, now });
+        var ids = parameters.In("clinician", clinicianIds);
+        var clinician = SqlArgs.IndexOf("clinician_id", "clinician", clinicianIds.Count);
+        return db.ReadAsync(
             $"""
             SELECT {clinician}, busy_start, busy_end FROM clinician_busy
             WHERE clinician_id IN {ids} AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
-              AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
+              AND {TenantSql.Filter} AND (expires_at IS NULL OR expires_at > @now)
             UNION ALL
             SELECT {clinician}, start_time, end_time FROM clinician_blocks
-            WHERE clinician_id IN {ids} AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
+            WHERE clinician_id IN {ids} AND end_time > @from AND start_time < @to AND {TenantSql.Filter}
             """,
-            parameters, cancellationToken: ct));
-        var times = clinicianIds.Select(_ => new List<BusyTime>()).ToArray();
-        while (await reader.ReadAsync(ct))
-        {
-            times[reader.GetInt32(0)].Add(new BusyTime(TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
-        }
-        return clinicianIds.Select((id, i) => (id, i)).ToDictionary(c => c.id, c => times[c.i]);
+            parameters, async reader =>
+            {
+                var times = clinicianIds.Select(_ => new List<BusyTime>()).ToArray();
+                while (await reader.ReadAsync(ct))
+                {
+                    times[reader.GetInt32(0)].Add(new BusyTime(TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
+                }
+                return clinicianIds.Select((id, i) => (id, i)).ToDictionary(c => c.id, c => times[c.i]);
+            }, ct);
     }
 
     /// <summary>One clinician's busy time overlapping [from, to), saying what each interval is (for <see cref="SlotEngine.Check"/>).</summary>
-    public Task<IReadOnlyList<BusyRow>> BusyAsync(Tenant tenant, string clinicianId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct) =>
-        db.QueryAsync<BusyRow>(
-            """
+    public static Task<IReadOnlyList<BusyRow>> BusyAsync(TenantDb db, string clinicianId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct) =>
+        db.ListAsync<BusyRow>(
+            $"""
             SELECT id, kind, busy_start AS start_time, busy_end AS end_time FROM clinician_busy
             WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @to AND busy_end > @from
-              AND org_id = @OrgId AND mode = @Mode AND (expires_at IS NULL OR expires_at > @now)
+              AND {TenantSql.Filter} AND (expires_at IS NULL OR expires_at > @now)
             UNION ALL
             SELECT id, 'block' AS kind, start_time, end_time FROM clinician_blocks
-            WHERE clinician_id = @clinicianId AND end_time > @from AND start_time < @to AND org_id = @OrgId AND mode = @Mode
+            WHERE clinician_id = @clinicianId AND end_time > @from AND start_time < @to AND {TenantSql.Filter}
             """,
-            new { clinicianId, earliest = from - ClinicianBusy.MaxLength, from, to, now, tenant.OrgId, tenant.Mode }, ct);
+            new { clinicianId, earliest = from - ClinicianBusy.MaxLength, from, to, now }, ct);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Availability;
 
@@ -23,14 +23,14 @@ public static class AvailabilityValidation
     /// <c>start_time</c>; Jump's first-generation hold body also works: <c>appointment_type_id</c>,
     /// <c>clinician_id</c>, and <c>date</c> with a local <c>start_time</c> ("HH:MM" at the location).
     /// </summary>
-    public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, Tenant tenant, AvailabilityService availability, CancellationToken ct)
+    public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var templateField = r.Has("appointment_template_id") || !r.Has("appointment_type_id") ? "appointment_template_id" : "appointment_type_id";
         var clinicianField = r.Has("clinician_profile_id") || !r.Has("clinician_id") ? "clinician_profile_id" : "clinician_id";
         var templateId = r.Id(templateField, Ids.AppointmentTemplate, required: true);
         var clinicianId = r.Id(clinicianField, Ids.Clinician, required: true);
         var locationId = r.Id("location_id", Ids.Location);
-        var (rules, found) = await availability.ResolveAsync(tenant, templateId, clinicianId, locationId, r.Fail, ct, templateField, clinicianField);
+        var (rules, found) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, r.Fail, ct, templateField, clinicianField);
         var start = r.Has("date") ? ReadLocalStart(r, locationId is null ? found.ClinicianTimezone : found.LocationTimezone) : ReadStart(r);
         r.ThrowIfInvalid();
         return new SlotRequest(rules!, clinicianId!, locationId, start!.Value);

@@ -1,6 +1,4 @@
 using Leap.Server.Accounts;
-using Leap.Server.Clinicians;
-using Leap.Server.Locations;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Cli;
@@ -52,9 +50,6 @@ public static class AdminCommands
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => Database.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<AccountStore>();
-        builder.Services.AddSingleton<LocationStore>();
-        builder.Services.AddSingleton<ClinicianStore>();
-        builder.Services.AddSingleton<ClinicianScheduleStore>();
         await using var services = builder.Services.BuildServiceProvider();
         var db = services.GetRequiredService<Database>();
         var accounts = services.GetRequiredService<AccountStore>();

@@ -34,44 +34,43 @@ public static class DemoData
         if (organisation is null)
         {
             organisation = await accounts.CreateOrganisationAsync(OrganisationName, ct);
-            var tenant = new Tenant(organisation.Id, Modes.Test);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var locations = Locations(now).ToList();
             var clinicians = Clinicians(now).ToList();
-            await db.WriteAsync(async (connection, tx) =>
+            await db.ForTenant(new Tenant(organisation.Id, Modes.Test)).WriteAsync(async write =>
             {
                 foreach (var location in locations)
                 {
-                    await LocationStore.InsertAsync(connection, tx, tenant, location, ct);
+                    await LocationStore.InsertAsync(write, location, ct);
                 }
                 foreach (var clinician in clinicians)
                 {
-                    await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, ct);
+                    await ClinicianStore.InsertAsync(write, clinician, ct);
                 }
                 foreach (var session in Sessions(clinicians, locations, now))
                 {
-                    await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, session, ct);
+                    await ClinicianScheduleStore.InsertSessionAsync(write, session, ct);
                 }
                 foreach (var block in Blocks(clinicians, now))
                 {
-                    await ClinicianScheduleStore.InsertBlockAsync(connection, tx, tenant, block, ct);
+                    await ClinicianScheduleStore.InsertBlockAsync(write, block, ct);
                 }
                 var templates = Templates(now).ToList();
                 foreach (var template in templates)
                 {
-                    await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, ct);
+                    await AppointmentTemplateStore.InsertAsync(write, template, ct);
                 }
                 foreach (var questionnaire in Questionnaires(now))
                 {
-                    await QuestionnaireStore.InsertTemplateAsync(connection, tx, tenant, questionnaire, ct);
+                    await QuestionnaireStore.InsertTemplateAsync(write, questionnaire, ct);
                 }
                 foreach (var rule in Rules(templates, now))
                 {
-                    await PathwayRuleStore.InsertAsync(connection, tx, tenant, rule, ct);
+                    await PathwayRuleStore.InsertAsync(write, rule, ct);
                 }
                 foreach (var patient in Patients(now))
                 {
-                    await PatientStore.InsertAsync(connection, tx, tenant, patient, ct);
+                    await PatientStore.InsertAsync(write, patient, ct);
                 }
                 return 0;
             }, ct);

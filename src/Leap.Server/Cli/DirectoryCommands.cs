@@ -50,33 +50,36 @@ public static class DirectoryCommands
 
     public static async Task<int> RunAsync(string[] args, IServiceProvider services)
     {
-        var db = services.GetRequiredService<Database>();
+        var database = services.GetRequiredService<Database>();
+        // The command line names records by id, whatever their organisation: it looks up the owner, then works as that tenant.
+        var everyone = database.CrossTenant("command line");
         var now = TypeHandlers.Truncate(services.GetRequiredService<TimeProvider>().GetUtcNow());
-        var locations = services.GetRequiredService<LocationStore>();
-        var clinicians = services.GetRequiredService<ClinicianStore>();
-        var schedules = services.GetRequiredService<ClinicianScheduleStore>();
         return args switch
         {
             ["locations", "create", .. var options] => await CreateLocationAsync(services, Options(options), now),
-            ["locations", "list", .. var options] => PrintAll(await locations.AllAsync(await TenantAsync(services, Options(options)), default), l =>
+            ["locations", "list", .. var options] => PrintAll(await LocationStore.AllAsync(await TenantAsync(services, Options(options)), default), l =>
                 $"{l.Id}  {(l.IsActive ? "active  " : "inactive")}  {l.Timezone,-16}  {l.Name}{(l.Postcode is null ? "" : $", {l.Postcode}")}"),
             ["locations", ("activate" or "deactivate") and var verb, var id] =>
-                await locations.SetActiveAsync(id, verb == "activate", now, default) == 1 ? Done($"{id} {verb}d.") : Fail($"No location {id}."),
+                await OwnerAsync(database, everyone, "locations", id) is { } owner
+                && await LocationStore.SetActiveAsync(owner, id, verb == "activate", now, default) == 1 ? Done($"{id} {verb}d.") : Fail($"No location {id}."),
             ["clinicians", "create", .. var options] => await CreateClinicianAsync(services, Options(options), now),
-            ["clinicians", "list", .. var options] => PrintAll(await clinicians.AllAsync(await TenantAsync(services, Options(options)), default), c =>
+            ["clinicians", "list", .. var options] => PrintAll(await ClinicianStore.AllAsync(await TenantAsync(services, Options(options)), default), c =>
                 $"{c.Id}  {(c.IsActive ? "active  " : "inactive")}  {(c.IsBookableOnline ? "online " : "offline")}  {c.Name}  [{string.Join(", ", c.LocationIds)}]"),
             ["clinicians", ("activate" or "deactivate") and var verb, var id] =>
-                await clinicians.SetActiveAsync(id, verb == "activate", now, default) == 1 ? Done($"{id} {verb}d.") : Fail($"No clinician {id}."),
-            ["sessions", "add", .. var options] => await AddSessionsAsync(db, Options(options), now),
-            ["sessions", "list", .. var options] => await ListSessionsAsync(db, schedules, Require(Options(options), "clinician")),
-            ["blocks", "add", .. var options] => await AddBlockAsync(db, Options(options), now),
-            ["blocks", "list", .. var options] => await ListBlocksAsync(db, schedules, Require(Options(options), "clinician")),
-            ["sessions" or "blocks", "remove", var id] => await schedules.DeleteAsync(id, default) ? Done($"Removed {id}.") : Fail($"No {args[0][..^1]} {id}."),
+                await OwnerAsync(database, everyone, "clinician_profiles", id) is { } owner
+                && await ClinicianStore.SetActiveAsync(owner, id, verb == "activate", now, default) == 1 ? Done($"{id} {verb}d.") : Fail($"No clinician {id}."),
+            ["sessions", "add", .. var options] => await AddSessionsAsync(database, everyone, Options(options), now),
+            ["sessions", "list", .. var options] => await ListSessionsAsync(database, everyone, Require(Options(options), "clinician")),
+            ["blocks", "add", .. var options] => await AddBlockAsync(database, everyone, Options(options), now),
+            ["blocks", "list", .. var options] => await ListBlocksAsync(database, everyone, Require(Options(options), "clinician")),
+            ["sessions" or "blocks", "remove", var id] =>
+                await OwnerAsync(database, everyone, args[0] == "sessions" ? "clinician_sessions" : "clinician_blocks", id) is { } owner
+                && await ClinicianScheduleStore.DeleteAsync(owner, id, default) ? Done($"Removed {id}.") : Fail($"No {args[0][..^1]} {id}."),
             _ => Fail(Usage),
         };
     }
 
-    private static async Task<Tenant> TenantAsync(IServiceProvider services, Dictionary<string, string> options)
+    private static async Task<TenantDb> TenantAsync(IServiceProvider services, Dictionary<string, string> options)
     {
         var orgId = Require(options, "org");
         if (await services.GetRequiredService<AccountStore>().FindOrganisationAsync(orgId) is null)
@@ -84,8 +87,22 @@ public static class DirectoryCommands
             throw new ArgumentException($"No organisation {orgId}.");
         }
         var mode = options.GetValueOrDefault("mode", Modes.Test);
-        return Modes.IsValid(mode) ? new Tenant(orgId, mode) : throw new ArgumentException($"--mode must be {Modes.Test} or {Modes.Live}.");
+        return Modes.IsValid(mode)
+            ? services.GetRequiredService<Database>().ForTenant(new Tenant(orgId, mode))
+            : throw new ArgumentException($"--mode must be {Modes.Test} or {Modes.Live}.");
     }
+
+    private sealed record Owned
+    {
+        public required string OrgId { get; init; }
+        public required string Mode { get; init; }
+    }
+
+    /// <summary>The tenant of the record <paramref name="id"/> of <paramref name="table"/> (one of the directory's), or null.</summary>
+    private static async Task<TenantDb?> OwnerAsync(Database database, CrossTenantDb everyone, string table, string id) =>
+        await everyone.SingleAsync<Owned>($"SELECT org_id, mode FROM {table} WHERE id = @id", new { id }) is { } owned
+            ? database.ForTenant(new Tenant(owned.OrgId, owned.Mode))
+            : null;
 
     private static async Task<int> CreateLocationAsync(IServiceProvider services, Dictionary<string, string> options, DateTimeOffset now)
     {
@@ -103,9 +120,9 @@ public static class DirectoryCommands
             Email = options.GetValueOrDefault("email"), Timezone = timezone, OpeningHours = options.TryGetValue("hours", out var hours) ? ParseHours(hours) : null,
             IsPrimary = Flag(options, "primary", false), IsActive = true, CreatedAt = now, UpdatedAt = now,
         };
-        await services.GetRequiredService<Database>().WriteAsync(async (connection, tx) =>
+        await tenant.WriteAsync(async write =>
         {
-            await LocationStore.InsertAsync(connection, tx, tenant, location, default);
+            await LocationStore.InsertAsync(write, location, default);
             return 0;
         });
         return Done($"{location.Id}  {location.Name} ({location.Timezone})");
@@ -124,21 +141,20 @@ public static class DirectoryCommands
             ProfessionalRegistrationBody = options.GetValueOrDefault("registration-body"), IsActive = true,
             IsBookableOnline = Flag(options, "bookable-online", true), CreatedAt = now, UpdatedAt = now,
         };
-        await services.GetRequiredService<Database>().WriteAsync(async (connection, tx) =>
+        await tenant.WriteAsync(async write =>
         {
-            await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, default);
+            await ClinicianStore.InsertAsync(write, clinician, default);
             return 0;
         });
         return Done($"{clinician.Id}  {clinician.Name}  (add working time with: sessions add --clinician {clinician.Id} ...)");
     }
 
-    private static async Task<int> AddSessionsAsync(Database db, Dictionary<string, string> options, DateTimeOffset now)
+    private static async Task<int> AddSessionsAsync(Database database, CrossTenantDb everyone, Dictionary<string, string> options, DateTimeOffset now)
     {
         var clinicianId = Require(options, "clinician");
         var locationId = Require(options, "location");
-        var owner = await OwnerAsync(db, clinicianId);
-        var location = await db.QuerySingleOrDefaultAsync<string>(
-            "SELECT id FROM locations WHERE id = @locationId AND org_id = @OrgId AND mode = @Mode", new { locationId, owner.OrgId, owner.Mode });
+        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var location = await tenant.SingleAsync<string>($"SELECT id FROM locations WHERE id = @locationId AND {TenantSql.Filter}", new { locationId });
         if (location is null)
         {
             return Fail($"No location {locationId} in the clinician's organisation and mode.");
@@ -160,23 +176,22 @@ public static class DirectoryCommands
         {
             return Fail("--until must not be before --from.");
         }
-        var tenant = new Tenant(owner.OrgId, owner.Mode);
-        await db.WriteAsync(async (connection, tx) =>
+        await tenant.WriteAsync(async write =>
         {
             foreach (var each in sessions)
             {
-                await ClinicianScheduleStore.InsertSessionAsync(connection, tx, tenant, each, default);
+                await ClinicianScheduleStore.InsertSessionAsync(write, each, default);
             }
             return 0;
         });
         return PrintAll(sessions, Describe);
     }
 
-    private static async Task<int> AddBlockAsync(Database db, Dictionary<string, string> options, DateTimeOffset now)
+    private static async Task<int> AddBlockAsync(Database database, CrossTenantDb everyone, Dictionary<string, string> options, DateTimeOffset now)
     {
         var clinicianId = Require(options, "clinician");
-        var owner = await OwnerAsync(db, clinicianId);
-        var zone = LocalTimes.Zone(owner.Timezone ?? "Europe/London");
+        var (tenant, timezone) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var zone = LocalTimes.Zone(timezone ?? "Europe/London");
         var reason = options.GetValueOrDefault("reason", "leave");
         if (!ScheduleValues.BlockReasons.Contains(reason))
         {
@@ -192,25 +207,25 @@ public static class DirectoryCommands
         {
             return Fail("--to must be after --from.");
         }
-        await db.WriteAsync(async (connection, tx) =>
+        await tenant.WriteAsync(async write =>
         {
-            await ClinicianScheduleStore.InsertBlockAsync(connection, tx, new Tenant(owner.OrgId, owner.Mode), block, default);
+            await ClinicianScheduleStore.InsertBlockAsync(write, block, default);
             return 0;
         });
         return Done($"{block.Id}  {block.Reason}  {block.StartTime:yyyy-MM-dd'T'HH:mm'Z'} to {block.EndTime:yyyy-MM-dd'T'HH:mm'Z'}");
     }
 
-    private static async Task<int> ListSessionsAsync(Database db, ClinicianScheduleStore schedules, string clinicianId)
+    private static async Task<int> ListSessionsAsync(Database database, CrossTenantDb everyone, string clinicianId)
     {
-        var owner = await OwnerAsync(db, clinicianId);
-        var page = await schedules.ListSessionsAsync(new Tenant(owner.OrgId, owner.Mode), clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
+        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var page = await ClinicianScheduleStore.ListSessionsAsync(tenant, clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
         return PrintAll(page.Items, Describe);
     }
 
-    private static async Task<int> ListBlocksAsync(Database db, ClinicianScheduleStore schedules, string clinicianId)
+    private static async Task<int> ListBlocksAsync(Database database, CrossTenantDb everyone, string clinicianId)
     {
-        var owner = await OwnerAsync(db, clinicianId);
-        var page = await schedules.ListBlocksAsync(new Tenant(owner.OrgId, owner.Mode), clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
+        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var page = await ClinicianScheduleStore.ListBlocksAsync(tenant, clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
         return PrintAll(page.Items, b => $"{b.Id}  {b.Reason,-8}  {b.StartTime:yyyy-MM-dd'T'HH:mm'Z'} to {b.EndTime:yyyy-MM-dd'T'HH:mm'Z'}  {b.Note}");
     }
 
@@ -218,16 +233,19 @@ public static class DirectoryCommands
         $"{s.Id}  {s.LocationId}  {(s.Weekday ?? s.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),-10}  {s.StartTime}-{s.EndTime}" +
         (s.ValidFrom is { } from ? $"  from {from:yyyy-MM-dd}" : "") + (s.ValidUntil is { } until ? $"  until {until:yyyy-MM-dd}" : "");
 
-    /// <summary>The clinician's organisation and mode, and the time zone of their locations when they share one.</summary>
-    private static async Task<Owner> OwnerAsync(Database db, string clinicianId) =>
-        await db.QuerySingleOrDefaultAsync<Owner>(
+    /// <summary>The clinician's tenant, and the time zone of their locations when they share one.</summary>
+    private static async Task<(TenantDb Tenant, string? Timezone)> ClinicianOwnerAsync(Database database, CrossTenantDb everyone, string clinicianId)
+    {
+        var owner = await everyone.SingleAsync<Owner>(
             """
             SELECT c.org_id, c.mode,
                    (SELECT CASE WHEN COUNT(DISTINCT l.timezone) = 1 THEN MIN(l.timezone) END
                     FROM clinician_locations cl JOIN locations l ON l.id = cl.location_id WHERE cl.clinician_id = c.id) AS timezone
             FROM clinician_profiles c WHERE c.id = @clinicianId
             """, new { clinicianId })
-        ?? throw new ArgumentException($"No clinician {clinicianId}.");
+            ?? throw new ArgumentException($"No clinician {clinicianId}.");
+        return (database.ForTenant(new Tenant(owner.OrgId, owner.Mode)), owner.Timezone);
+    }
 
     private static IEnumerable<string> Weekdays(string list) => list.Split(',', StringSplitOptions.TrimEntries).Select(day =>
     {

@@ -1,13 +1,10 @@
-using System.Data.Common;
 using System.Text.Json.Serialization;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Clinicians;
 
-public sealed class ClinicianStore(Database db)
+public static class ClinicianStore
 {
     public const string Columns =
         """
@@ -27,16 +24,13 @@ public sealed class ClinicianStore(Database db)
         public required string LocationId { get; init; }
     }
 
-    public async Task<ClinicianProfile?> FindAsync(Tenant tenant, string id, CancellationToken ct)
+    public static async Task<ClinicianProfile?> FindAsync(TenantDb db, string id, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var clinician = await connection.QuerySingleOrDefaultAsync<ClinicianProfile>(new CommandDefinition(
-            $"SELECT {Columns} FROM clinician_profiles WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, cancellationToken: ct));
-        return clinician is null ? null : (await WithLocationsAsync(connection, [clinician], ct))[0];
+        var clinician = await db.SingleAsync<ClinicianProfile>($"SELECT {Columns} FROM clinician_profiles WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
+        return clinician is null ? null : (await WithLocationsAsync(db, [clinician], ct))[0];
     }
 
-    public async Task<Page<ClinicianProfile>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
+    public static async Task<Page<ClinicianProfile>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct)
     {
         if (query.Raw.TryGetValue("location_id", out var locationId))
         {
@@ -44,61 +38,52 @@ public sealed class ClinicianStore(Database db)
         }
         var search = TextSearch.Condition(query, term =>
             $"LOWER(name || ' ' || COALESCE(display_name, '') || ' ' || COALESCE(email, '')) LIKE {term} ESCAPE '\\'");
-        await using var connection = await db.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ClinicianProfile>(new CommandDefinition(
-            $"SELECT {Columns} FROM clinician_profiles WHERE org_id = @OrgId AND mode = @Mode{query.Where}{search} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), cancellationToken: ct))).AsList();
-        return query.ToPage(await WithLocationsAsync(connection, rows, ct));
+        var page = await db.PageAsync<ClinicianProfile>(
+            $"SELECT {Columns} FROM clinician_profiles WHERE {TenantSql.Filter}{query.Where}{search} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
+        return page with { Items = await WithLocationsAsync(db, page.Items, ct) };
     }
 
     /// <summary>All of a tenant's clinicians, for the admin command line.</summary>
-    public async Task<IReadOnlyList<ClinicianProfile>> AllAsync(Tenant tenant, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<ClinicianProfile>(new CommandDefinition(
-            $"SELECT {Columns} FROM clinician_profiles WHERE org_id = @OrgId AND mode = @Mode ORDER BY id",
-            new { tenant.OrgId, tenant.Mode }, cancellationToken: ct))).AsList();
-        return await WithLocationsAsync(connection, rows, ct);
-    }
+    public static async Task<IReadOnlyList<ClinicianProfile>> AllAsync(TenantDb db, CancellationToken ct) =>
+        await WithLocationsAsync(db, await db.ListAsync<ClinicianProfile>($"SELECT {Columns} FROM clinician_profiles WHERE {TenantSql.Filter} ORDER BY id", null, ct), ct);
 
-    public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, ClinicianProfile clinician, CancellationToken ct)
+    public static async Task InsertAsync(TenantDb db, ClinicianProfile clinician, CancellationToken ct)
     {
-        var parameters = tenant.With(clinician);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             $"""
-            INSERT INTO clinician_profiles (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @Name, @DisplayName, @FirstName, @LastName, @Title, @Role, @Email, @Bio, @PhotoUrl,
+            INSERT INTO clinician_profiles ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @Name, @DisplayName, @FirstName, @LastName, @Title, @Role, @Email, @Bio, @PhotoUrl,
                     @Qualifications, @RegistrationNumber, @ProfessionalRegistrationBody, @IsActive, @IsBookableOnline,
                     @CreatedAt, @UpdatedAt)
             """,
-            parameters, tx, cancellationToken: ct));
+            clinician, ct);
         foreach (var locationId in clinician.LocationIds)
         {
-            await LinkLocationAsync(connection, tx, clinician.Id, locationId, ct);
+            await LinkLocationAsync(db, clinician.Id, locationId, ct);
         }
     }
 
     /// <summary>Records that the clinician works at the location (once; linking twice is harmless).</summary>
-    public static Task LinkLocationAsync(DbConnection connection, DbTransaction tx, string clinicianId, string locationId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task LinkLocationAsync(TenantDb db, string clinicianId, string locationId, CancellationToken ct) =>
+        db.ExecuteAsync(
             "INSERT INTO clinician_locations (clinician_id, location_id) VALUES (@clinicianId, @locationId) ON CONFLICT DO NOTHING",
-            new { clinicianId, locationId }, tx, cancellationToken: ct));
+            new { clinicianId, locationId }, ct);
 
-    public Task<int> SetActiveAsync(string id, bool active, DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync("UPDATE clinician_profiles SET is_active = @active, updated_at = @now WHERE id = @id", new { id, active, now }, ct);
+    public static Task<int> SetActiveAsync(TenantDb db, string id, bool active, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync($"UPDATE clinician_profiles SET is_active = @active, updated_at = @now WHERE id = @id AND {TenantSql.Filter}", new { id, active, now }, ct);
 
     /// <summary>Fills <see cref="ClinicianProfile.LocationIds"/> for a page of clinicians in one query.</summary>
-    private static async Task<IReadOnlyList<ClinicianProfile>> WithLocationsAsync(DbConnection connection, IReadOnlyList<ClinicianProfile> clinicians, CancellationToken ct)
+    private static async Task<IReadOnlyList<ClinicianProfile>> WithLocationsAsync(TenantDb db, IReadOnlyList<ClinicianProfile> clinicians, CancellationToken ct)
     {
         if (clinicians.Count == 0)
         {
             return clinicians;
         }
-        var parameters = new DynamicParameters();
-        var ids = SqlList.In(parameters, "id", clinicians.Select(c => c.Id));
-        var links = (await connection.QueryAsync<Link>(new CommandDefinition(
-            $"SELECT clinician_id, location_id FROM clinician_locations WHERE clinician_id IN {ids} ORDER BY location_id",
-            parameters, cancellationToken: ct))).ToLookup(l => l.ClinicianId, l => l.LocationId);
+        var parameters = new SqlArgs();
+        var ids = parameters.In("id", clinicians.Select(c => c.Id));
+        var links = (await db.ListAsync<Link>(
+            $"SELECT clinician_id, location_id FROM clinician_locations WHERE clinician_id IN {ids} ORDER BY location_id", parameters, ct))
+            .ToLookup(l => l.ClinicianId, l => l.LocationId);
         return clinicians.Select(c => c with { LocationIds = links[c.Id].ToList() }).ToList();
     }
 }

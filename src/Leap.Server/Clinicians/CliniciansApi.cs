@@ -1,5 +1,6 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Clinicians;
 
@@ -18,28 +19,26 @@ public static class CliniciansApi
         group.MapGet("/{id}/blocks", Blocks).RequireScope(Scopes.ReadClinicians);
     }
 
-    private static async Task<ApiList<ClinicianProfile>> List(HttpRequest request, Caller caller, ClinicianStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, ClinicianStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<ClinicianProfile>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await ClinicianStore.ListAsync(db, ClinicianStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<ClinicianProfile>> Get(string id, Caller caller, ClinicianStore store, CancellationToken ct) =>
-        Api.Ok(await FindAsync(id, caller, store, ct));
+    private static async Task<ApiData<ClinicianProfile>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await FindAsync(db, id, ct));
 
-    private static async Task<ApiList<ClinicianSession>> Sessions(
-        string id, HttpRequest request, Caller caller, ClinicianStore store, ClinicianScheduleStore schedules, CancellationToken ct)
+    private static async Task<ApiList<ClinicianSession>> Sessions(string id, HttpRequest request, TenantDb db, CancellationToken ct)
     {
         var query = ClinicianScheduleStore.SessionListSpec.Parse(request);
-        await FindAsync(id, caller, store, ct);
-        return Api.List(await schedules.ListSessionsAsync(caller.Tenant, id, query, ct));
+        await FindAsync(db, id, ct);
+        return Api.List(await ClinicianScheduleStore.ListSessionsAsync(db, id, query, ct));
     }
 
-    private static async Task<ApiList<ClinicianBlock>> Blocks(
-        string id, HttpRequest request, Caller caller, ClinicianStore store, ClinicianScheduleStore schedules, CancellationToken ct)
+    private static async Task<ApiList<ClinicianBlock>> Blocks(string id, HttpRequest request, TenantDb db, CancellationToken ct)
     {
         var query = ClinicianScheduleStore.BlockListSpec.Parse(request);
-        await FindAsync(id, caller, store, ct);
-        return Api.List(await schedules.ListBlocksAsync(caller.Tenant, id, query, ct));
+        await FindAsync(db, id, ct);
+        return Api.List(await ClinicianScheduleStore.ListBlocksAsync(db, id, query, ct));
     }
 
-    private static async Task<ClinicianProfile> FindAsync(string id, Caller caller, ClinicianStore store, CancellationToken ct) =>
-        await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("clinician profile", id);
+    private static async Task<ClinicianProfile> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        await ClinicianStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("clinician profile", id);
 }

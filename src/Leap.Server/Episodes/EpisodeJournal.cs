@@ -1,6 +1,5 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
-using Leap.Server.Accounts;
+using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server.Episodes;
@@ -14,23 +13,23 @@ public sealed partial class EpisodeJournal(WebhookOutbox outbox)
     /// <summary>Who an automatic or action event is recorded as.</summary>
     public sealed record Author(string? Id, string Type);
 
-    public async Task CreateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode episode, CancellationToken ct)
+    public async Task CreateAsync(TenantDb db, Episode episode, CancellationToken ct)
     {
-        await EpisodeStore.InsertAsync(connection, tx, tenant, episode, ct);
-        await outbox.RecordAsync(connection, tx, tenant, WebhookEventTypes.EpisodeCreated, episode, null, ct);
+        await EpisodeStore.InsertAsync(db, episode, ct);
+        await outbox.RecordAsync(db, WebhookEventTypes.EpisodeCreated, episode, null, ct);
     }
 
-    public async Task SaveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode before, Episode after, string webhookType, CancellationToken ct)
+    public async Task SaveAsync(TenantDb db, Episode before, Episode after, string webhookType, CancellationToken ct)
     {
-        await EpisodeStore.UpdateAsync(connection, tx, tenant, after, ct);
-        await outbox.RecordAsync(connection, tx, tenant, webhookType, after, before, ct);
+        await EpisodeStore.UpdateAsync(db, after, ct);
+        await outbox.RecordAsync(db, webhookType, after, before, ct);
     }
 
-    public async Task<EpisodeEvent> AppendAsync(DbConnection connection, DbTransaction tx, Tenant tenant, EpisodeEvent evt, CancellationToken ct)
+    public async Task<EpisodeEvent> AppendAsync(TenantDb db, EpisodeEvent evt, CancellationToken ct)
     {
         evt = evt with { ExtractedTags = Hashtags(evt.Title, evt.Description) };
-        await EpisodeStore.InsertEventAsync(connection, tx, tenant, evt, ct);
-        await outbox.RecordAsync(connection, tx, tenant, WebhookEventTypes.EpisodeEventCreated, evt, null, ct);
+        await EpisodeStore.InsertEventAsync(db, evt, ct);
+        await outbox.RecordAsync(db, WebhookEventTypes.EpisodeEventCreated, evt, null, ct);
         return evt;
     }
 
@@ -41,16 +40,16 @@ public sealed partial class EpisodeJournal(WebhookOutbox outbox)
     /// Saves a change and appends the audit event that explains it (<c>from</c>, <c>to</c> and the note or
     /// reason in <see cref="EpisodeEvent.Details"/>).
     /// </summary>
-    public async Task RecordChangeAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode before, Episode after, Change change,
+    public async Task RecordChangeAsync(TenantDb db, Episode before, Episode after, Change change,
         Author author, DateTimeOffset now, CancellationToken ct)
     {
-        await SaveAsync(connection, tx, tenant, before, after, change.WebhookType, ct);
+        await SaveAsync(db, before, after, change.WebhookType, ct);
         var details = new Dictionary<string, string?> { ["from"] = change.From, ["to"] = change.To };
         if (change.Note is not null)
         {
             details["note"] = change.Note;
         }
-        await AppendAsync(connection, tx, tenant, NewEvent(after.Id, change.EventType, change.Title, change.Note, author, now) with { Details = details }, ct);
+        await AppendAsync(db, NewEvent(after.Id, change.EventType, change.Title, change.Note, author, now) with { Details = details }, ct);
     }
 
     /// <summary>The episode as changed now: its own fields and its activity time move together.</summary>

@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Episodes;
 
-public sealed class EpisodeStore(Database db)
+public static class EpisodeStore
 {
     private const string Columns =
         """
@@ -43,85 +40,71 @@ public sealed class EpisodeStore(Database db)
         .TimeRange("created_at", "created_at")
         .Contains("search", "title", "description");
 
-    public Task<Episode?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Episode>(
-            $"SELECT {Columns} FROM episodes WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
-
-    /// <summary>Reads an episode inside a write, locked against concurrent changes until the transaction ends.</summary>
-    public static Task<Episode?> FindForUpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Episode>(new CommandDefinition(
-            $"SELECT {Columns} FROM episodes WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection)}",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    /// <summary>An episode; inside a write, locked against concurrent changes until the transaction ends.</summary>
+    public static Task<Episode?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<Episode>($"SELECT {Columns} FROM episodes WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
 
     /// <summary>The patient's open (not closed) episode of a journey type that was active last, if any.</summary>
-    public static Task<Episode?> FindOpenAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string patientId, string journeyType, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Episode>(new CommandDefinition(
+    public static Task<Episode?> FindOpenAsync(TenantDb db, string patientId, string journeyType, CancellationToken ct) =>
+        db.SingleAsync<Episode>(
             $"""
             SELECT {Columns} FROM episodes
-            WHERE patient_id = @patientId AND journey_type = @journeyType AND status <> 'closed' AND org_id = @OrgId AND mode = @Mode
-            ORDER BY last_activity_at DESC, id DESC LIMIT 1{Database.RowLock(connection)}
+            WHERE patient_id = @patientId AND journey_type = @journeyType AND status <> 'closed' AND {TenantSql.Filter}
+            ORDER BY last_activity_at DESC, id DESC LIMIT 1{db.RowLock()}
             """,
-            new { patientId, journeyType, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+            new { patientId, journeyType }, ct);
 
     /// <summary>The inbox: most recently active first.</summary>
-    public async Task<Page<Episode>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<Episode>(
+    public static Task<Page<Episode>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<Episode>(
             $"""
-            SELECT {Columns} FROM episodes WHERE org_id = @OrgId AND mode = @Mode{query.Where}
+            SELECT {Columns} FROM episodes WHERE {TenantSql.Filter}{query.Where}
             ORDER BY last_activity_at DESC, id DESC LIMIT @Limit OFFSET @Offset
             """,
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
+            query, ct);
 
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode episode, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertAsync(TenantDb db, Episode episode, CancellationToken ct) =>
+        db.ExecuteAsync(
             $"""
-            INSERT INTO episodes (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @PatientId, @Title, @Description, @Status, @Responsibility, @AssignedTo, @AssignmentLocked,
+            INSERT INTO episodes ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @PatientId, @Title, @Description, @Status, @Responsibility, @AssignedTo, @AssignmentLocked,
                     @Priority, @JourneyType, @SourceType, @SourceId, @ProblemIds, @Tags, @DueDate, @ClosedAt, @ProgrammeId,
                     @InboxVisibility, @LastActivityAt, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(episode), tx, cancellationToken: ct));
+            episode, ct);
 
-    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode episode, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static Task UpdateAsync(TenantDb db, Episode episode, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
             UPDATE episodes SET title = @Title, description = @Description, status = @Status, responsibility = @Responsibility,
               assigned_to = @AssignedTo, assignment_locked = @AssignmentLocked, priority = @Priority, journey_type = @JourneyType,
               source_type = @SourceType, source_id = @SourceId, problem_ids = @ProblemIds, tags = @Tags, due_date = @DueDate,
               closed_at = @ClosedAt, programme_id = @ProgrammeId, inbox_visibility = @InboxVisibility,
               last_activity_at = @LastActivityAt, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(episode), tx, cancellationToken: ct));
+            episode, ct);
 
-    public Task<EpisodeEvent?> FindEventAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<EpisodeEvent>(
-            $"SELECT {EventColumns} FROM episode_events WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<EpisodeEvent?> FindEventAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<EpisodeEvent>($"SELECT {EventColumns} FROM episode_events WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
     /// <summary>An episode's timeline, oldest first (the order things happened).</summary>
-    public async Task<Page<EpisodeEvent>> ListEventsAsync(Tenant tenant, string episodeId, ListQuery query, CancellationToken ct)
+    public static Task<Page<EpisodeEvent>> ListEventsAsync(TenantDb db, string episodeId, ListQuery query, CancellationToken ct)
     {
         query.AddCondition($"episode_id = {query.Bind(episodeId)}");
-        var rows = await db.QueryAsync<EpisodeEvent>(
-            $"SELECT {EventColumns} FROM episode_events WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
+        return db.PageAsync<EpisodeEvent>(
+            $"SELECT {EventColumns} FROM episode_events WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
     }
 
     /// <summary>Appends an event and marks its episode active.</summary>
-    public static Task InsertEventAsync(DbConnection connection, DbTransaction tx, Tenant tenant, EpisodeEvent evt, CancellationToken ct) =>
+    public static Task InsertEventAsync(TenantDb db, EpisodeEvent evt, CancellationToken ct) =>
         // One command for both statements: one call into the driver (on PostgreSQL, one round trip).
-        connection.ExecuteAsync(new CommandDefinition(
+        db.ExecuteAsync(
             $"""
-            INSERT INTO episode_events (org_id, mode, {EventColumns})
-            VALUES (@OrgId, @Mode, @Id, @EpisodeId, @EventType, @Title, @Description, @CreatedBy, @CreatedByType, @MentionedUsers,
+            INSERT INTO episode_events ({TenantSql.Columns}, {EventColumns})
+            VALUES ({TenantSql.Values}, @Id, @EpisodeId, @EventType, @Title, @Description, @CreatedBy, @CreatedByType, @MentionedUsers,
                     @ExtractedTags, @RelatedObjectType, @RelatedObjectId, @Details, @CreatedAt, @UpdatedAt);
-            UPDATE episodes SET last_activity_at = @CreatedAt WHERE id = @EpisodeId AND org_id = @OrgId AND mode = @Mode AND last_activity_at < @CreatedAt
+            UPDATE episodes SET last_activity_at = @CreatedAt WHERE id = @EpisodeId AND {TenantSql.Filter} AND last_activity_at < @CreatedAt
             """,
-            tenant.With(evt), tx, cancellationToken: ct));
+            evt, ct);
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Patients;
@@ -29,17 +28,17 @@ public static class EpisodesApi
         events.MapDelete("/{id}", AppendOnly).ExcludeFromDescription();
     }
 
-    private static async Task<ApiList<Episode>> List(HttpRequest request, Caller caller, EpisodeStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, EpisodeStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<Episode>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await EpisodeStore.ListAsync(db, EpisodeStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<Episode>> Get(string id, Caller caller, EpisodeStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("episode", id));
+    private static async Task<ApiData<Episode>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await EpisodeStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("episode", id));
 
     private static async Task<ApiCreated<Episode>> Create(
-        HttpContext http, Caller caller, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+        HttpContext http, TenantDb db, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<Episode>(request, ct) is { } replay)
         {
             return replay;
@@ -48,23 +47,23 @@ public static class EpisodesApi
         var reader = new BodyReader(body.Root);
         var episode = EpisodeValidation.Apply(reader, EpisodeValidation.Blank(Ids.New(Ids.Episode), now), creating: true, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, episode, async (connection, tx) =>
+        return await idempotency.ExecuteAsync(http, request, episode, async write =>
         {
-            if (await PatientStore.FindAsync(connection, tx, caller.Tenant, episode.PatientId, ct) is null)
+            if (await PatientStore.FindAsync(write, episode.PatientId, ct) is null)
             {
                 throw ApiException.Validation([new FieldError("patient_id", $"no patient {episode.PatientId} exists")]);
             }
-            await journal.CreateAsync(connection, tx, caller.Tenant, episode, ct);
+            await journal.CreateAsync(write, episode, ct);
         }, ct);
     }
 
     private static async Task<ApiData<Episode>> Update(
-        string id, HttpContext http, Caller caller, Database db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext http, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        return Api.Ok(await db.WriteAsync(async write =>
         {
-            var current = await FindForUpdateAsync(connection, tx, caller, id, ct);
+            var current = await FindForUpdateAsync(write, id, ct);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var reader = new BodyReader(body.Root);
             var episode = EpisodeValidation.Apply(reader, current, creating: false, now);
@@ -74,44 +73,44 @@ public static class EpisodesApi
                 return current;
             }
             episode = episode with { LastActivityAt = now };
-            await journal.SaveAsync(connection, tx, caller.Tenant, current, episode, WebhookEventTypes.EpisodeUpdated, ct);
+            await journal.SaveAsync(write, current, episode, WebhookEventTypes.EpisodeUpdated, ct);
             return episode;
         }, ct));
     }
 
     /// <summary>Closes with an optional note: status closed, nobody responsible, <c>closed_at</c> set.</summary>
-    private static async Task<ApiData<Episode>> Close(string id, HttpContext http, Caller caller, Database db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Episode>> Close(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         var note = reader.String("note", 5000, multiline: true);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, caller, id, clock, ct, async Task<Episode?> (connection, tx, before, now) =>
+        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             if (before.Status == EpisodeValues.Closed)
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Episode {id} is already closed (at {before.ClosedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}).");
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+            await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", before.Status, after.Status, note), ApiKey(caller), now, ct);
             return after;
         });
     }
 
     /// <summary>Reopens a closed episode as open, the practice's to act on, with an optional reason.</summary>
-    private static async Task<ApiData<Episode>> Reopen(string id, HttpContext http, Caller caller, Database db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Episode>> Reopen(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         var reason = reader.String("reason", 5000, multiline: true);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, caller, id, clock, ct, async Task<Episode?> (connection, tx, before, now) =>
+        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             if (before.Status != EpisodeValues.Closed)
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Episode {id} is {before.Status.Replace('_', ' ')}, not closed: only a closed episode can be reopened.");
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Open, Responsibility = EpisodeValues.Practice, ClosedAt = null };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+            await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeReopened, EpisodeEventTypes.StatusChange, "Episode reopened", before.Status, after.Status, reason), ApiKey(caller), now, ct);
             return after;
         });
@@ -121,7 +120,7 @@ public static class EpisodesApi
     /// Assigns to a user or team (<c>assigned_to</c>, any id the practice uses) or unassigns (null). <c>locked</c>
     /// keeps automation from changing the assignment later. The same assignment again changes nothing.
     /// </summary>
-    private static async Task<ApiData<Episode>> Assign(string id, HttpContext http, Caller caller, Database db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Episode>> Assign(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         if (!reader.Has("assigned_to"))
@@ -132,7 +131,7 @@ public static class EpisodesApi
         var locked = reader.Bool("locked");
         var note = reader.String("note", 5000, multiline: true);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, caller, id, clock, ct, async Task<Episode?> (connection, tx, before, now) =>
+        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             RefuseClosed(before, "assigned");
             if (before.AssignedTo == assignee && before.AssignmentLocked == (locked ?? before.AssignmentLocked))
@@ -140,7 +139,7 @@ public static class EpisodesApi
                 return null;
             }
             var after = EpisodeJournal.Touched(before, now) with { AssignedTo = assignee, AssignmentLocked = locked ?? before.AssignmentLocked };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+            await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment,
                     assignee is null ? "Episode unassigned" : $"Episode assigned to {assignee}", before.AssignedTo, assignee, note),
                 ApiKey(caller), now, ct);
@@ -148,13 +147,13 @@ public static class EpisodesApi
         });
     }
 
-    private static async Task<ApiData<Episode>> ChangePriority(string id, HttpContext http, Caller caller, Database db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Episode>> ChangePriority(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
         var priority = reader.Enum("priority", EpisodeValues.Priorities, required: true);
         var reason = reader.String("reason", 5000, multiline: true);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, caller, id, clock, ct, async Task<Episode?> (connection, tx, before, now) =>
+        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             RefuseClosed(before, "reprioritised");
             if (before.Priority == priority)
@@ -162,7 +161,7 @@ public static class EpisodesApi
                 return null;
             }
             var after = EpisodeJournal.Touched(before, now) with { Priority = priority! };
-            await journal.RecordChangeAsync(connection, tx, caller.Tenant, before, after,
+            await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
                     $"Priority changed from {before.Priority} to {priority}", before.Priority, priority, reason),
                 ApiKey(caller), now, ct);
@@ -170,19 +169,19 @@ public static class EpisodesApi
         });
     }
 
-    private static async Task<ApiList<EpisodeEvent>> ListEvents(string id, HttpRequest request, Caller caller, EpisodeStore store, CancellationToken ct)
+    private static async Task<ApiList<EpisodeEvent>> ListEvents(string id, HttpRequest request, TenantDb db, CancellationToken ct)
     {
         var query = EpisodeStore.EventListSpec.Parse(request);
-        _ = await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("episode", id);
-        return Api.List(await store.ListEventsAsync(caller.Tenant, id, query, ct));
+        _ = await EpisodeStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("episode", id);
+        return Api.List(await EpisodeStore.ListEventsAsync(db, id, query, ct));
     }
 
     /// <summary>Adds a note (or another client event) to the timeline; closed episodes take notes too.</summary>
     private static async Task<ApiCreated<EpisodeEvent>> CreateEvent(
-        string id, HttpContext http, Caller caller, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext http, Caller caller, TenantDb db, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<EpisodeEvent>(request, ct) is { } replay)
         {
             return replay;
@@ -191,15 +190,15 @@ public static class EpisodesApi
         var reader = new BodyReader(body.Root);
         var evt = EpisodeValidation.NewEvent(reader, id, caller.KeyId, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+        return await idempotency.ExecuteAsync(http, request, async write =>
         {
-            await FindForUpdateAsync(connection, tx, caller, id, ct);
-            return await journal.AppendAsync(connection, tx, caller.Tenant, evt, ct);
+            await FindForUpdateAsync(write, id, ct);
+            return await journal.AppendAsync(write, evt, ct);
         }, ct);
     }
 
-    private static async Task<ApiData<EpisodeEvent>> GetEvent(string id, Caller caller, EpisodeStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindEventAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("episode event", id));
+    private static async Task<ApiData<EpisodeEvent>> GetEvent(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await EpisodeStore.FindEventAsync(db, id, ct) ?? throw ApiException.NotFound("episode event", id));
 
     private static IResult AppendOnly() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
         "Episode events are append-only: they cannot be changed or deleted. Correct one by adding a note: POST /episodes/{id}/events with \"event_type\": \"note\".");
@@ -208,16 +207,16 @@ public static class EpisodesApi
     /// An action: the episode is read locked, changed by <paramref name="act"/> (null: nothing to change) and
     /// saved with its audit event, in one transaction.
     /// </summary>
-    private static async Task<ApiData<Episode>> ActAsync(Database db, Caller caller, string id, TimeProvider clock, CancellationToken ct,
-        Func<DbConnection, DbTransaction, Episode, DateTimeOffset, Task<Episode?>> act) =>
-        Api.Ok(await db.WriteAsync(async (connection, tx) =>
+    private static async Task<ApiData<Episode>> ActAsync(TenantDb db, string id, TimeProvider clock, CancellationToken ct,
+        Func<TenantDb, Episode, DateTimeOffset, Task<Episode?>> act) =>
+        Api.Ok(await db.WriteAsync(async write =>
         {
-            var before = await FindForUpdateAsync(connection, tx, caller, id, ct);
-            return await act(connection, tx, before, TypeHandlers.Truncate(clock.GetUtcNow())) ?? before;
+            var before = await FindForUpdateAsync(write, id, ct);
+            return await act(write, before, TypeHandlers.Truncate(clock.GetUtcNow())) ?? before;
         }, ct));
 
-    private static async Task<Episode> FindForUpdateAsync(DbConnection connection, DbTransaction tx, Caller caller, string id, CancellationToken ct) =>
-        await EpisodeStore.FindForUpdateAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("episode", id);
+    private static async Task<Episode> FindForUpdateAsync(TenantDb db, string id, CancellationToken ct) =>
+        await EpisodeStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("episode", id);
 
     private static void RefuseClosed(Episode episode, string verb)
     {

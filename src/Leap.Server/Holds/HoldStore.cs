@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Holds;
 
-public sealed class HoldStore(Database db, TimeProvider clock)
+public static class HoldStore
 {
     private const string Columns =
         """
@@ -14,28 +11,21 @@ public sealed class HoldStore(Database db, TimeProvider clock)
         buffer_after_minutes, expires_at, status, appointment_id, created_at, updated_at
         """;
 
-    public Task<Hold?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Hold>(
-            $"SELECT {Columns} FROM holds WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
-
-    public static Task<Hold?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Hold>(new CommandDefinition(
-            $"SELECT {Columns} FROM holds WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    public static Task<Hold?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<Hold>($"SELECT {Columns} FROM holds WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
     /// <summary>Takes the clinician's time (the database refuses an overlap with any appointment or live hold), then records the hold.</summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Hold hold, CancellationToken ct)
+    public static async Task InsertAsync(TenantDb db, Hold hold, CancellationToken ct)
     {
-        await ClinicianBusy.ReserveAsync(connection, tx, tenant, hold.Id, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd,
+        await ClinicianBusy.ReserveAsync(db, hold.Id, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd,
             ClinicianBusy.HoldKind, hold.CreatedAt, ct, hold.ExpiresAt);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             $"""
-            INSERT INTO holds (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @AppointmentTemplateId, @ClinicianProfileId, @LocationId, @StartTime, @EndTime,
+            INSERT INTO holds ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @AppointmentTemplateId, @ClinicianProfileId, @LocationId, @StartTime, @EndTime,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @ExpiresAt, @Status, @AppointmentId, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(hold), tx, cancellationToken: ct));
+            hold, ct);
     }
 
     /// <summary>
@@ -44,34 +34,28 @@ public sealed class HoldStore(Database db, TimeProvider clock)
     /// deletes it (before the expiry) may end the hold, so a concurrent confirm and release, or two confirms,
     /// cannot both succeed. False (and nothing written) when the hold was no longer active and unexpired.
     /// </summary>
-    public static async Task<bool> EndAsync(DbConnection connection, DbTransaction tx, Hold hold, string status,
+    public static async Task<bool> EndAsync(TenantDb db, Hold hold, string status,
         Func<Task<string?>> inTheFreedTime, DateTimeOffset now, CancellationToken ct)
     {
-        var claimed = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM clinician_busy WHERE id = @Id AND kind = 'hold' AND expires_at > @now",
-            new { hold.Id, now }, tx, cancellationToken: ct));
+        var claimed = await db.ExecuteAsync(
+            $"DELETE FROM clinician_busy WHERE id = @Id AND kind = 'hold' AND expires_at > @now AND {TenantSql.Filter}", new { hold.Id, now }, ct);
         if (claimed == 0)
         {
             return false;
         }
         var appointmentId = await inTheFreedTime();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE holds SET status = @status, appointment_id = @appointmentId, updated_at = @now WHERE id = @Id",
-            new { hold.Id, status, appointmentId, now }, tx, cancellationToken: ct));
+        await db.ExecuteAsync(
+            $"UPDATE holds SET status = @status, appointment_id = @appointmentId, updated_at = @now WHERE id = @Id AND {TenantSql.Filter}",
+            new { hold.Id, status, appointmentId, now }, ct);
         return true;
     }
 
     /// <summary>Records as expired every active hold past its expiry, and frees their time (housekeeping).</summary>
-    public async Task<int> ExpireAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        return await db.WriteAsync(async (connection, tx) =>
+    public static Task<int> ExpireAsync(CrossTenantDb db, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async write =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM clinician_busy WHERE kind = 'hold' AND expires_at <= @now", new { now }, tx, cancellationToken: ct));
-            return await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE holds SET status = 'expired', updated_at = @now WHERE status = 'active' AND expires_at <= @now",
-                new { now }, tx, cancellationToken: ct));
+            await write.ExecuteAsync("DELETE FROM clinician_busy WHERE kind = 'hold' AND expires_at <= @now", new { now }, ct);
+            return await write.ExecuteAsync(
+                "UPDATE holds SET status = 'expired', updated_at = @now WHERE status = 'active' AND expires_at <= @now", new { now }, ct);
         }, ct);
-    }
 }

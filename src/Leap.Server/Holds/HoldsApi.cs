@@ -24,17 +24,17 @@ public static class HoldsApi
         group.MapPost("/{id}/confirm", Confirm).RequireScope(Scopes.WriteHolds).Accepts<ConfirmRequestExample>("application/json");
     }
 
-    private static async Task<ApiCreated<Hold>> Create(HttpContext http, Caller caller, Idempotency idempotency, AvailabilityService availability,
-        ClinicianBusy busy, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Hold>> Create(HttpContext http, TenantDb db, Idempotency idempotency, AvailabilityService availability,
+        TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<Hold>(request, ct) is { } replay)
         {
             return replay;
         }
-        var slot = await AvailabilityValidation.ReadSlotAsync(new BodyReader(body.Root), caller.Tenant, availability, ct);
-        var check = await availability.CheckAsync(caller.Tenant, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct);
+        var slot = await AvailabilityValidation.ReadSlotAsync(new BodyReader(body.Root), db, availability, ct);
+        var check = await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct);
         // Taken time is left to the database, which names what is in the way (and settles races); the other reasons are final.
         if (!check.Available && check.Reason is not (SlotReasons.Booked or SlotReasons.Held))
         {
@@ -58,25 +58,25 @@ public static class HoldsApi
         };
         try
         {
-            return await idempotency.ExecuteAsync(http, request, hold, (connection, tx) => HoldStore.InsertAsync(connection, tx, caller.Tenant, hold, ct), ct);
+            return await idempotency.ExecuteAsync(http, request, hold, write => HoldStore.InsertAsync(write, hold, ct), ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await busy.SlotUnavailableAsync(hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, null, ct, HoldAdvice);
+            throw await ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, null, clock.GetUtcNow(), ct, HoldAdvice);
         }
     }
 
-    private static async Task<ApiData<Hold>> Get(string id, Caller caller, HoldStore store, TimeProvider clock, CancellationToken ct) =>
-        Api.Ok((await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id)).At(clock.GetUtcNow()));
+    private static async Task<ApiData<Hold>> Get(string id, TenantDb db, TimeProvider clock, CancellationToken ct) =>
+        Api.Ok((await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(clock.GetUtcNow()));
 
     /// <summary>Frees the slot at once. Only an active hold can be released; releasing twice is a 409, as for other actions.</summary>
-    private static async Task<ApiData<Hold>> Release(string id, Caller caller, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Hold>> Release(string id, TenantDb db, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        return Api.Ok(await db.WriteAsync(async write =>
         {
-            var hold = await HoldStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id);
-            if (!await HoldStore.EndAsync(connection, tx, hold, HoldStatuses.Released, () => Task.FromResult<string?>(null), now, ct))
+            var hold = await HoldStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("hold", id);
+            if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Released, () => Task.FromResult<string?>(null), now, ct))
             {
                 throw NotActive(hold.At(now), "released");
             }
@@ -88,39 +88,38 @@ public static class HoldsApi
     /// Books the held slot for a patient, atomically: the hold's time passes straight to the appointment, so no
     /// one else can take it in between. Answers 201 with the appointment; the hold becomes <c>confirmed</c>.
     /// </summary>
-    private static async Task<ApiCreated<Appointment>> Confirm(string id, HttpContext http, Caller caller, Idempotency idempotency,
-        HoldStore holds, AppointmentTemplateStore templates, AppointmentValidation validation, AppointmentEvents events, ClinicianBusy busy,
-        Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Confirm(string id, HttpContext http, TenantDb db, Idempotency idempotency,
+        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
         {
             return replay;
         }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var hold = (await holds.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("hold", id)).At(now);
+        var hold = (await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(now);
         if (hold.Status != HoldStatuses.Active)
         {
             throw NotActive(hold, "confirmed");
         }
-        var template = await templates.FindAsync(caller.Tenant, hold.AppointmentTemplateId, ct);
+        var template = await AppointmentTemplateStore.FindAsync(db, hold.AppointmentTemplateId, ct);
         var (appointment, reader) = HoldValidation.Appointment(body.Root, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
-        appointment = await validation.CheckReferencesAsync(reader, caller.Tenant, appointment, before: null, ct);
+        appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         // The held time is what was reserved: the appointment keeps the hold's buffers whatever the template says now.
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+            return await idempotency.ExecuteAsync(http, request, async write =>
             {
                 // Booked through the appointments' own path, so a confirmed hold raises the same pathway trigger
                 // and webhook event as any booking.
                 Appointment? booked = null;
-                if (!await HoldStore.EndAsync(connection, tx, hold, HoldStatuses.Confirmed,
-                        async () => (booked = await events.BookAsync(connection, tx, caller.Tenant, appointment, ct)).Id, now, ct))
+                if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Confirmed,
+                        async () => (booked = await events.BookAsync(write, appointment, ct)).Id, now, ct))
                 {
-                    var current = await HoldStore.FindAsync(connection, tx, caller.Tenant, id, ct);
+                    var current = await HoldStore.FindAsync(write, id, ct);
                     throw NotActive(current!.At(now), "confirmed");
                 }
                 return booked!;
@@ -128,7 +127,7 @@ public static class HoldsApi
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await busy.SlotUnavailableAsync(hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, ct, HoldAdvice);
+            throw await ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, clock.GetUtcNow(), ct, HoldAdvice);
         }
     }
 

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
@@ -16,13 +13,13 @@ namespace Leap.Server.Http;
 /// </list>
 /// Only successful results are stored: a failed create rolls its claim back, so a retry runs afresh.
 /// </summary>
-public sealed class Idempotency(Database db, TimeProvider clock)
+public sealed class Idempotency(Database database, TimeProvider clock)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 255;
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    public sealed record Request(Tenant Tenant, string Endpoint, string? Key, string BodyHash);
+    public sealed record Request(TenantDb Db, string Endpoint, string? Key, string BodyHash);
 
     private sealed record StoredResponse
     {
@@ -33,7 +30,7 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     }
 
     /// <summary>Reads the key (400 if malformed) and fingerprints the request it guards.</summary>
-    public static Request Describe(HttpContext http, Caller caller, JsonBody body)
+    public static Request Describe(HttpContext http, TenantDb db, JsonBody body)
     {
         var values = http.Request.Headers[Header];
         string? key = null;
@@ -52,7 +49,7 @@ public sealed class Idempotency(Database db, TimeProvider clock)
             }
         }
         var endpoint = $"{http.Request.Method} {ApiPaths.Relative(http.Request.Path)}";
-        return new Request(caller.Tenant, endpoint, key, key is null ? "" : body.CanonicalHash());
+        return new Request(db, endpoint, key, key is null ? "" : body.CanonicalHash());
     }
 
     /// <summary>
@@ -65,12 +62,12 @@ public sealed class Idempotency(Database db, TimeProvider clock)
         {
             return null;
         }
-        var stored = await db.QuerySingleOrDefaultAsync<StoredResponse>(
-            """
+        var stored = await request.Db.SingleAsync<StoredResponse>(
+            $"""
             SELECT request_hash, response_status, response_body, expires_at FROM idempotency_keys
-            WHERE org_id = @OrgId AND mode = @Mode AND endpoint = @Endpoint AND key = @Key
+            WHERE {TenantSql.Filter} AND endpoint = @Endpoint AND key = @Key
             """,
-            new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key }, ct);
+            new { request.Endpoint, request.Key }, ct);
         if (stored is null || stored.ExpiresAt <= clock.GetUtcNow() || stored.ResponseBody is null)
         {
             return null;
@@ -89,12 +86,12 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     /// outside it.
     /// </summary>
     public Task<ApiCreated<T>> ExecuteAsync<T>(
-        HttpContext http, Request request, T created, Func<DbConnection, DbTransaction, Task> write, CancellationToken ct, int status = 201)
+        HttpContext http, Request request, T created, Func<TenantDb, Task> write, CancellationToken ct, int status = 201)
     {
         var body = ApiResponse.Data(http, created);
-        return RunAsync<T>(request, body, async (connection, tx) =>
+        return RunAsync<T>(request, async db =>
         {
-            await write(connection, tx);
+            await write(db);
             return body;
         }, status, ct);
     }
@@ -104,38 +101,36 @@ public sealed class Idempotency(Database db, TimeProvider clock)
     /// response is serialized there.
     /// </summary>
     public Task<ApiCreated<T>> ExecuteAsync<T>(
-        HttpContext http, Request request, Func<DbConnection, DbTransaction, Task<T>> create, CancellationToken ct, int status = 201) =>
-        RunAsync<T>(request, null, async (connection, tx) => ApiResponse.Data(http, await create(connection, tx)), status, ct);
+        HttpContext http, Request request, Func<TenantDb, Task<T>> create, CancellationToken ct, int status = 201) =>
+        RunAsync<T>(request, async db => ApiResponse.Data(http, await create(db)), status, ct);
 
     /// <summary>
     /// Creates the record, then claims the key with the finished response in one statement (the key row is
     /// written once, at its final size). A key already taken rolls the creation back and the request replays.
     /// </summary>
-    private async Task<ApiCreated<T>> RunAsync<T>(
-        Request request, byte[]? knownBody, Func<DbConnection, DbTransaction, Task<byte[]>> write, int status, CancellationToken ct)
+    private async Task<ApiCreated<T>> RunAsync<T>(Request request, Func<TenantDb, Task<byte[]>> write, int status, CancellationToken ct)
     {
         if (request.Key is null)
         {
-            return new ApiCreated<T>(status, await db.WriteAsync(write, ct), replayed: false);
+            return new ApiCreated<T>(status, await request.Db.WriteAsync(write, ct), replayed: false);
         }
 
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         try
         {
-            var stored = await db.WriteAsync(async (connection, tx) =>
+            var stored = await request.Db.WriteAsync(async db =>
             {
-                var body = await write(connection, tx);
-                var claimed = await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO idempotency_keys (org_id, mode, endpoint, key, request_hash, response_status, response_body, created_at, expires_at)
-                    VALUES (@OrgId, @Mode, @Endpoint, @Key, @BodyHash, @status, @body, @Now, @ExpiresAt)
+                var body = await write(db);
+                var claimed = await db.ExecuteAsync(
+                    $"""
+                    INSERT INTO idempotency_keys ({TenantSql.Columns}, endpoint, key, request_hash, response_status, response_body, created_at, expires_at)
+                    VALUES ({TenantSql.Values}, @Endpoint, @Key, @BodyHash, @status, @body, @Now, @ExpiresAt)
                     ON CONFLICT (org_id, mode, endpoint, key) DO UPDATE
                       SET request_hash = excluded.request_hash, response_status = excluded.response_status,
                           response_body = excluded.response_body, created_at = excluded.created_at, expires_at = excluded.expires_at
                       WHERE idempotency_keys.expires_at <= excluded.created_at
                     """,
-                    new { request.Tenant.OrgId, request.Tenant.Mode, request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime },
-                    tx, cancellationToken: ct));
+                    new { request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime }, ct);
                 // A key already taken must undo this creation, hence an exception rather than a result.
                 return claimed == 1 ? body : throw new ApiException(409, ErrorCodes.Conflict,
                     $"A request with this {Header} is still in progress. Retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
@@ -156,5 +151,5 @@ public sealed class Idempotency(Database db, TimeProvider clock)
 
     /// <summary>Deletes keys past their 24 hours; run periodically by <see cref="Housekeeping"/>.</summary>
     public Task<int> PurgeExpiredAsync(CancellationToken ct) =>
-        db.ExecuteAsync("DELETE FROM idempotency_keys WHERE expires_at <= @now", new { now = clock.GetUtcNow() }, ct);
+        database.CrossTenant("housekeeping").WriteAsync("DELETE FROM idempotency_keys WHERE expires_at <= @now", new { now = clock.GetUtcNow() }, ct);
 }

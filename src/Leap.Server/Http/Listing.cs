@@ -1,6 +1,5 @@
 using System.Globalization;
-using Dapper;
-using Leap.Server.Accounts;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
 
@@ -213,7 +212,7 @@ public sealed class ListSpec
 public sealed class ListQuery
 {
     private readonly List<string> conditions = [];
-    private readonly DynamicParameters parameters = new();
+    private readonly SqlArgs parameters = new();
 
     public int Limit { get; set; } = ListSpec.DefaultLimit;
     public int Offset { get; set; }
@@ -235,13 +234,11 @@ public sealed class ListQuery
     }
 
     /// <summary>
-    /// The bound values plus tenant and paging; asks for one row more than the page so
+    /// The bound values plus paging (the tenant session adds the tenant); asks for one row more than the page so
     /// <see cref="ToPage{T}"/> can tell whether another page exists without counting.
     /// </summary>
-    public DynamicParameters Parameters(Tenant tenant)
+    public SqlArgs Parameters()
     {
-        parameters.Add("OrgId", tenant.OrgId);
-        parameters.Add("Mode", tenant.Mode);
         parameters.Add("Limit", Limit + 1);
         parameters.Add("Offset", Offset);
         return parameters;

@@ -91,8 +91,10 @@ public sealed class MemoryRateLimitCounter : IRateLimitCounter
 /// lag by what arrived in the last 50 ms, well inside the margin.
 /// </para>
 /// </summary>
-public sealed class DatabaseRateLimitCounter(Database db, ILogger<DatabaseRateLimitCounter> logger) : IRateLimitCounter, IAsyncDisposable
+public sealed class DatabaseRateLimitCounter(Database database, ILogger<DatabaseRateLimitCounter> logger) : IRateLimitCounter, IAsyncDisposable
 {
+    private readonly CrossTenantDb db = database.CrossTenant("rate limits");
+
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
 
     private const string Upsert =
@@ -140,7 +142,7 @@ public sealed class DatabaseRateLimitCounter(Database db, ILogger<DatabaseRateLi
             send = window.Pending + 1;
             window.Pending = 0;
         }
-        var counted = await db.ExecuteScalarRelaxedAsync<long>(Upsert, new { keyId, windowStart, requests = send }, ct);
+        var counted = await db.ScalarRelaxedAsync<long>(Upsert, new { keyId, windowStart, requests = send }, ct);
         Record(window, windowStart, counted);
         return counted;
     }
@@ -188,7 +190,7 @@ public sealed class DatabaseRateLimitCounter(Database db, ILogger<DatabaseRateLi
             }
             try
             {
-                Record(window, windowStart, await db.ExecuteScalarRelaxedAsync<long>(Upsert, new { keyId, windowStart, requests = send }, ct));
+                Record(window, windowStart, await db.ScalarRelaxedAsync<long>(Upsert, new { keyId, windowStart, requests = send }, ct));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -211,5 +213,5 @@ public sealed class DatabaseRateLimitCounter(Database db, ILogger<DatabaseRateLi
 
     /// <summary>Windows that ended over an hour ago are of no further use.</summary>
     public Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync("DELETE FROM rate_limit_windows WHERE window_start < @cutoff", new { cutoff = now - 2 * RateLimiting.Window }, ct);
+        db.WriteAsync("DELETE FROM rate_limit_windows WHERE window_start < @cutoff", new { cutoff = now - 2 * RateLimiting.Window }, ct);
 }

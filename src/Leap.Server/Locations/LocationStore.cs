@@ -1,13 +1,10 @@
-using System.Data.Common;
 using System.Text.Json.Serialization;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Locations;
 
-public sealed class LocationStore(Database db)
+public static class LocationStore
 {
     public const string Columns =
         """
@@ -21,41 +18,34 @@ public sealed class LocationStore(Database db)
 
     static LocationStore() => TypeHandlers.AddJson(LocationsJson.Default.OpeningHours);
 
-    public Task<Location?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Location>(
-            $"SELECT {Columns} FROM locations WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<Location?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<Location>($"SELECT {Columns} FROM locations WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
-    public async Task<Page<Location>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
+    public static Task<Page<Location>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct)
     {
         // Postcodes match with or without their space: "sw1a1aa", "SW1A 1AA" and "1aa" all find SW1A 1AA.
         var search = TextSearch.Condition(query, term =>
             $"(LOWER(name) LIKE {term} ESCAPE '\\' OR LOWER(COALESCE(town_city, '')) LIKE {term} ESCAPE '\\' " +
             $"OR REPLACE(LOWER(COALESCE(postcode, '')), ' ', '') LIKE {term} ESCAPE '\\')");
-        var rows = await db.QueryAsync<Location>(
-            $"SELECT {Columns} FROM locations WHERE org_id = @OrgId AND mode = @Mode{query.Where}{search} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
+        return db.PageAsync<Location>(
+            $"SELECT {Columns} FROM locations WHERE {TenantSql.Filter}{query.Where}{search} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
     }
 
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Location location, CancellationToken ct)
-    {
-        var parameters = tenant.With(location);
-        return connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertAsync(TenantDb db, Location location, CancellationToken ct) =>
+        db.ExecuteAsync(
             $"""
-            INSERT INTO locations (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @Name, @AddressLine1, @AddressLine2, @AddressLine3, @TownCity, @Postcode, @Country,
+            INSERT INTO locations ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @Name, @AddressLine1, @AddressLine2, @AddressLine3, @TownCity, @Postcode, @Country,
                     @Phone, @Email, @Lat, @Lng, @Timezone, @OpeningHours, @IsPrimary, @IsActive, @CreatedAt, @UpdatedAt)
             """,
-            parameters, tx, cancellationToken: ct));
-    }
+            location, ct);
 
     /// <summary>All of a tenant's locations, for the admin command line.</summary>
-    public Task<IReadOnlyList<Location>> AllAsync(Tenant tenant, CancellationToken ct) =>
-        db.QueryAsync<Location>($"SELECT {Columns} FROM locations WHERE org_id = @OrgId AND mode = @Mode ORDER BY id", new { tenant.OrgId, tenant.Mode }, ct);
+    public static Task<IReadOnlyList<Location>> AllAsync(TenantDb db, CancellationToken ct) =>
+        db.ListAsync<Location>($"SELECT {Columns} FROM locations WHERE {TenantSql.Filter} ORDER BY id", null, ct);
 
-    public Task<int> SetActiveAsync(string id, bool active, DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync("UPDATE locations SET is_active = @active, updated_at = @now WHERE id = @id", new { id, active, now }, ct);
+    public static Task<int> SetActiveAsync(TenantDb db, string id, bool active, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync($"UPDATE locations SET is_active = @active, updated_at = @now WHERE id = @id AND {TenantSql.Filter}", new { id, active, now }, ct);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

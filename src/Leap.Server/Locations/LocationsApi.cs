@@ -1,5 +1,6 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Storage;
 
 namespace Leap.Server.Locations;
 
@@ -13,9 +14,9 @@ public static class LocationsApi
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadLocations);
     }
 
-    private static async Task<ApiList<Location>> List(HttpRequest request, Caller caller, LocationStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, LocationStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<Location>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await LocationStore.ListAsync(db, LocationStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<Location>> Get(string id, Caller caller, LocationStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("location", id));
+    private static async Task<ApiData<Location>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await LocationStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("location", id));
 }

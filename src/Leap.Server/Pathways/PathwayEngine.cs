@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Episodes;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
@@ -34,9 +31,9 @@ public sealed class PathwayEngine(EpisodeJournal journal)
     }
 
     /// <summary>Returns the episode the trigger's event landed on, or null when the configuration tracks nothing.</summary>
-    public async Task<string?> RaiseAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Trigger trigger, DateTimeOffset now, CancellationToken ct)
+    public async Task<string?> RaiseAsync(TenantDb db, Trigger trigger, DateTimeOffset now, CancellationToken ct)
     {
-        var rules = await PathwayRuleStore.EnabledAsync(connection, tx, tenant, trigger.Type, ct);
+        var rules = await PathwayRuleStore.EnabledAsync(db, trigger.Type, ct);
         var rule = rules.FirstOrDefault(r => r.Conditions.Matches(trigger.Facts));
         var config = PathwayValues.Base[trigger.Type].With(rule);
         if (config.CreationMode == PathwayValues.Skip)
@@ -45,10 +42,9 @@ public sealed class PathwayEngine(EpisodeJournal journal)
         }
         // Two changes for one patient at once must not both open an episode of the journey: on PostgreSQL they
         // queue on the patient's row (the lock does not block other writes referring to the patient).
-        if (Database.RowLock(connection, noKey: true) is { Length: > 0 } patientLock)
+        if (db.RowLock(noKey: true) is { Length: > 0 } patientLock)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"SELECT id FROM patients WHERE id = @PatientId{patientLock}", new { trigger.PatientId }, tx, cancellationToken: ct));
+            await db.SingleAsync<string>($"SELECT id FROM patients WHERE id = @PatientId AND {TenantSql.Filter}{patientLock}", new { trigger.PatientId }, ct);
         }
 
         var author = new EpisodeJournal.Author(rule?.Id, EventAuthors.Automation);
@@ -59,7 +55,7 @@ public sealed class PathwayEngine(EpisodeJournal journal)
             RelatedObjectId = trigger.RelatedObjectId,
             Details = details,
         };
-        var episode = await TargetAsync(connection, tx, tenant, trigger, config, ct);
+        var episode = await TargetAsync(db, trigger, config, ct);
         if (episode is null)
         {
             if (config.CreationMode == PathwayValues.AttachOnly)
@@ -67,30 +63,30 @@ public sealed class PathwayEngine(EpisodeJournal journal)
                 return null;
             }
             episode = NewEpisode(trigger, config, now);
-            await journal.CreateAsync(connection, tx, tenant, episode, ct);
-            await journal.AppendAsync(connection, tx, tenant, evt with { EpisodeId = episode.Id }, ct);
+            await journal.CreateAsync(db, episode, ct);
+            await journal.AppendAsync(db, evt with { EpisodeId = episode.Id }, ct);
             if (config.CreationMode == PathwayValues.CreateAndClose)
             {
-                await journal.RecordChangeAsync(connection, tx, tenant, episode, episode with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now },
+                await journal.RecordChangeAsync(db, episode, episode with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now },
                     new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", episode.Status, EpisodeValues.Closed),
                     author, now, ct);
             }
             return episode.Id;
         }
-        await journal.AppendAsync(connection, tx, tenant, evt with { EpisodeId = episode.Id }, ct);
-        await FollowUpAsync(connection, tx, tenant, episode, config, author, now, ct);
+        await journal.AppendAsync(db, evt with { EpisodeId = episode.Id }, ct);
+        await FollowUpAsync(db, episode, config, author, now, ct);
         return episode.Id;
     }
 
-    private static async Task<Episode?> TargetAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Trigger trigger, PathwayConfig config, CancellationToken ct)
+    private static async Task<Episode?> TargetAsync(TenantDb db, Trigger trigger, PathwayConfig config, CancellationToken ct)
     {
         if (trigger.EpisodeId is { } own
-            && await EpisodeStore.FindForUpdateAsync(connection, tx, tenant, own, ct) is { } linked
+            && await EpisodeStore.FindAsync(db, own, ct) is { } linked
             && linked.Status != EpisodeValues.Closed && linked.PatientId == trigger.PatientId)
         {
             return linked;
         }
-        return await EpisodeStore.FindOpenAsync(connection, tx, tenant, trigger.PatientId, config.JourneyType, ct);
+        return await EpisodeStore.FindOpenAsync(db, trigger.PatientId, config.JourneyType, ct);
     }
 
     private static Episode NewEpisode(Trigger trigger, PathwayConfig config, DateTimeOffset now)
@@ -115,7 +111,7 @@ public sealed class PathwayEngine(EpisodeJournal journal)
     /// On an existing episode: moves status and responsibility to whoever acts next, raises (never lowers) the
     /// priority, and fills an empty, unlocked assignment; each change with its event.
     /// </summary>
-    private async Task FollowUpAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Episode episode, PathwayConfig config,
+    private async Task FollowUpAsync(TenantDb db, Episode episode, PathwayConfig config,
         EpisodeJournal.Author author, DateTimeOffset now, CancellationToken ct)
     {
         var current = episode;
@@ -124,14 +120,14 @@ public sealed class PathwayEngine(EpisodeJournal journal)
         {
             var after = EpisodeJournal.Touched(current, now) with { Status = status, Responsibility = responsibility };
             var title = current.Status != status ? $"Status changed to {status.Replace('_', ' ')}" : $"Next action now with the {responsibility}";
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+            await journal.RecordChangeAsync(db, current, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeUpdated, EpisodeEventTypes.StatusChange, title, current.Status, status), author, now, ct);
             current = after;
         }
         if (Rank(config.Priority) > Rank(current.Priority))
         {
             var after = EpisodeJournal.Touched(current, now) with { Priority = config.Priority };
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+            await journal.RecordChangeAsync(db, current, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
                     $"Priority raised from {current.Priority} to {config.Priority}", current.Priority, config.Priority),
                 author, now, ct);
@@ -140,7 +136,7 @@ public sealed class PathwayEngine(EpisodeJournal journal)
         if (current.AssignedTo is null && !current.AssignmentLocked && config.Assignment is { } assignee)
         {
             var after = EpisodeJournal.Touched(current, now) with { AssignedTo = assignee };
-            await journal.RecordChangeAsync(connection, tx, tenant, current, after,
+            await journal.RecordChangeAsync(db, current, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment, $"Episode assigned to {assignee}", null, assignee), author, now, ct);
         }
     }

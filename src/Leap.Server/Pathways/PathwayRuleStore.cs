@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Pathways;
 
-public sealed class PathwayRuleStore(Database db)
+public static class PathwayRuleStore
 {
     private const string Columns =
         """
@@ -22,57 +19,45 @@ public sealed class PathwayRuleStore(Database db)
         .Exact("creation_mode", "creation_mode", PathwayValues.CreationModes)
         .Exact("suggested_priority", "suggested_priority", Episodes.EpisodeValues.Priorities);
 
-    public Task<PathwayRule?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<PathwayRule>(
-            $"SELECT {Columns} FROM pathway_rules WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
-
-    public static Task<PathwayRule?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<PathwayRule>(new CommandDefinition(
-            $"SELECT {Columns} FROM pathway_rules WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    public static Task<PathwayRule?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<PathwayRule>($"SELECT {Columns} FROM pathway_rules WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
     /// <summary>Sorted by trigger, then priority: the order rules are tried in.</summary>
-    public async Task<Page<PathwayRule>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<PathwayRule>(
-            $"SELECT {Columns} FROM pathway_rules WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY trigger_type, priority LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
+    public static Task<Page<PathwayRule>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<PathwayRule>(
+            $"SELECT {Columns} FROM pathway_rules WHERE {TenantSql.Filter}{query.Where} ORDER BY trigger_type, priority LIMIT @Limit OFFSET @Offset", query, ct);
 
     /// <summary>The enabled rules of a trigger, in evaluation order.</summary>
-    public static async Task<IReadOnlyList<PathwayRule>> EnabledAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string trigger, CancellationToken ct) =>
-        (await connection.QueryAsync<PathwayRule>(new CommandDefinition(
-            $"SELECT {Columns} FROM pathway_rules WHERE org_id = @OrgId AND mode = @Mode AND trigger_type = @trigger AND enabled = @enabled ORDER BY priority",
-            new { tenant.OrgId, tenant.Mode, trigger, enabled = true }, tx, cancellationToken: ct))).AsList();
+    public static Task<IReadOnlyList<PathwayRule>> EnabledAsync(TenantDb db, string trigger, CancellationToken ct) =>
+        db.ListAsync<PathwayRule>(
+            $"SELECT {Columns} FROM pathway_rules WHERE {TenantSql.Filter} AND trigger_type = @trigger AND enabled = @enabled ORDER BY priority",
+            new { trigger, enabled = true }, ct);
 
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, PathwayRule rule, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertAsync(TenantDb db, PathwayRule rule, CancellationToken ct) =>
+        db.ExecuteAsync(
             $"""
-            INSERT INTO pathway_rules (org_id, mode, {Columns})
-            VALUES (@OrgId, @Mode, @Id, @TriggerType, @RuleName, @Priority, @Conditions, @CreationMode, @InboxVisibility, @JourneyType,
+            INSERT INTO pathway_rules ({TenantSql.Columns}, {Columns})
+            VALUES ({TenantSql.Values}, @Id, @TriggerType, @RuleName, @Priority, @Conditions, @CreationMode, @InboxVisibility, @JourneyType,
                     @SuggestedAssignment, @SuggestedPriority, @ExpectedNextActor, @Enabled, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(rule), tx, cancellationToken: ct));
+            rule, ct);
 
-    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, PathwayRule rule, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static Task UpdateAsync(TenantDb db, PathwayRule rule, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
             UPDATE pathway_rules SET trigger_type = @TriggerType, rule_name = @RuleName, priority = @Priority, conditions = @Conditions,
               creation_mode = @CreationMode, inbox_visibility = @InboxVisibility, journey_type = @JourneyType,
               suggested_assignment = @SuggestedAssignment, suggested_priority = @SuggestedPriority,
               expected_next_actor = @ExpectedNextActor, enabled = @Enabled, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(rule), tx, cancellationToken: ct));
+            rule, ct);
 
-    public Task<int> DeleteAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.ExecuteAsync("DELETE FROM pathway_rules WHERE id = @id AND org_id = @OrgId AND mode = @Mode", new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<int> DeleteAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.WriteAsync($"DELETE FROM pathway_rules WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
     /// <summary>The rule holding a trigger's priority, for the 409 when another rule wants it.</summary>
-    public Task<string?> HolderOfPriorityAsync(Tenant tenant, string trigger, int priority, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<string>(
-            "SELECT id FROM pathway_rules WHERE org_id = @OrgId AND mode = @Mode AND trigger_type = @trigger AND priority = @priority",
-            new { tenant.OrgId, tenant.Mode, trigger, priority }, ct);
+    public static Task<string?> HolderOfPriorityAsync(TenantDb db, string trigger, int priority, CancellationToken ct) =>
+        db.SingleAsync<string>(
+            $"SELECT id FROM pathway_rules WHERE {TenantSql.Filter} AND trigger_type = @trigger AND priority = @priority", new { trigger, priority }, ct);
 }

@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Patients;
 
-public sealed class PatientStore(Database db)
+public static class PatientStore
 {
     private const string Columns =
         """
@@ -30,86 +27,66 @@ public sealed class PatientStore(Database db)
         .TimeRange("updated_at", "updated_at")
         .Custom("search");
 
-    public Task<Patient?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Patient>(
-            $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
-
-    /// <summary>Reads a patient inside a write, locked until it commits (not against rows that refer to the patient).</summary>
-    public static Task<Patient?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
-            $"SELECT {Columns} FROM patients WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    /// <summary>A patient; inside a write, locked until it commits (not against rows that refer to the patient).</summary>
+    public static Task<Patient?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<Patient>($"SELECT {Columns} FROM patients WHERE id = @id AND {TenantSql.Filter}{db.RowLock(noKey: true)}", new { id }, ct);
 
     /// <summary>
-    /// The patient with this external id, read inside a write; syncs of one external id run one at a time, so the
+    /// The patient with this external id; inside a write, syncs of one external id run one at a time, so the
     /// second of two concurrent first syncs finds the patient the first created.
     /// </summary>
-    public static async Task<Patient?> FindByExternalIdAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string externalId, CancellationToken ct)
+    public static async Task<Patient?> FindByExternalIdAsync(TenantDb db, string externalId, CancellationToken ct)
     {
-        await Database.SerializeAsync(connection, tx, $"patient/{tenant.OrgId}/{tenant.Mode}/external/{externalId}", ct);
-        return await connection.QuerySingleOrDefaultAsync<Patient>(new CommandDefinition(
-            $"SELECT {Columns} FROM patients WHERE external_id = @externalId AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection, noKey: true)}",
-            new { externalId, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+        await db.SerializeAsync($"patient/external/{externalId}", ct);
+        return await db.SingleAsync<Patient>(
+            $"SELECT {Columns} FROM patients WHERE external_id = @externalId AND {TenantSql.Filter}{db.RowLock(noKey: true)}", new { externalId }, ct);
     }
 
-    public Task<string?> FindIdByExternalIdAsync(Tenant tenant, string externalId, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<string>(
-            "SELECT id FROM patients WHERE external_id = @externalId AND org_id = @OrgId AND mode = @Mode",
-            new { externalId, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<string?> FindIdByExternalIdAsync(TenantDb db, string externalId, CancellationToken ct) =>
+        db.SingleAsync<string>($"SELECT id FROM patients WHERE external_id = @externalId AND {TenantSql.Filter}", new { externalId }, ct);
 
     /// <summary>
     /// Patients who look like the same person: same name (ignoring case) and date of birth, or the same NHS
     /// number. Creates of one birth date (and of one NHS number) run one at a time, so two concurrent creates of
     /// one person cannot both pass the check.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> FindDuplicatesAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> FindDuplicatesAsync(TenantDb db, Patient patient, CancellationToken ct)
     {
         // Always birth date first, then NHS number: one order for every transaction, so no deadlock.
-        var scope = $"patient/{tenant.OrgId}/{tenant.Mode}/";
-        await Database.SerializeAsync(connection, tx, scope + "born/" + patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
+        await db.SerializeAsync("patient/born/" + patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct);
         if (patient.NhsNumber is not null)
         {
-            await Database.SerializeAsync(connection, tx, scope + "nhs/" + patient.NhsNumber, ct);
+            await db.SerializeAsync("patient/nhs/" + patient.NhsNumber, ct);
         }
         var byNhs = patient.NhsNumber is null ? "" : " OR nhs_number = @NhsNumber";
-        return (await connection.QueryAsync<string>(new CommandDefinition(
+        return await db.ListAsync<string>(
             $"""
             SELECT id FROM patients
-            WHERE org_id = @OrgId AND mode = @Mode
+            WHERE {TenantSql.Filter}
               AND ((date_of_birth = @DateOfBirth AND lower(last_name) = lower(@LastName) AND lower(first_name) = lower(@FirstName)){byNhs})
             ORDER BY id LIMIT 10
             """,
-            new { tenant.OrgId, tenant.Mode, patient.DateOfBirth, patient.FirstName, patient.LastName, patient.NhsNumber }, tx, cancellationToken: ct))).AsList();
+            new { patient.DateOfBirth, patient.FirstName, patient.LastName, patient.NhsNumber }, ct);
     }
 
-    public async Task<Page<Patient>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
+    public static Task<Page<Patient>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct)
     {
-        var (from, search, order) = SearchClauses(query);
-        var rows = await db.QueryAsync<Patient>(
-            $"SELECT {Columns} FROM {from} WHERE org_id = @OrgId AND mode = @Mode{query.Where}{search} ORDER BY {order} LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
+        var (from, search, order) = SearchClauses(db.Engine, query);
+        return db.PageAsync<Patient>(
+            $"SELECT {Columns} FROM {from} WHERE {TenantSql.Of("patients")}{query.Where}{search} ORDER BY {order} LIMIT @Limit OFFSET @Offset", query, ct);
     }
 
-    public static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, CancellationToken ct)
-    {
-        var parameters = Parameters(tenant, patient);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO patients (org_id, mode, search_text, {Columns}) VALUES (@OrgId, @Mode, @SearchText, {Values})",
-            parameters, tx, cancellationToken: ct));
-    }
+    public static Task InsertAsync(TenantDb db, Patient patient, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"INSERT INTO patients ({TenantSql.Columns}, search_text, {Columns}) VALUES ({TenantSql.Values}, @SearchText, {Values})",
+            Parameters(patient), ct);
 
-    public static async Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, CancellationToken ct)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE patients SET search_text = @SearchText, {Assignments} WHERE id = @Id AND org_id = @OrgId AND mode = @Mode",
-            Parameters(tenant, patient), tx, cancellationToken: ct));
-    }
+    public static Task UpdateAsync(TenantDb db, Patient patient, CancellationToken ct) =>
+        db.ExecuteAsync($"UPDATE patients SET search_text = @SearchText, {Assignments} WHERE id = @Id AND {TenantSql.Filter}", Parameters(patient), ct);
 
-    private static DynamicParameters Parameters(Tenant tenant, Patient patient)
+    private static SqlArgs Parameters(Patient patient)
     {
-        var parameters = tenant.With(patient);
+        var parameters = new SqlArgs(patient);
         parameters.Add("SearchText", PatientSearch.BuildText(patient));
         return parameters;
     }
@@ -121,10 +98,10 @@ public sealed class PatientStore(Database db)
     /// every patient shares, where filtering patients by a MATCH set took 50-500 ms. Shorter terms filter the
     /// rows found with LIKE.
     /// </summary>
-    private (string From, string Conditions, string Order) SearchClauses(ListQuery query)
+    private static (string From, string Conditions, string Order) SearchClauses(Engine engine, ListQuery query)
     {
         var terms = query.Raw.TryGetValue("search", out var search) ? PatientSearch.Terms(search) : [];
-        var phrases = db.Engine == Engine.Sqlite ? terms.Where(t => t.Length >= 3).ToList() : [];
+        var phrases = engine == Engine.Sqlite ? terms.Where(t => t.Length >= 3).ToList() : [];
         var conditions = new List<string>();
         foreach (var term in terms.Except(phrases))
         {

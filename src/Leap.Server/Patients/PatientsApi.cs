@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
@@ -24,21 +23,21 @@ public static class PatientsApi
         group.MapDelete("/{id}", Delete).ExcludeFromDescription();
     }
 
-    private static async Task<ApiList<Patient>> List(HttpRequest request, Caller caller, PatientStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, PatientStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<Patient>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await PatientStore.ListAsync(db, PatientStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<Patient>> Get(string id, Caller caller, PatientStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("patient", id));
+    private static async Task<ApiData<Patient>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await PatientStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("patient", id));
 
     /// <summary>
     /// Creates a patient, unless one with the same name and date of birth (or NHS number) exists: then 409
     /// DUPLICATE_PATIENT with their ids, and <c>"force": true</c> creates anyway (docs/patient-sync.md).
     /// </summary>
-    private static async Task<ApiCreated<Patient>> Create(HttpContext http, Caller caller, Idempotency idempotency, PatientStore store,
-        WebhookOutbox outbox, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Patient>> Create(HttpContext http, Caller caller, TenantDb db, Idempotency idempotency,
+        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<Patient>(request, ct) is { } replay)
         {
             return replay;
@@ -50,32 +49,31 @@ public static class PatientsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, patient,
-                (connection, tx) => InsertAsync(connection, tx, caller.Tenant, patient, force, outbox, ct), ct);
+            return await idempotency.ExecuteAsync(http, request, patient, write => InsertAsync(write, patient, force, outbox, ct), ct);
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {
-            throw await ExternalIdTakenAsync(store, caller.Tenant, patient.ExternalId, ct);
+            throw await ExternalIdTakenAsync(db, patient.ExternalId, ct);
         }
     }
 
-    private static async Task<ApiData<Patient>> Update(string id, HttpContext http, Caller caller, PatientStore store,
-        WebhookOutbox outbox, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<Patient>> Update(string id, HttpContext http, Caller caller, TenantDb db,
+        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         Patient? attempted = null;
         try
         {
-            return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+            return Api.Ok(await db.WriteAsync(async write =>
             {
-                var current = await PatientStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("patient", id);
+                var current = await PatientStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("patient", id);
                 attempted = Changed(body, caller, current, TypeHandlers.Truncate(clock.GetUtcNow()));
-                return await SaveAsync(connection, tx, caller.Tenant, current, attempted, outbox, ct);
+                return await SaveAsync(write, current, attempted, outbox, ct);
             }, ct));
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {
-            throw await ExternalIdTakenAsync(store, caller.Tenant, attempted?.ExternalId, ct);
+            throw await ExternalIdTakenAsync(db, attempted?.ExternalId, ct);
         }
     }
 
@@ -84,8 +82,8 @@ public static class PatientsApi
     /// them (200) with the fields sent, as a PATCH would. Safe to repeat, and safe to race: the database keeps
     /// one patient per external id, and a create that loses the race becomes an update.
     /// </summary>
-    private static async Task<ApiCreated<Patient>> Upsert(string externalId, HttpContext http, Caller caller, WebhookOutbox outbox,
-        Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Patient>> Upsert(string externalId, HttpContext http, Caller caller, TenantDb db, WebhookOutbox outbox,
+        TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         if (!PatientValidation.IsExternalId(externalId))
@@ -104,18 +102,18 @@ public static class PatientsApi
         {
             try
             {
-                var (patient, created) = await db.WriteAsync(async (connection, tx) =>
+                var (patient, created) = await db.WriteAsync(async write =>
                 {
                     var now = TypeHandlers.Truncate(clock.GetUtcNow());
-                    if (await PatientStore.FindByExternalIdAsync(connection, tx, caller.Tenant, externalId, ct) is { } current)
+                    if (await PatientStore.FindByExternalIdAsync(write, externalId, ct) is { } current)
                     {
-                        return (await SaveAsync(connection, tx, caller.Tenant, current, Changed(body, caller, current, now), outbox, ct), false);
+                        return (await SaveAsync(write, current, Changed(body, caller, current, now), outbox, ct), false);
                     }
                     var reader = new BodyReader(body.Root);
                     var fresh = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now) with { ExternalId = externalId },
                         creating: true, caller.KeyId, now);
                     reader.ThrowIfInvalid();
-                    await InsertAsync(connection, tx, caller.Tenant, fresh, force, outbox, ct);
+                    await InsertAsync(write, fresh, force, outbox, ct);
                     return (fresh, true);
                 }, ct);
                 return new ApiCreated<Patient>(created ? 201 : 200, ApiResponse.Data(http, patient), replayed: false);
@@ -138,9 +136,9 @@ public static class PatientsApi
         return patient;
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
+    private static async Task InsertAsync(TenantDb db, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
     {
-        if (!force && await PatientStore.FindDuplicatesAsync(connection, tx, tenant, patient, ct) is { Count: > 0 } candidates)
+        if (!force && await PatientStore.FindDuplicatesAsync(db, patient, ct) is { Count: > 0 } candidates)
         {
             throw new ApiException(409, ErrorCodes.DuplicatePatient,
                 (candidates.Count == 1 ? "A patient with the same name and date of birth (or NHS number) already exists: "
@@ -150,27 +148,26 @@ public static class PatientsApi
                 CandidateIds = candidates,
             };
         }
-        await PatientStore.InsertAsync(connection, tx, tenant, patient, ct);
-        await outbox.RecordAsync(connection, tx, tenant, WebhookEventTypes.PatientCreated, patient, null, ct, CoreDemographics);
+        await PatientStore.InsertAsync(db, patient, ct);
+        await outbox.RecordAsync(db, WebhookEventTypes.PatientCreated, patient, null, ct, CoreDemographics);
     }
 
-    private static async Task<Patient> SaveAsync(DbConnection connection, DbTransaction tx, Tenant tenant, Patient current, Patient patient,
-        WebhookOutbox outbox, CancellationToken ct)
+    private static async Task<Patient> SaveAsync(TenantDb db, Patient current, Patient patient, WebhookOutbox outbox, CancellationToken ct)
     {
         if (patient with { UpdatedAt = current.UpdatedAt } == current)
         {
             return current;
         }
-        await PatientStore.UpdateAsync(connection, tx, tenant, patient, ct);
+        await PatientStore.UpdateAsync(db, patient, ct);
         var type = current.ArchivedAt is null && patient.ArchivedAt is not null ? WebhookEventTypes.PatientArchived : WebhookEventTypes.PatientUpdated;
-        await outbox.RecordAsync(connection, tx, tenant, type, patient, current, ct, CoreDemographics);
+        await outbox.RecordAsync(db, type, patient, current, ct, CoreDemographics);
         return patient;
     }
 
     /// <summary>The only unique rule a patient write can break: another patient already has the external id.</summary>
-    private static async Task<ApiException> ExternalIdTakenAsync(PatientStore store, Tenant tenant, string? externalId, CancellationToken ct)
+    private static async Task<ApiException> ExternalIdTakenAsync(TenantDb db, string? externalId, CancellationToken ct)
     {
-        var holder = externalId is null ? null : await store.FindIdByExternalIdAsync(tenant, externalId, ct);
+        var holder = externalId is null ? null : await PatientStore.FindIdByExternalIdAsync(db, externalId, ct);
         return new ApiException(409, ErrorCodes.Conflict,
             $"Patient {holder ?? "(another)"} already has external_id '{externalId}': an external id names one patient. " +
             $"Update that patient instead (PUT /patients/external/{externalId}).")

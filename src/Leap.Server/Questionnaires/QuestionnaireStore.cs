@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Questionnaires;
 
-public sealed class QuestionnaireStore(Database db)
+public static class QuestionnaireStore
 {
     private const string TemplateColumns =
         """
@@ -42,70 +39,50 @@ public sealed class QuestionnaireStore(Database db)
         .TimeRange("submitted_at", "submitted_at")
         .TimeRange("created_at", "created_at");
 
-    public Task<QuestionnaireTemplate?> FindTemplateAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<QuestionnaireTemplate>(
-            $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE id = @id AND {VisibleTemplates}",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<QuestionnaireTemplate?> FindTemplateAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<QuestionnaireTemplate>($"SELECT {TemplateColumns} FROM questionnaire_templates WHERE id = @id AND {VisibleTemplates}", new { id }, ct);
 
-    public static Task<QuestionnaireTemplate?> FindTemplateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<QuestionnaireTemplate>(new CommandDefinition(
-            $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE id = @id AND {VisibleTemplates}",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
-
-    public async Task<Page<QuestionnaireTemplate>> ListTemplatesAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<QuestionnaireTemplate>(
-            $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE {VisibleTemplates}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
+    public static Task<Page<QuestionnaireTemplate>> ListTemplatesAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<QuestionnaireTemplate>(
+            $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE {VisibleTemplates}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
     /// <summary>An organisation's own template (demo data and admin tools add them; the API does not).</summary>
-    public static Task InsertTemplateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, QuestionnaireTemplate template, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO questionnaire_templates (id, org_id, mode, questionnaire_id, title, description, schema, category, tags, is_clinical,
+    public static Task InsertTemplateAsync(TenantDb db, QuestionnaireTemplate template, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
+            INSERT INTO questionnaire_templates (id, {TenantSql.Columns}, questionnaire_id, title, description, schema, category, tags, is_clinical,
               version, is_active, key, created_at, updated_at)
-            VALUES (@Id, @OrgId, @Mode, @QuestionnaireId, @Title, @Description, @Schema, @Category, @Tags, @IsClinical, @Version, @IsActive,
+            VALUES (@Id, {TenantSql.Values}, @QuestionnaireId, @Title, @Description, @Schema, @Category, @Tags, @IsClinical, @Version, @IsActive,
               @Key, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(template), tx, cancellationToken: ct));
+            template, ct);
 
-    public Task<QuestionnaireResponse?> FindResponseAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<QuestionnaireResponse>(
-            $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    /// <summary>A response; inside a write, locked until the transaction ends.</summary>
+    public static Task<QuestionnaireResponse?> FindResponseAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<QuestionnaireResponse>(
+            $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
 
-    public static Task<QuestionnaireResponse?> FindResponseAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<QuestionnaireResponse>(new CommandDefinition(
-            $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE id = @id AND org_id = @OrgId AND mode = @Mode{Database.RowLock(connection)}",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    public static Task<Page<QuestionnaireResponse>> ListResponsesAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<QuestionnaireResponse>(
+            $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
-    public async Task<Page<QuestionnaireResponse>> ListResponsesAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<QuestionnaireResponse>(
-            $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
-
-    public static Task InsertResponseAsync(DbConnection connection, DbTransaction tx, Tenant tenant, QuestionnaireResponse response, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    public static Task InsertResponseAsync(TenantDb db, QuestionnaireResponse response, CancellationToken ct) =>
+        db.ExecuteAsync(
             $"""
-            INSERT INTO questionnaire_responses (org_id, mode, {ResponseColumns})
-            VALUES (@OrgId, @Mode, @Id, @QuestionnaireId, @PatientId, @AppointmentId, @EpisodeId, @Responses, @SubmittedAt, @SubmittedByPatient,
+            INSERT INTO questionnaire_responses ({TenantSql.Columns}, {ResponseColumns})
+            VALUES ({TenantSql.Values}, @Id, @QuestionnaireId, @PatientId, @AppointmentId, @EpisodeId, @Responses, @SubmittedAt, @SubmittedByPatient,
                     @IsPreBooking, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(response), tx, cancellationToken: ct));
+            response, ct);
 
-    public static Task UpdateResponseAsync(DbConnection connection, DbTransaction tx, Tenant tenant, QuestionnaireResponse response, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static Task UpdateResponseAsync(TenantDb db, QuestionnaireResponse response, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
             UPDATE questionnaire_responses SET patient_id = @PatientId, appointment_id = @AppointmentId, episode_id = @EpisodeId,
               responses = @Responses, is_pre_booking = @IsPreBooking, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(response), tx, cancellationToken: ct));
+            response, ct);
 
     /// <summary>The patients the records a response links to belong to (null: no such record in this tenant).</summary>
     public sealed record LinkOwners
@@ -115,15 +92,14 @@ public sealed class QuestionnaireStore(Database db)
         public string? EpisodePatientId { get; init; }
     }
 
-    public static Task<LinkOwners> FindLinkOwnersAsync(DbConnection connection, DbTransaction tx, Tenant tenant,
-        string? patientId, string? appointmentId, string? episodeId, CancellationToken ct) =>
-        connection.QuerySingleAsync<LinkOwners>(new CommandDefinition(
-            """
+    public static async Task<LinkOwners> FindLinkOwnersAsync(TenantDb db, string? patientId, string? appointmentId, string? episodeId, CancellationToken ct) =>
+        (await db.SingleAsync<LinkOwners>(
+            $"""
             SELECT p.id IS NOT NULL AS patient_exists, a.patient_id AS appointment_patient_id, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
-            LEFT JOIN patients p ON p.id = @patientId AND p.org_id = @OrgId AND p.mode = @Mode
-            LEFT JOIN appointments a ON a.id = @appointmentId AND a.org_id = @OrgId AND a.mode = @Mode
-            LEFT JOIN episodes e ON e.id = @episodeId AND e.org_id = @OrgId AND e.mode = @Mode
+            LEFT JOIN patients p ON p.id = @patientId AND {TenantSql.Of("p")}
+            LEFT JOIN appointments a ON a.id = @appointmentId AND {TenantSql.Of("a")}
+            LEFT JOIN episodes e ON e.id = @episodeId AND {TenantSql.Of("e")}
             """,
-            new { patientId, appointmentId, episodeId, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+            new { patientId, appointmentId, episodeId }, ct))!;
 }

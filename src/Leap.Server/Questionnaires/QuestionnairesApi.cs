@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Leap.Server.Accounts;
 using Leap.Server.Episodes;
 using Leap.Server.Http;
@@ -26,30 +25,30 @@ public static class QuestionnairesApi
         responses.MapPatch("/{id}", UpdateResponse).RequireScope(Scopes.WriteQuestionnaires).Accepts<QuestionnaireResponseRequestExample>("application/json");
     }
 
-    private static async Task<ApiList<QuestionnaireTemplate>> ListTemplates(HttpRequest request, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
-        Api.List(await store.ListTemplatesAsync(caller.Tenant, QuestionnaireStore.TemplateListSpec.Parse(request), ct));
+    private static async Task<ApiList<QuestionnaireTemplate>> ListTemplates(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await QuestionnaireStore.ListTemplatesAsync(db, QuestionnaireStore.TemplateListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<QuestionnaireTemplate>> GetTemplate(string id, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindTemplateAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("questionnaire template", id));
+    private static async Task<ApiData<QuestionnaireTemplate>> GetTemplate(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await QuestionnaireStore.FindTemplateAsync(db, id, ct) ?? throw ApiException.NotFound("questionnaire template", id));
 
     private static IResult ReadOnly() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
         "Questionnaire templates are read-only through the API: create and edit them in the practice's dashboard (Leap: the admin tools).");
 
-    private static async Task<ApiList<QuestionnaireResponse>> ListResponses(HttpRequest request, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
-        Api.List(await store.ListResponsesAsync(caller.Tenant, QuestionnaireStore.ResponseListSpec.Parse(request), ct));
+    private static async Task<ApiList<QuestionnaireResponse>> ListResponses(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await QuestionnaireStore.ListResponsesAsync(db, QuestionnaireStore.ResponseListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<QuestionnaireResponse>> GetResponse(string id, Caller caller, QuestionnaireStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindResponseAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("questionnaire response", id));
+    private static async Task<ApiData<QuestionnaireResponse>> GetResponse(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await QuestionnaireStore.FindResponseAsync(db, id, ct) ?? throw ApiException.NotFound("questionnaire response", id));
 
     /// <summary>
     /// Records a response made through the API (<c>submitted_by_patient: false</c>). A response about a patient
     /// raises the "questionnaire submitted" trigger: it lands on an episode as the pathway rules say.
     /// </summary>
-    private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(HttpContext http, Caller caller, Idempotency idempotency,
-        QuestionnaireStore store, PathwayEngine pathways, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(HttpContext http, TenantDb db, Idempotency idempotency,
+        PathwayEngine pathways, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<QuestionnaireResponse>(request, ct) is { } replay)
         {
             return replay;
@@ -57,14 +56,14 @@ public static class QuestionnairesApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = new BodyReader(body.Root);
         var response = QuestionnaireValidation.Apply(reader, QuestionnaireValidation.Blank(Ids.New(Ids.QuestionnaireResponse), now), creating: true, now);
-        var template = await CheckTemplateAsync(reader, store, caller, response.QuestionnaireId, ct);
+        var template = await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+        return await idempotency.ExecuteAsync(http, request, async write =>
         {
-            response = await CheckLinksAsync(connection, tx, caller.Tenant, response, ct);
+            response = await CheckLinksAsync(write, response, ct);
             if (response.PatientId is { } patientId)
             {
-                var episodeId = await pathways.RaiseAsync(connection, tx, caller.Tenant, new PathwayEngine.Trigger
+                var episodeId = await pathways.RaiseAsync(write, new PathwayEngine.Trigger
                 {
                     Type = PathwayValues.QuestionnaireSubmitted,
                     PatientId = patientId,
@@ -78,33 +77,33 @@ public static class QuestionnairesApi
                 }, now, ct);
                 response = response with { EpisodeId = episodeId ?? response.EpisodeId };
             }
-            await QuestionnaireStore.InsertResponseAsync(connection, tx, caller.Tenant, response, ct);
-            await outbox.RecordAsync(connection, tx, caller.Tenant, WebhookEventTypes.QuestionnaireResponseCreated, response, null, ct, WithoutAnswers);
+            await QuestionnaireStore.InsertResponseAsync(write, response, ct);
+            await outbox.RecordAsync(write, WebhookEventTypes.QuestionnaireResponseCreated, response, null, ct, WithoutAnswers);
             return response;
         }, ct);
     }
 
-    private static async Task<ApiData<QuestionnaireResponse>> UpdateResponse(string id, HttpContext http, Caller caller,
-        QuestionnaireStore store, Database db, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiData<QuestionnaireResponse>> UpdateResponse(string id, HttpContext http, TenantDb db,
+        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        return Api.Ok(await db.WriteAsync(async write =>
         {
-            var current = await QuestionnaireStore.FindResponseAsync(connection, tx, caller.Tenant, id, ct)
+            var current = await QuestionnaireStore.FindResponseAsync(write, id, ct)
                 ?? throw ApiException.NotFound("questionnaire response", id);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var reader = new BodyReader(body.Root);
             var response = QuestionnaireValidation.Apply(reader, current, creating: false, now);
             if (reader.Has("responses") && !reader.Failed("responses")
-                && await QuestionnaireStore.FindTemplateAsync(connection, tx, caller.Tenant, current.QuestionnaireId, ct) is { } template
+                && await QuestionnaireStore.FindTemplateAsync(write, current.QuestionnaireId, ct) is { } template
                 && reader.Object("responses") is { } answers)
             {
                 QuestionnaireValidation.CheckAnswers(answers, template.Schema);
             }
             reader.ThrowIfInvalid();
-            response = await CheckLinksAsync(connection, tx, caller.Tenant, response, ct);
-            await QuestionnaireStore.UpdateResponseAsync(connection, tx, caller.Tenant, response, ct);
-            await outbox.RecordAsync(connection, tx, caller.Tenant, WebhookEventTypes.QuestionnaireResponseUpdated, response, current, ct, WithoutAnswers);
+            response = await CheckLinksAsync(write, response, ct);
+            await QuestionnaireStore.UpdateResponseAsync(write, response, ct);
+            await outbox.RecordAsync(write, WebhookEventTypes.QuestionnaireResponseUpdated, response, current, ct, WithoutAnswers);
             return response;
         }, ct));
     }
@@ -113,13 +112,13 @@ public static class QuestionnairesApi
     private static readonly Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> WithoutAnswers = WebhookOutbox.Without("responses");
 
     /// <summary>The template must be the organisation's or a system one, and active; the answers must fit it.</summary>
-    private static async Task<QuestionnaireTemplate?> CheckTemplateAsync(BodyReader reader, QuestionnaireStore store, Caller caller, string templateId, CancellationToken ct)
+    private static async Task<QuestionnaireTemplate?> CheckTemplateAsync(BodyReader reader, TenantDb db, string templateId, CancellationToken ct)
     {
         if (reader.Failed("questionnaire_id"))
         {
             return null;
         }
-        var template = await store.FindTemplateAsync(caller.Tenant, templateId, ct);
+        var template = await QuestionnaireStore.FindTemplateAsync(db, templateId, ct);
         if (template is null)
         {
             reader.Fail("questionnaire_id", $"no questionnaire template {templateId} exists");
@@ -139,9 +138,9 @@ public static class QuestionnairesApi
     /// Linked records must exist in the tenant and belong to the response's patient; a response linked to an
     /// appointment or episode without a patient takes theirs.
     /// </summary>
-    private static async Task<QuestionnaireResponse> CheckLinksAsync(DbConnection connection, DbTransaction tx, Tenant tenant, QuestionnaireResponse response, CancellationToken ct)
+    private static async Task<QuestionnaireResponse> CheckLinksAsync(TenantDb db, QuestionnaireResponse response, CancellationToken ct)
     {
-        var owners = await QuestionnaireStore.FindLinkOwnersAsync(connection, tx, tenant, response.PatientId, response.AppointmentId, response.EpisodeId, ct);
+        var owners = await QuestionnaireStore.FindLinkOwnersAsync(db, response.PatientId, response.AppointmentId, response.EpisodeId, ct);
         var errors = new List<FieldError>();
         if (response.PatientId is not null && !owners.PatientExists)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Leap.Server.Accounts;
 
 namespace Leap.Server.Storage;
 
@@ -26,7 +27,21 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
 
     public abstract Engine Engine { get; }
 
-    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct = default);
+    /// <summary>
+    /// Set in the test suite (<c>Storage:TenantGuard=true</c>) once migrations have run: every statement sent through a
+    /// session is checked for the tenant rule.
+    /// </summary>
+    internal TenantGuard? Guard { get; private set; }
+
+    private bool GuardTenants { get; init; }
+
+    /// <summary>The one tenant's view of the data: what request handlers work through.</summary>
+    public TenantDb ForTenant(Tenant tenant) => new(this, tenant);
+
+    /// <summary>Work across tenants, named by its <paramref name="purpose"/> (e.g. "housekeeping"): see <see cref="CrossTenantDb"/>.</summary>
+    public CrossTenantDb CrossTenant(string purpose) => new(this, purpose);
+
+    internal abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct = default);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction and returns once it is durably committed. If the work
@@ -36,7 +51,7 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
     /// <see cref="WriteContentionException"/>. <paramref name="work"/> must therefore only write through its
     /// connection (and may read what it likes): everything it did in a failed attempt is gone.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    internal async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -81,7 +96,7 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
     /// One statement, committed without waiting for the disk where the engine allows it: for bookkeeping whose
     /// loss in a crash is harmless (request counters), never for records.
     /// </summary>
-    public abstract Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default);
+    internal abstract Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default);
 
     /// <summary>A unique index or primary key refused the row.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
@@ -89,70 +104,57 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
     /// <summary>The no-overlap rule for a clinician's appointments refused the row.</summary>
     public abstract bool IsOverlapViolation(Exception exception);
 
-    public abstract Task MigrateAsync(CancellationToken ct = default);
-
-    /// <summary>
-    /// The row-lock clause for a read inside a write (" FOR UPDATE"): PostgreSQL needs it so a concurrent
-    /// transaction waits and then sees the change; SQLite's single writer serializes writes already.
-    /// <paramref name="noKey"/> takes the weaker lock that does not block rows referencing this one.
-    /// </summary>
-    public static string RowLock(DbConnection connection, bool noKey = false) =>
-        connection is Npgsql.NpgsqlConnection ? noKey ? " FOR NO KEY UPDATE" : " FOR UPDATE" : "";
-
-    /// <summary>
-    /// Makes transactions that take the same <paramref name="key"/> run one after another (from here until they
-    /// end): for rules about rows that do not exist yet, which no row lock can cover. PostgreSQL only; SQLite's
-    /// single writer already runs every write alone.
-    /// </summary>
-    public static async Task SerializeAsync(DbConnection connection, DbTransaction tx, string key, CancellationToken ct)
+    public async Task MigrateAsync(CancellationToken ct = default)
     {
-        if (SerializeSql(connection, "SELECT @key") is { Length: > 0 } sql)
+        await ApplyMigrationsAsync(ct);
+        if (GuardTenants)
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { key }, tx, cancellationToken: ct));
+            Guard = new TenantGuard(await TenantTablesAsync(ct));
         }
     }
 
+    protected abstract Task ApplyMigrationsAsync(CancellationToken ct);
+
+    /// <summary>The tables that hold tenants' rows: those with both <c>org_id</c> and <c>mode</c>.</summary>
+    private async Task<IReadOnlySet<string>> TenantTablesAsync(CancellationToken ct)
+    {
+        var sql = Engine == Engine.Sqlite
+            ? """
+              SELECT m.name FROM sqlite_master m
+              WHERE m.type = 'table' AND (SELECT COUNT(*) FROM pragma_table_info(m.name) c WHERE c.name IN ('org_id', 'mode')) = 2
+              """
+            : """
+              SELECT table_name FROM information_schema.columns
+              WHERE table_schema = current_schema() AND column_name IN ('org_id', 'mode') GROUP BY table_name HAVING COUNT(*) = 2
+              """;
+        await using var connection = await OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>
-    /// <see cref="SerializeAsync"/> for every key the query <paramref name="keys"/> (one text column) returns, as a
-    /// statement to send in one command with the statement it guards, so it costs no round trip of its own. The
-    /// keys are taken in order, so transactions sharing several of them queue instead of deadlocking. Empty on SQLite.
+    /// A statement that makes transactions taking the same keys run one after another (until they end), for every key
+    /// the query <paramref name="keys"/> (one text column) returns, to send in one command with the statement it
+    /// guards, so it costs no round trip of its own. The keys are taken in order, so transactions sharing several of
+    /// them queue instead of deadlocking. Empty on SQLite, whose single writer runs every write alone.
     /// </summary>
-    public static string SerializeSql(DbConnection connection, string keys) =>
-        connection is Npgsql.NpgsqlConnection
-            ? $"SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM ({keys}) AS keys (key) ORDER BY key;\n"
-            : "";
+    internal string SerializeSql(string keys) =>
+        Engine == Engine.Postgres ? $"SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM ({keys}) AS keys (key) ORDER BY key;\n" : "";
 
     public abstract ValueTask DisposeAsync();
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
-        return rows.AsList();
-    }
-
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
-    }
-
-    public async Task<T> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct)))!;
-    }
-
-    public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
-        WriteAsync((connection, tx) => connection.ExecuteAsync(new CommandDefinition(sql, param, tx, cancellationToken: ct)), ct);
-
     public static Database Create(StorageOptions options, ILoggerFactory loggers) => options.Provider switch
     {
-        Engine.Sqlite => new SqliteDatabase(options.SqlitePath, options.SqliteSynchronous, loggers.CreateLogger<SqliteDatabase>()),
+        Engine.Sqlite => new SqliteDatabase(options.SqlitePath, options.SqliteSynchronous, loggers.CreateLogger<SqliteDatabase>())
+        {
+            GuardTenants = options.TenantGuard,
+        },
         Engine.Postgres => new PostgresDatabase(
             options.PostgresConnectionString ?? throw new InvalidOperationException(
                 "Storage:Provider is postgres but no connection string was given (Storage:Postgres or LEAP_POSTGRES)."),
-            loggers.CreateLogger<PostgresDatabase>()),
+            loggers.CreateLogger<PostgresDatabase>())
+        {
+            GuardTenants = options.TenantGuard,
+        },
         _ => throw new InvalidOperationException($"Unknown storage provider {options.Provider}."),
     };
 }
@@ -179,6 +181,9 @@ public sealed class StorageOptions
 
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>Check every statement for the tenant rule (<see cref="TenantGuard"/>): on in the test suite, off in production.</summary>
+    public bool TenantGuard { get; set; }
+
     public static StorageOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Storage");
@@ -200,6 +205,7 @@ public sealed class StorageOptions
             throw new InvalidOperationException("Storage:Sqlite:Synchronous must be FULL, NORMAL or EXTRA.");
         }
         options.PostgresConnectionString = section["Postgres"] ?? configuration["LEAP_POSTGRES"];
+        options.TenantGuard = section.GetValue("TenantGuard", false);
         return options;
     }
 }

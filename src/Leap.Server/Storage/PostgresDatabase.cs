@@ -34,7 +34,7 @@ public sealed class PostgresDatabase : Database
 
     public override Engine Engine => Engine.Postgres;
 
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) =>
+    internal override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) =>
         await dataSource.OpenConnectionAsync(ct);
 
     protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
@@ -47,7 +47,7 @@ public sealed class PostgresDatabase : Database
     }
 
     /// <summary>Sessions of a separate, smaller pool commit asynchronously (synchronous_commit=off).</summary>
-    public override async Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default)
+    internal override async Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default)
     {
         await using var connection = await relaxed.OpenConnectionAsync(ct);
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct)))!;
@@ -68,7 +68,7 @@ public sealed class PostgresDatabase : Database
     public override bool IsOverlapViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation };
 
-    public override async Task MigrateAsync(CancellationToken ct = default)
+    protected override async Task ApplyMigrationsAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Several processes may start together against one database: the advisory lock makes exactly one

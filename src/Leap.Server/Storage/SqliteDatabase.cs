@@ -55,7 +55,7 @@ public sealed class SqliteDatabase : Database
     public string ConnectionString => connectionString;
 
     /// <summary>A reader connection, kept open with its prepared statements between uses.</summary>
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
+    internal override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (readers.TryTake(out var idle))
         {
@@ -90,7 +90,7 @@ public sealed class SqliteDatabase : Database
     }
 
     /// <summary>SQLite commits through the one writer either way; batching makes the commit cheap.</summary>
-    public override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
+    internal override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) =>
         WriteAsync(async (connection, tx) => (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, tx, cancellationToken: ct)))!, ct);
 
     /// <summary>
@@ -112,7 +112,7 @@ public sealed class SqliteDatabase : Database
     /// <summary>The text the no-overlap triggers raise (see the appointments migration).</summary>
     public const string OverlapMessage = "SLOT_UNAVAILABLE";
 
-    public override Task MigrateAsync(CancellationToken ct = default) =>
+    protected override Task ApplyMigrationsAsync(CancellationToken ct) =>
         WriteAsync((connection, tx) => Migrator.ApplyAsync(connection, tx, Engine.Sqlite, Logger, ct), ct);
 
     public override async ValueTask DisposeAsync()

@@ -12,9 +12,11 @@ namespace Leap.Server.Webhooks;
 /// then the delivery is failed (it can be re-queued through the API). Delivery is at least once: a server
 /// that dies mid-attempt leaves the claim to expire and the attempt to be made again.
 /// </summary>
-public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+public sealed class WebhookDispatcher(Database database, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
+    private readonly CrossTenantDb db = database.CrossTenant("webhook delivery");
+
     private const int MaxResponseChars = 1000;
     private const int Parallelism = 8;
 
@@ -68,7 +70,7 @@ public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var claims = await store.ClaimDueAsync(TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
+        var claims = await WebhookStore.ClaimDueAsync(db, TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
         await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (claim, token) => await AttemptAsync(claim, token));
         return claims.Count;
@@ -115,7 +117,7 @@ public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options
             logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Status}); {Outcome}",
                 claim.Id, claim.Attempts, status?.ToString(CultureInfo.InvariantCulture) ?? "no response", retry ? $"retry at {next:O}" : "giving up");
         }
-        await store.RecordOutcomeAsync(claim.Id, claim.Attempts, outcome, next, status, response, delivered ? null : error, now, CancellationToken.None);
+        await WebhookStore.RecordOutcomeAsync(db, claim.Id, claim.Attempts, outcome, next, status, response, delivered ? null : error, now, CancellationToken.None);
     }
 
     /// <summary>The first kilobyte of the answer, for the delivery log (receivers sometimes explain a refusal there).</summary>

@@ -1,11 +1,9 @@
 using System.Buffers;
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 using Microsoft.AspNetCore.Http.Json;
@@ -27,21 +25,21 @@ public sealed class WebhookOutbox(IOptions<JsonOptions> json, TimeProvider clock
     /// Records <paramref name="type"/> with the object after the change and before it (null on create).
     /// <paramref name="shape"/> trims the object for the payload (patients carry core demographics only).
     /// </summary>
-    public async Task RecordAsync<T>(DbConnection connection, DbTransaction tx, Tenant tenant, string type, T current, T? previous,
+    public async Task RecordAsync<T>(TenantDb db, string type, T current, T? previous,
         CancellationToken ct, Func<JsonObject, JsonObject>? shape = null) where T : class
     {
-        var endpoints = await WebhookStore.SubscribersAsync(connection, tx, tenant, type, ct);
+        var endpoints = await WebhookStore.SubscribersAsync(db, type, ct);
         if (endpoints.Count > 0)
         {
-            await WriteAsync(connection, tx, tenant, type, Node(current, shape), previous is null ? null : Node(previous, shape), endpoints, ct);
+            await WriteAsync(db, type, Node(current, shape), previous is null ? null : Node(previous, shape), endpoints, ct);
         }
     }
 
     /// <summary>A <c>webhook.test</c> event for one endpoint (the endpoint itself as the object); returns its delivery id.</summary>
-    public async Task<string> RecordTestAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct) =>
-        (await WriteAsync(connection, tx, tenant, WebhookEventTypes.Test, Node(endpoint, null), null, [endpoint.Id], ct))[0];
+    public async Task<string> RecordTestAsync(TenantDb db, WebhookEndpoint endpoint, CancellationToken ct) =>
+        (await WriteAsync(db, WebhookEventTypes.Test, Node(endpoint, null), null, [endpoint.Id], ct))[0];
 
-    private async Task<IReadOnlyList<string>> WriteAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string type,
+    private async Task<IReadOnlyList<string>> WriteAsync(TenantDb db, string type,
         JsonObject current, JsonObject? previous, IReadOnlyList<string> endpoints, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
@@ -51,8 +49,8 @@ public sealed class WebhookOutbox(IOptions<JsonOptions> json, TimeProvider clock
             ["id"] = id,
             ["type"] = type,
             ["created_at"] = now.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture),
-            ["organization_id"] = tenant.OrgId,
-            ["mode"] = tenant.Mode,
+            ["organization_id"] = db.Tenant.OrgId,
+            ["mode"] = db.Tenant.Mode,
             ["data"] = new JsonObject { ["object"] = current, ["previous"] = previous },
         };
         var buffer = new ArrayBufferWriter<byte>();
@@ -60,7 +58,7 @@ public sealed class WebhookOutbox(IOptions<JsonOptions> json, TimeProvider clock
         {
             payload.WriteTo(writer, options);
         }
-        return await WebhookStore.InsertEventAsync(connection, tx, tenant, id, type, Encoding.UTF8.GetString(buffer.WrittenSpan), now, endpoints, ct);
+        return await WebhookStore.InsertEventAsync(db, id, type, Encoding.UTF8.GetString(buffer.WrittenSpan), now, endpoints, ct);
     }
 
     private JsonObject Node<T>(T value, Func<JsonObject, JsonObject>? shape)

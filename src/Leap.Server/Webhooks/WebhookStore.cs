@@ -1,13 +1,10 @@
-using System.Data.Common;
-using Dapper;
-using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Webhooks;
 
 /// <summary>Endpoints, the outbox (events and their deliveries) and the delivery worker's queue.</summary>
-public sealed class WebhookStore(Database db)
+public static class WebhookStore
 {
     private const string EndpointsTable = "webhook_endpoints";
     private const string Columns = "id, name, description, url, events, is_active, created_at, updated_at";
@@ -45,105 +42,87 @@ public sealed class WebhookStore(Database db)
         public IReadOnlyList<string> Events { get; init; } = [];
     }
 
-    public Task<WebhookEndpoint?> FindAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<WebhookEndpoint>(
-            $"SELECT {Columns} FROM webhook_endpoints WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<WebhookEndpoint?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<WebhookEndpoint>($"SELECT {Columns} FROM webhook_endpoints WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
-    public static Task<WebhookEndpoint?> FindAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<WebhookEndpoint>(new CommandDefinition(
-            $"SELECT {Columns} FROM webhook_endpoints WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    public static Task<Page<WebhookEndpoint>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<WebhookEndpoint>(
+            $"SELECT {Columns} FROM webhook_endpoints WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
-    public async Task<Page<WebhookEndpoint>> ListAsync(Tenant tenant, ListQuery query, CancellationToken ct)
-    {
-        var rows = await db.QueryAsync<WebhookEndpoint>(
-            $"SELECT {Columns} FROM webhook_endpoints WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
-    }
-
-    public static Task InsertAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct)
+    public static Task InsertAsync(TenantDb db, WebhookEndpoint endpoint, CancellationToken ct)
     {
         WriteScope.Forget(EndpointsTable);
-        return connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO webhook_endpoints (id, org_id, mode, name, description, url, events, secret, is_active, created_at, updated_at)
-            VALUES (@Id, @OrgId, @Mode, @Name, @Description, @Url, @Events, @Secret, @IsActive, @CreatedAt, @UpdatedAt)
+        return db.ExecuteAsync(
+            $"""
+            INSERT INTO webhook_endpoints (id, {TenantSql.Columns}, name, description, url, events, secret, is_active, created_at, updated_at)
+            VALUES (@Id, {TenantSql.Values}, @Name, @Description, @Url, @Events, @Secret, @IsActive, @CreatedAt, @UpdatedAt)
             """,
-            tenant.With(endpoint), tx, cancellationToken: ct));
+            endpoint, ct);
     }
 
-    public static Task UpdateAsync(DbConnection connection, DbTransaction tx, Tenant tenant, WebhookEndpoint endpoint, CancellationToken ct)
+    public static Task UpdateAsync(TenantDb db, WebhookEndpoint endpoint, CancellationToken ct)
     {
         WriteScope.Forget(EndpointsTable);
-        return connection.ExecuteAsync(new CommandDefinition(
-            """
+        return db.ExecuteAsync(
+            $"""
             UPDATE webhook_endpoints SET name = @Name, description = @Description, url = @Url, events = @Events,
               is_active = @IsActive, updated_at = @UpdatedAt
-            WHERE id = @Id AND org_id = @OrgId AND mode = @Mode
+            WHERE id = @Id AND {TenantSql.Filter}
             """,
-            tenant.With(endpoint), tx, cancellationToken: ct));
+            endpoint, ct);
     }
 
     /// <summary>Deletes the endpoint and (by cascade) its delivery log; pending deliveries to it are dropped.</summary>
-    public Task<int> DeleteAsync(Tenant tenant, string id, CancellationToken ct) =>
-        db.ExecuteAsync("DELETE FROM webhook_endpoints WHERE id = @id AND org_id = @OrgId AND mode = @Mode", new { id, tenant.OrgId, tenant.Mode }, ct);
+    public static Task<int> DeleteAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.WriteAsync($"DELETE FROM webhook_endpoints WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
-    public async Task<Page<WebhookDelivery>> ListDeliveriesAsync(Tenant tenant, string endpointId, ListQuery query, CancellationToken ct)
+    public static Task<Page<WebhookDelivery>> ListDeliveriesAsync(TenantDb db, string endpointId, ListQuery query, CancellationToken ct)
     {
         query.AddCondition($"endpoint_id = {query.Bind(endpointId)}");
-        var rows = await db.QueryAsync<WebhookDelivery>(
-            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE org_id = @OrgId AND mode = @Mode{query.Where} ORDER BY id DESC LIMIT @Limit OFFSET @Offset",
-            query.Parameters(tenant), ct);
-        return query.ToPage(rows);
+        return db.PageAsync<WebhookDelivery>(
+            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE {TenantSql.Filter}{query.Where} ORDER BY id DESC LIMIT @Limit OFFSET @Offset", query, ct);
     }
 
-    public Task<WebhookDelivery?> FindDeliveryAsync(Tenant tenant, string endpointId, string id, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<WebhookDelivery>(
-            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id AND endpoint_id = @endpointId AND org_id = @OrgId AND mode = @Mode",
-            new { id, endpointId, tenant.OrgId, tenant.Mode }, ct);
-
-    public static Task<WebhookDelivery?> FindDeliveryAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<WebhookDelivery>(new CommandDefinition(
-            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id AND org_id = @OrgId AND mode = @Mode",
-            new { id, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+    /// <summary>A delivery, of one endpoint when <paramref name="endpointId"/> is given.</summary>
+    public static Task<WebhookDelivery?> FindDeliveryAsync(TenantDb db, string? endpointId, string id, CancellationToken ct) =>
+        db.SingleAsync<WebhookDelivery>(
+            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id AND (@endpointId IS NULL OR endpoint_id = @endpointId) AND {TenantSql.Filter}",
+            new { id, endpointId }, ct);
 
     /// <summary>Queues a finished (delivered or failed) delivery again, with a fresh set of retries.</summary>
-    public static Task<int> RequeueAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string id, DateTimeOffset now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
+    public static Task<int> RequeueAsync(TenantDb db, string id, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
             UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
-            WHERE id = @id AND org_id = @OrgId AND mode = @Mode AND status <> 'pending'
+            WHERE id = @id AND {TenantSql.Filter} AND status <> 'pending'
             """,
-            new { id, now, tenant.OrgId, tenant.Mode }, tx, cancellationToken: ct));
+            new { id, now }, ct);
 
     /// <summary>The active endpoints of the tenant that subscribe to <paramref name="type"/>.</summary>
-    public static async Task<IReadOnlyList<string>> SubscribersAsync(DbConnection connection, DbTransaction tx, Tenant tenant, string type, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> SubscribersAsync(TenantDb db, string type, CancellationToken ct)
     {
-        var endpoints = await WriteScope.RememberAsync(EndpointsTable, tenant, async () => (await connection.QueryAsync<Subscriber>(new CommandDefinition(
-            "SELECT id, events FROM webhook_endpoints WHERE org_id = @OrgId AND mode = @Mode AND is_active = @active",
-            new { tenant.OrgId, tenant.Mode, active = true }, tx, cancellationToken: ct))).AsList());
+        var endpoints = await WriteScope.RememberAsync(EndpointsTable, db.Tenant, () => db.ListAsync<Subscriber>(
+            $"SELECT id, events FROM webhook_endpoints WHERE {TenantSql.Filter} AND is_active = @active", new { active = true }, ct));
         return endpoints.Where(e => e.Events.Contains(type) || e.Events.Contains(WebhookEventTypes.All)).Select(e => e.Id).ToList();
     }
 
     /// <summary>Writes an event and one pending delivery per endpoint, due at once: the outbox half of a change.</summary>
-    public static async Task<IReadOnlyList<string>> InsertEventAsync(DbConnection connection, DbTransaction tx, Tenant tenant,
-        string eventId, string type, string payload, DateTimeOffset now, IReadOnlyList<string> endpointIds, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> InsertEventAsync(TenantDb db, string eventId, string type, string payload, DateTimeOffset now,
+        IReadOnlyList<string> endpointIds, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO webhook_events (id, org_id, mode, type, payload, created_at) VALUES (@eventId, @OrgId, @Mode, @type, @payload, @now)",
-            new { eventId, tenant.OrgId, tenant.Mode, type, payload, now }, tx, cancellationToken: ct));
+        await db.ExecuteAsync(
+            $"INSERT INTO webhook_events (id, {TenantSql.Columns}, type, payload, created_at) VALUES (@eventId, {TenantSql.Values}, @type, @payload, @now)",
+            new { eventId, type, payload, now }, ct);
         var deliveryIds = new List<string>(endpointIds.Count);
         foreach (var endpointId in endpointIds)
         {
             var id = Ids.New(Ids.WebhookDelivery);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO webhook_deliveries (id, org_id, mode, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
-                VALUES (@id, @OrgId, @Mode, @eventId, @endpointId, @type, 'pending', 0, @now, @now, @now)
+            await db.ExecuteAsync(
+                $"""
+                INSERT INTO webhook_deliveries (id, {TenantSql.Columns}, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+                VALUES (@id, {TenantSql.Values}, @eventId, @endpointId, @type, 'pending', 0, @now, @now, @now)
                 """,
-                new { id, tenant.OrgId, tenant.Mode, eventId, endpointId, type, now }, tx, cancellationToken: ct));
+                new { id, eventId, endpointId, type, now }, ct);
             deliveryIds.Add(id);
         }
         return deliveryIds;
@@ -155,10 +134,10 @@ public sealed class WebhookStore(Database db)
     /// <c>FOR UPDATE SKIP LOCKED</c> lets several processes claim side by side without ever taking the same row;
     /// SQLite's single writer serializes claims anyway.
     /// </summary>
-    public async Task<IReadOnlyList<Claim>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
+    public static Task<IReadOnlyList<Claim>> ClaimDueAsync(CrossTenantDb db, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         var skipLocked = db.Engine == Engine.Postgres ? "FOR UPDATE OF d SKIP LOCKED" : "";
-        return await db.WriteAsync(async (connection, tx) => (await connection.QueryAsync<Claim>(new CommandDefinition(
+        return db.WriteAsync(write => write.ListAsync<Claim>(
             $"""
             UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = @now, next_attempt_at = @leaseUntil, updated_at = @now
             WHERE id IN (
@@ -170,13 +149,13 @@ public sealed class WebhookStore(Database db)
               (SELECT secret FROM webhook_endpoints e WHERE e.id = endpoint_id) AS secret,
               (SELECT payload FROM webhook_events ev WHERE ev.id = event_id) AS payload
             """,
-            new { now, leaseUntil, limit, active = true }, tx, cancellationToken: ct))).AsList(), ct);
+            new { now, leaseUntil, limit, active = true }, ct), ct);
     }
 
     /// <summary>Records an attempt's outcome, unless the delivery was re-queued while the attempt ran.</summary>
-    public Task RecordOutcomeAsync(string id, int attempts, string status, DateTimeOffset? nextAttemptAt, int? statusCode,
+    public static Task RecordOutcomeAsync(CrossTenantDb db, string id, int attempts, string status, DateTimeOffset? nextAttemptAt, int? statusCode,
         string? response, string? error, DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.WriteAsync(
             """
             UPDATE webhook_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_status_code = @statusCode,
               last_response = @response, last_error = @error, updated_at = @now,
@@ -186,8 +165,8 @@ public sealed class WebhookStore(Database db)
             new { id, attempts, status, nextAttemptAt, statusCode, response, error, now }, ct);
 
     /// <summary>Events older than the retention whose deliveries are all finished go, with their delivery log.</summary>
-    public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        db.ExecuteAsync(
+    public static Task<int> PurgeAsync(CrossTenantDb db, DateTimeOffset cutoff, CancellationToken ct) =>
+        db.WriteAsync(
             """
             DELETE FROM webhook_events WHERE created_at < @cutoff
               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status = 'pending')

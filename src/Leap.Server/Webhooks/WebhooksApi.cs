@@ -20,18 +20,18 @@ public static class WebhooksApi
         group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", Redeliver);
     }
 
-    private static async Task<ApiList<WebhookEndpoint>> List(HttpRequest request, Caller caller, WebhookStore store, CancellationToken ct) =>
-        Api.List(await store.ListAsync(caller.Tenant, WebhookStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<WebhookEndpoint>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await WebhookStore.ListAsync(db, WebhookStore.ListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<WebhookEndpoint>> Get(string id, Caller caller, WebhookStore store, CancellationToken ct) =>
-        Api.Ok(await FindAsync(store, caller, id, ct));
+    private static async Task<ApiData<WebhookEndpoint>> Get(string id, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await FindAsync(db, id, ct));
 
     /// <summary>The only response that carries the signing secret.</summary>
     private static async Task<ApiCreated<WebhookEndpoint>> Create(
-        HttpContext http, Caller caller, Idempotency idempotency, WebhookOptions options, TimeProvider clock, CancellationToken ct)
+        HttpContext http, TenantDb db, Idempotency idempotency, WebhookOptions options, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<WebhookEndpoint>(request, ct) is { } replay)
         {
             return replay;
@@ -41,17 +41,16 @@ public static class WebhooksApi
         var endpoint = WebhookValidation.Apply(reader, WebhookValidation.Blank(Ids.New(Ids.WebhookEndpoint), now), creating: true, options, now)
             with { Secret = WebhookSignature.NewSecret() };
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, endpoint,
-            (connection, tx) => WebhookStore.InsertAsync(connection, tx, caller.Tenant, endpoint, ct), ct);
+        return await idempotency.ExecuteAsync(http, request, endpoint, write => WebhookStore.InsertAsync(write, endpoint, ct), ct);
     }
 
     private static async Task<ApiData<WebhookEndpoint>> Update(
-        string id, HttpContext http, Caller caller, Database db, WebhookOptions options, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext http, TenantDb db, WebhookOptions options, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        return Api.Ok(await db.WriteAsync(async write =>
         {
-            var current = await WebhookStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("webhook", id);
+            var current = await WebhookStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("webhook", id);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var reader = new BodyReader(body.Root);
             var endpoint = WebhookValidation.Apply(reader, current, creating: false, options, now);
@@ -60,66 +59,66 @@ public static class WebhooksApi
             {
                 return current;
             }
-            await WebhookStore.UpdateAsync(connection, tx, caller.Tenant, endpoint, ct);
+            await WebhookStore.UpdateAsync(write, endpoint, ct);
             return endpoint;
         }, ct));
     }
 
     /// <summary>Deleting drops the endpoint's pending deliveries and its delivery log.</summary>
-    private static async Task<ApiData<Deletion>> Delete(string id, Caller caller, WebhookStore store, CancellationToken ct) =>
-        await store.DeleteAsync(caller.Tenant, id, ct) == 1 ? Api.Ok(new Deletion(id)) : throw ApiException.NotFound("webhook", id);
+    private static async Task<ApiData<Deletion>> Delete(string id, TenantDb db, CancellationToken ct) =>
+        await WebhookStore.DeleteAsync(db, id, ct) == 1 ? Api.Ok(new Deletion(id)) : throw ApiException.NotFound("webhook", id);
 
     /// <summary>
     /// Queues a <c>webhook.test</c> event for this endpoint through the normal outbox and worker, and answers with
     /// its delivery (pending): follow it at <c>GET /webhooks/{id}/deliveries/{delivery_id}</c>.
     /// </summary>
     private static async Task<ApiCreated<WebhookDelivery>> SendTest(
-        string id, HttpContext http, Caller caller, Idempotency idempotency, WebhookOutbox outbox, CancellationToken ct)
+        string id, HttpContext http, TenantDb db, Idempotency idempotency, WebhookOutbox outbox, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, caller, body);
+        var request = Idempotency.Describe(http, db, body);
         if (await idempotency.FindReplayAsync<WebhookDelivery>(request, ct) is { } replay)
         {
             return replay;
         }
-        return await idempotency.ExecuteAsync(http, request, async (connection, tx) =>
+        return await idempotency.ExecuteAsync(http, request, async write =>
         {
-            var endpoint = await WebhookStore.FindAsync(connection, tx, caller.Tenant, id, ct) ?? throw ApiException.NotFound("webhook", id);
+            var endpoint = await WebhookStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("webhook", id);
             if (!endpoint.IsActive)
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook {id} is disabled: enable it (PATCH {{\"is_active\": true}}) to send a test.");
             }
-            var deliveryId = await outbox.RecordTestAsync(connection, tx, caller.Tenant, endpoint, ct);
-            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, deliveryId, ct))!;
+            var deliveryId = await outbox.RecordTestAsync(write, endpoint, ct);
+            return (await WebhookStore.FindDeliveryAsync(write, null, deliveryId, ct))!;
         }, ct);
     }
 
-    private static async Task<ApiList<WebhookDelivery>> ListDeliveries(string id, HttpRequest request, Caller caller, WebhookStore store, CancellationToken ct)
+    private static async Task<ApiList<WebhookDelivery>> ListDeliveries(string id, HttpRequest request, TenantDb db, CancellationToken ct)
     {
         var query = WebhookStore.DeliveryListSpec.Parse(request);
-        await FindAsync(store, caller, id, ct);
-        return Api.List(await store.ListDeliveriesAsync(caller.Tenant, id, query, ct));
+        await FindAsync(db, id, ct);
+        return Api.List(await WebhookStore.ListDeliveriesAsync(db, id, query, ct));
     }
 
-    private static async Task<ApiData<WebhookDelivery>> GetDelivery(string id, string deliveryId, Caller caller, WebhookStore store, CancellationToken ct) =>
-        Api.Ok(await store.FindDeliveryAsync(caller.Tenant, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId));
+    private static async Task<ApiData<WebhookDelivery>> GetDelivery(string id, string deliveryId, TenantDb db, CancellationToken ct) =>
+        Api.Ok(await WebhookStore.FindDeliveryAsync(db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId));
 
     /// <summary>Sends a delivered or failed event again, with a fresh set of retries (a pending one is already queued).</summary>
     private static async Task<ApiData<WebhookDelivery>> Redeliver(
-        string id, string deliveryId, Caller caller, WebhookStore store, Database db, TimeProvider clock, CancellationToken ct)
+        string id, string deliveryId, TenantDb db, TimeProvider clock, CancellationToken ct)
     {
-        var delivery = await store.FindDeliveryAsync(caller.Tenant, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId);
+        var delivery = await WebhookStore.FindDeliveryAsync(db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId);
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await db.WriteAsync(async (connection, tx) =>
+        return Api.Ok(await db.WriteAsync(async write =>
         {
-            if (await WebhookStore.RequeueAsync(connection, tx, caller.Tenant, delivery.Id, now, ct) == 0)
+            if (await WebhookStore.RequeueAsync(write, delivery.Id, now, ct) == 0)
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook delivery {deliveryId} is already queued (pending); it will be attempted again by itself.");
             }
-            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, delivery.Id, ct))!;
+            return (await WebhookStore.FindDeliveryAsync(write, null, delivery.Id, ct))!;
         }, ct));
     }
 
-    private static async Task<WebhookEndpoint> FindAsync(WebhookStore store, Caller caller, string id, CancellationToken ct) =>
-        await store.FindAsync(caller.Tenant, id, ct) ?? throw ApiException.NotFound("webhook", id);
+    private static async Task<WebhookEndpoint> FindAsync(TenantDb db, string id, CancellationToken ct) =>
+        await WebhookStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("webhook", id);
 }

@@ -22,7 +22,7 @@ public abstract class DirectoryTests(LeapFixture server)
             Timezone = "Europe/London", OpeningHours = new OpeningHours(hours, hours, hours, hours, hours, new DayHours("09:00", "12:00"), null),
             IsPrimary = true, IsActive = true, CreatedAt = Created, UpdatedAt = Created,
         };
-        await t.WriteAsync((c, tx) => LocationStore.InsertAsync(c, tx, t.Tenant, location, default));
+        await t.WriteAsync(db => LocationStore.InsertAsync(db, location, default));
 
         var data = (await t.Api.GetAsync($"locations/{location.Id}")).Expect(200).Data;
         Assert.Equal(
@@ -68,7 +68,7 @@ public abstract class DirectoryTests(LeapFixture server)
             Qualifications = "MBBS, MRCGP", RegistrationNumber = "0000000", ProfessionalRegistrationBody = "GMC", IsActive = true, IsBookableOnline = true,
             LocationIds = [north, south], CreatedAt = Created, UpdatedAt = Created,
         };
-        await t.WriteAsync((c, tx) => ClinicianStore.InsertAsync(c, tx, t.Tenant, clinician, default));
+        await t.WriteAsync(db => ClinicianStore.InsertAsync(db, clinician, default));
 
         var data = (await t.Api.GetAsync($"clinician-profiles/{clinician.Id}")).Expect(200).Data;
         Assert.Equal(
@@ -168,7 +168,7 @@ public abstract class DirectoryTests(LeapFixture server)
             Id = Ids.New(Ids.Location), Name = name, TownCity = town, Postcode = postcode, Timezone = "Europe/London", IsActive = active,
             CreatedAt = Created, UpdatedAt = Created,
         };
-        await t.WriteAsync((c, tx) => LocationStore.InsertAsync(c, tx, t.Tenant, location, default));
+        await t.WriteAsync(db => LocationStore.InsertAsync(db, location, default));
         return location.Id;
     }
 }

@@ -34,8 +34,8 @@ public abstract class DoubleBookingRaceTests(LeapFixture server)
         Assert.All(losers, r => Assert.Equal(winner.Id, r.Error.GetProperty("conflicting_appointment_id").GetString()));
 
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public abstract class DoubleBookingRaceTests(LeapFixture server)
         for (var i = 0; i < ids.Count; i++)
         {
             var start = i == moved ? new DateTimeOffset(2030, 4, 2, 14, 0, 0, TimeSpan.Zero) : first.AddMinutes(15 * i);
-            Assert.Equal(1, await db.ExecuteScalarAsync<long>(
+            Assert.Equal(1, await db.Raw().ScalarAsync<long>(
                 "SELECT COUNT(*) FROM appointments a JOIN clinician_busy b ON b.id = a.id WHERE a.id = @id AND a.start_time = @start AND b.busy_start = @start",
                 new { id = ids[i], start }));
         }

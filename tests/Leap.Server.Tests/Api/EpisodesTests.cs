@@ -264,10 +264,10 @@ public abstract class EpisodesTests(LeapFixture server)
         var id = await CreateAsync(t, await t.CreatePatientAsync());
         var evt = (await t.Api.PostAsync($"episodes/{id}/events", new { event_type = "note", title = "Original" })).Expect(201).Id;
         var db = server.Services.GetRequiredService<Database>();
-        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("UPDATE episode_events SET title = 'Rewritten' WHERE id = @evt", new { evt }));
-        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("DELETE FROM episode_events WHERE id = @evt", new { evt }));
-        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("UPDATE episodes SET status = 'pending_patient' WHERE id = @id", new { id }));
-        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("UPDATE episodes SET status = 'closed', responsibility = 'none' WHERE id = @id", new { id }));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Raw().WriteAsync("UPDATE episode_events SET title = 'Rewritten' WHERE id = @evt", new { evt }));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Raw().WriteAsync("DELETE FROM episode_events WHERE id = @evt", new { evt }));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Raw().WriteAsync("UPDATE episodes SET status = 'pending_patient' WHERE id = @id", new { id }));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Raw().WriteAsync("UPDATE episodes SET status = 'closed', responsibility = 'none' WHERE id = @id", new { id }));
         Assert.Equal("Original", (await t.Api.GetAsync($"episode-events/{evt}")).Data.GetProperty("title").GetString());
         Assert.Equal("open", (await t.Api.GetAsync($"episodes/{id}")).Data.GetProperty("status").GetString());
     }

@@ -86,7 +86,7 @@ public abstract class HoldsTests(LeapFixture server)
             Assert.Contains(words, refused.Error.GetProperty("message").GetString());
         }
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM holds WHERE org_id = @OrgId", new { c.T.OrgId }));
+        Assert.Equal(0, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM holds WHERE org_id = @OrgId", new { c.T.OrgId }));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public abstract class HoldsTests(LeapFixture server)
         c.Server.Clock.Advance(TimeSpan.FromMinutes(15));
         (await c.Api.PostAsync("appointments", Booking())).Expect(201);
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @hold", new { hold }));
+        Assert.Equal(0, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @hold", new { hold }));
         Assert.Equal("expired", (await c.Api.GetAsync($"holds/{hold}")).Expect(200).Data.GetProperty("status").GetString());
     }
 
@@ -146,8 +146,8 @@ public abstract class HoldsTests(LeapFixture server)
         Assert.Equal("confirmed", stored.GetProperty("status").GetString());
         Assert.Equal(confirmed.Id, stored.GetProperty("appointment_id").GetString());
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @hold", new { hold }));
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>(
+        Assert.Equal(0, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @hold", new { hold }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>(
             "SELECT COUNT(*) FROM clinician_busy WHERE id = @Id AND kind = 'appointment' AND busy_start = @start AND busy_end = @end",
             new { confirmed.Id, start = Clinic.At("2026-06-08T09:55:00Z"), end = Clinic.At("2026-06-08T10:40:00Z") }));
 
@@ -230,8 +230,8 @@ public abstract class HoldsTests(LeapFixture server)
         Assert.All(losers, r => Assert.Equal("SLOT_UNAVAILABLE", r.ErrorCode));
         Assert.All(losers, r => Assert.Contains(winner.Id, r.Error.GetProperty("message").GetString()));
         var db = server.Services.GetRequiredService<Database>();
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM holds WHERE org_id = @OrgId", new { c.T.OrgId }));
-        Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @Clinician", new { c.Clinician }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM holds WHERE org_id = @OrgId", new { c.T.OrgId }));
+        Assert.Equal(1, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE clinician_id = @Clinician", new { c.Clinician }));
     }
 
     [Fact]
@@ -251,22 +251,22 @@ public abstract class HoldsTests(LeapFixture server)
             EndTime = Clinic.At("2026-06-08T10:30:00Z"), ExpiresAt = Now + HoldStatuses.Lifetime, Status = HoldStatuses.Active, CreatedAt = Now, UpdatedAt = Now,
         };
         var db = app.Services.GetRequiredService<Database>();
-        await db.WriteAsync(async (connection, tx) =>
+        await db.ForTenant(tenant).WriteAsync(async write =>
         {
-            await AppointmentTemplateStore.InsertAsync(connection, tx, tenant, template, default);
-            await ClinicianStore.InsertAsync(connection, tx, tenant, clinician, default);
-            await HoldStore.InsertAsync(connection, tx, tenant, hold, default);
+            await AppointmentTemplateStore.InsertAsync(write, template, default);
+            await ClinicianStore.InsertAsync(write, clinician, default);
+            await HoldStore.InsertAsync(write, hold, default);
             return 0;
         });
         var housekeeping = app.Services.GetRequiredService<Housekeeping>();
 
         await housekeeping.RunOnceAsync(TestContext.Current.CancellationToken);
-        Assert.Equal("active", await db.ExecuteScalarAsync<string>("SELECT status FROM holds WHERE id = @Id", new { hold.Id }));
+        Assert.Equal("active", await db.Raw().ScalarAsync<string>("SELECT status FROM holds WHERE id = @Id", new { hold.Id }));
 
         clock.Advance(TimeSpan.FromMinutes(16));
         await housekeeping.RunOnceAsync(TestContext.Current.CancellationToken);
-        Assert.Equal("expired", await db.ExecuteScalarAsync<string>("SELECT status FROM holds WHERE id = @Id", new { hold.Id }));
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @Id", new { hold.Id }));
+        Assert.Equal("expired", await db.Raw().ScalarAsync<string>("SELECT status FROM holds WHERE id = @Id", new { hold.Id }));
+        Assert.Equal(0, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM clinician_busy WHERE id = @Id", new { hold.Id }));
     }
 }
 

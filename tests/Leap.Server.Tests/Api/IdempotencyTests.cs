@@ -163,13 +163,13 @@ public abstract class IdempotencyTests(LeapFixture server)
         clock.Advance(TimeSpan.FromHours(25));
         await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(TestContext.Current.CancellationToken);
         var db = app.Services.GetRequiredService<Database>();
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM idempotency_keys WHERE org_id = @Id", new { organisation.Id }));
+        Assert.Equal(0, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM idempotency_keys WHERE org_id = @Id", new { organisation.Id }));
     }
 
     private async Task<long> CountAsync(TestTenant t, string sql)
     {
         var db = server.Services.GetRequiredService<Database>();
-        return await db.ExecuteScalarAsync<long>(sql, new { t.OrgId });
+        return await db.Raw().ScalarAsync<long>(sql, new { t.OrgId });
     }
 }
 

@@ -1,9 +1,9 @@
 using System.Text;
 using Leap.Server.Accounts;
-using Leap.Server.Patients;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Leap.Server.Tests.Api;
 
@@ -193,8 +193,12 @@ public abstract class PipelineTests(LeapFixture server)
     public async Task An_unexpected_failure_is_500_INTERNAL_ERROR_quoting_the_request_id_and_logged_with_it()
     {
         var t = await server.NewTenantAsync();
-        await using var broken = server.StartAnotherServer(services: s => s.AddSingleton<PatientStore>(sp =>
-            new PatientStore(new UnreachableDatabase(sp.GetRequiredService<Database>()))));
+        // The server's data is unreachable; only API keys are still found, so the request gets as far as its handler.
+        await using var broken = server.StartAnotherServer(services: s =>
+        {
+            s.AddSingleton<Database>(sp => new UnreachableDatabase(Database.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<ILoggerFactory>())));
+            s.AddSingleton(sp => new AccountStore(((UnreachableDatabase)sp.GetRequiredService<Database>()).Inner, sp.GetRequiredService<TimeProvider>()));
+        });
         using var http = broken.CreateHttpClient();
         const string patientId = "pat_01900000-0000-7000-8000-00000000d15c";
         var result = (await t.Api.Via(http).GetAsync($"patients/{patientId}")).ExpectError(500, "INTERNAL_ERROR");
@@ -215,15 +219,16 @@ public abstract class PipelineTests(LeapFixture server)
     /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>
     private sealed class UnreachableDatabase(Database inner) : Database(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
     {
+        public Database Inner => inner;
         public override Engine Engine => inner.Engine;
-        public override ValueTask<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct = default) => throw new InvalidOperationException("disk on fire");
+        internal override ValueTask<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct = default) => throw new InvalidOperationException("disk on fire");
         protected override Task<T> TransactAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken ct) => inner.WriteAsync(work, ct);
         protected override string? ContentionReason(Exception exception) => null;
-        public override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) => inner.ExecuteScalarRelaxedAsync<T>(sql, param, ct);
+        internal override Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default) => inner.ExecuteScalarRelaxedAsync<T>(sql, param, ct);
         public override bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
         public override bool IsOverlapViolation(Exception exception) => inner.IsOverlapViolation(exception);
-        public override Task MigrateAsync(CancellationToken ct = default) => Task.CompletedTask;
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        protected override Task ApplyMigrationsAsync(CancellationToken ct) => inner.MigrateAsync(ct);
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     [Fact]

@@ -22,11 +22,7 @@ public abstract class QuestionnairesTests(LeapFixture server)
             Schema = JsonDocument.Parse("""{"fields":[{"key":"ok","type":"boolean","required":true}]}""").RootElement.Clone(),
             IsClinical = false, Version = 1, IsActive = active, Key = key, CreatedAt = now, UpdatedAt = now,
         };
-        await server.Services.GetRequiredService<Database>().WriteAsync(async (c, tx) =>
-        {
-            await QuestionnaireStore.InsertTemplateAsync(c, tx, t.Tenant, template, default);
-            return 0;
-        });
+        await t.WriteAsync(db => QuestionnaireStore.InsertTemplateAsync(db, template, default));
         return template.Id;
     }
 

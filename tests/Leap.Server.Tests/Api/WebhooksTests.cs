@@ -20,11 +20,11 @@ public abstract class WebhooksTests(LeapFixture server)
     }
 
     private async Task<IReadOnlyList<StoredEvent>> EventsAsync(TestTenant t) =>
-        await server.Services.GetRequiredService<Database>().QueryAsync<StoredEvent>(
+        await server.Services.GetRequiredService<Database>().Raw().ListAsync<StoredEvent>(
             "SELECT id, type, payload FROM webhook_events WHERE org_id = @OrgId ORDER BY id", new { t.OrgId });
 
     private async Task<IReadOnlyList<string>> DeliveryEndpointsAsync(string eventId) =>
-        await server.Services.GetRequiredService<Database>().QueryAsync<string>(
+        await server.Services.GetRequiredService<Database>().Raw().ListAsync<string>(
             "SELECT endpoint_id FROM webhook_deliveries WHERE event_id = @eventId ORDER BY endpoint_id", new { eventId });
 
     private static async Task<string> EndpointAsync(TestTenant t, string[] events, bool active = true) =>
@@ -47,7 +47,7 @@ public abstract class WebhooksTests(LeapFixture server)
         Assert.False(fetched.TryGetProperty("secret", out _));
         Assert.Equal("Sync", fetched.GetProperty("name").GetString());
         Assert.DoesNotContain(secret, (await t.Api.GetAsync("webhooks")).Expect(200).Raw);
-        var stored = await server.Services.GetRequiredService<Database>().ExecuteScalarAsync<string>("SELECT secret FROM webhook_endpoints WHERE id = @Id", new { created.Id });
+        var stored = await server.Services.GetRequiredService<Database>().Raw().ScalarAsync<string>("SELECT secret FROM webhook_endpoints WHERE id = @Id", new { created.Id });
         Assert.Equal(secret, stored);
     }
 

@@ -42,6 +42,8 @@ public sealed class LeapAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         // Test webhook receivers listen on loopback; tests of the guard itself turn this off.
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
+        // Every statement the suite runs is checked for the tenant rule (docs/storage.md).
+        builder.UseSetting("Storage:TenantGuard", "true");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -35,6 +35,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["Webhooks__AllowPrivateNetworks"] = "true"; // test receivers listen on loopback
+        start.Environment["Storage__TenantGuard"] = "true";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

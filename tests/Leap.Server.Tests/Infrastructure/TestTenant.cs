@@ -89,7 +89,7 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
             Id = Ids.New(Ids.Clinician), Name = name, DisplayName = name, IsActive = active, IsBookableOnline = bookableOnline,
             LocationIds = locationIds, CreatedAt = now, UpdatedAt = now,
         };
-        await WriteAsync((c, tx) => ClinicianStore.InsertAsync(c, tx, Tenant, clinician, default));
+        await WriteAsync(db => ClinicianStore.InsertAsync(db, clinician, default));
         return clinician.Id;
     }
 
@@ -100,7 +100,7 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
         {
             Id = Ids.New(Ids.Location), Name = name, Timezone = timezone, IsActive = active, CreatedAt = now, UpdatedAt = now,
         };
-        await WriteAsync((c, tx) => LocationStore.InsertAsync(c, tx, Tenant, location, default));
+        await WriteAsync(db => LocationStore.InsertAsync(db, location, default));
         return location.Id;
     }
 
@@ -120,11 +120,11 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
         var sessions = date is not null
             ? [template with { Id = Ids.New(Ids.Session) }]
             : (weekdays ?? []).Select(day => template with { Id = Ids.New(Ids.Session), Weekday = day }).ToList();
-        await WriteAsync(async (c, tx) =>
+        await WriteAsync(async db =>
         {
             foreach (var session in sessions)
             {
-                await ClinicianScheduleStore.InsertSessionAsync(c, tx, Tenant, session, default);
+                await ClinicianScheduleStore.InsertSessionAsync(db, session, default);
             }
         });
         return sessions.Select(s => s.Id).ToList();
@@ -137,15 +137,18 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
             Id = Ids.New(Ids.Block), ClinicianProfileId = clinicianId, StartTime = start, EndTime = end, Reason = reason, Note = note,
             CreatedAt = TypeHandlers.Truncate(DateTimeOffset.UtcNow),
         };
-        await WriteAsync((c, tx) => ClinicianScheduleStore.InsertBlockAsync(c, tx, Tenant, block, default));
+        await WriteAsync(db => ClinicianScheduleStore.InsertBlockAsync(db, block, default));
         return block.Id;
     }
 
+    /// <summary>The tenant's data, as the server's handlers reach it (for arranging admin data and checking what was stored).</summary>
+    public TenantDb Db => fixture.Services.GetRequiredService<Database>().ForTenant(Tenant);
+
     /// <summary>Writes admin data straight through the stores, in one transaction.</summary>
-    public Task WriteAsync(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task> write) =>
-        fixture.Services.GetRequiredService<Database>().WriteAsync(async (c, tx) =>
+    public Task WriteAsync(Func<TenantDb, Task> write) =>
+        Db.WriteAsync(async db =>
         {
-            await write(c, tx);
+            await write(db);
             return 0;
         });
 }

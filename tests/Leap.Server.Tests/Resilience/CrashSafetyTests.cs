@@ -90,8 +90,8 @@ public abstract class CrashSafetyTests(LeapFixture database)
         }
 
         var db = database.Services.GetRequiredService<Database>();
-        Assert.Equal(attempts.Count, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
-        Assert.Equal(attempts.Count, await db.ExecuteScalarAsync<long>(
+        Assert.Equal(attempts.Count, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
+        Assert.Equal(attempts.Count, await db.Raw().ScalarAsync<long>(
             "SELECT COUNT(DISTINCT clinician_profile_id || ' ' || start_time) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
     }
 }

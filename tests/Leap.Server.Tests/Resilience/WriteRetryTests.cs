@@ -53,7 +53,7 @@ public sealed class WriteRetryTests(PostgresServer database)
             var created = (await booking).Expect(201);
             Assert.Equal("Deadlocked once", created.Data.GetProperty("title").GetString());
             Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM appointments WHERE patient_id = @patient", new { patient }));
-            Assert.Equal([created.Id], await Db.QueryAsync<string>("SELECT id FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
+            Assert.Equal([created.Id], await Db.Raw().ListAsync<string>("SELECT id FROM clinician_busy WHERE clinician_id = @clinician", new { clinician }));
             // The key stored the one answer: the same request replays it.
             var replay = (await t.Api.PostAsync("appointments", body, key)).Expect(201);
             Assert.Equal(created.Raw, replay.Raw);
@@ -103,7 +103,7 @@ public sealed class WriteRetryTests(PostgresServer database)
 
     private Database Db => database.Services.GetRequiredService<Database>();
 
-    private Task<long> CountAsync(string sql, object param) => Db.ExecuteScalarAsync<long>(sql, param);
+    private Task<long> CountAsync(string sql, object param) => Db.Raw().ScalarAsync<long>(sql, param);
 
     private async Task<NpgsqlConnection> OpenAsync()
     {

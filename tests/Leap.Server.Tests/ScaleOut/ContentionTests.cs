@@ -243,9 +243,9 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
 
     private Database Db => database.Services.GetRequiredService<Database>();
 
-    private Task<long> CountAsync(string sql, TestTenant t) => Db.ExecuteScalarAsync<long>(sql, new { t.OrgId });
+    private Task<long> CountAsync(string sql, TestTenant t) => Db.Raw().ScalarAsync<long>(sql, new { t.OrgId });
 
-    private Task<long> CountAsync(string sql, object param) => Db.ExecuteScalarAsync<long>(sql, param);
+    private Task<long> CountAsync(string sql, object param) => Db.Raw().ScalarAsync<long>(sql, param);
 
     private async Task<IReadOnlyList<string>> AppointmentsOnAsync(string clinician, DateTimeOffset day) =>
         (await StartsOnAsync("appointments", clinician, day)).Select(x => x.Id).ToList();
@@ -263,7 +263,7 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
     private async Task<List<(string Id, DateTimeOffset At)>> StartsOnAsync(string table, string clinician, DateTimeOffset day)
     {
         var (clinicianColumn, startColumn) = table == "appointments" ? ("clinician_profile_id", "start_time") : ("clinician_id", "busy_start");
-        var rows = await Db.QueryAsync<Row>(
+        var rows = await Db.Raw().ListAsync<Row>(
             $"SELECT id, {startColumn} AS at FROM {table} WHERE {clinicianColumn} = @clinician AND {startColumn} >= @day AND {startColumn} < @next ORDER BY 2, 1",
             new { clinician, day, next = day.AddDays(1) });
         return rows.Select(r => (r.Id, r.At)).ToList();
@@ -271,7 +271,7 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
 
     /// <summary>The busy intervals of the clinician that overlap the half hour from <paramref name="start"/>.</summary>
     private async Task<IReadOnlyList<string>> BusyIdsAsync(string clinician, DateTimeOffset start) =>
-        await Db.QueryAsync<string>(
+        await Db.Raw().ListAsync<string>(
             "SELECT id FROM clinician_busy WHERE clinician_id = @clinician AND busy_start < @end AND busy_end > @start ORDER BY id",
             new { clinician, start, end = start.AddMinutes(30) });
 

@@ -119,8 +119,8 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     }
 
     private async Task<long> CountAsync(string sql, string keyId) =>
-        await database.Services.GetRequiredService<Database>().ExecuteScalarAsync<long>(sql, new { KeyId = keyId });
+        await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { KeyId = keyId });
 
     private async Task<long> CountAsync(string sql, TestTenant t) =>
-        await database.Services.GetRequiredService<Database>().ExecuteScalarAsync<long>(sql, new { t.OrgId });
+        await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { t.OrgId });
 }

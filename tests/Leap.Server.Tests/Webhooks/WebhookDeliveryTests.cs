@@ -310,15 +310,15 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         (await api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/never", events = new[] { "patient.created" }, is_active = true })).Expect(201);
         var db = app.Services.GetRequiredService<Database>();
         await PatientAsync(api, "Old");
-        await db.ExecuteAsync("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL");
+        await db.Raw().WriteAsync("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL");
         clock.Advance(TimeSpan.FromDays(31));
         await PatientAsync(api, "Recent");
-        await db.ExecuteAsync("UPDATE webhook_deliveries SET next_attempt_at = @later WHERE status = 'pending'", new { later = clock.GetUtcNow().AddDays(1) });
+        await db.Raw().WriteAsync("UPDATE webhook_deliveries SET next_attempt_at = @later WHERE status = 'pending'", new { later = clock.GetUtcNow().AddDays(1) });
 
         await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["patient.created"], await db.QueryAsync<string>("SELECT type FROM webhook_events"));
-        Assert.Equal(["pending"], await db.QueryAsync<string>("SELECT status FROM webhook_deliveries"));
-        var kept = await db.ExecuteScalarAsync<string>("SELECT payload FROM webhook_events");
+        Assert.Equal(["patient.created"], await db.Raw().ListAsync<string>("SELECT type FROM webhook_events"));
+        Assert.Equal(["pending"], await db.Raw().ListAsync<string>("SELECT status FROM webhook_deliveries"));
+        var kept = await db.Raw().ScalarAsync<string>("SELECT payload FROM webhook_events");
         Assert.Contains("Recent", kept);
     }
 

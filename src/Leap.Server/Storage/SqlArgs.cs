@@ -4,20 +4,23 @@ using Dapper;
 namespace Leap.Server.Storage;
 
 /// <summary>
-/// <c>IN (...)</c> lists with one named parameter per value. Dapper's own <c>IN @list</c> expansion rewrites the
-/// command text after binding, which the SQLite statement cache (<see cref="StatementCachingConnection"/>) does
-/// not follow, so lists are spelled out here instead.
+/// A statement's parameters built up in code (an object's properties, then more by name), for statements whose
+/// parameters are not one fixed object: list filters, <c>IN (...)</c> lists.
 /// </summary>
-public static class SqlList
+public sealed class SqlArgs(object? template = null) : DynamicParameters(template)
 {
-    /// <summary>Adds <c>@{name}0</c>, <c>@{name}1</c>... to <paramref name="parameters"/> and returns <c>(@{name}0, @{name}1, ...)</c>.</summary>
-    public static string In(DynamicParameters parameters, string name, IEnumerable<string> values)
+    /// <summary>
+    /// <c>IN (...)</c> lists with one named parameter per value: adds <c>@{name}0</c>, <c>@{name}1</c>... and returns
+    /// <c>(@{name}0, @{name}1, ...)</c>. Dapper's own <c>IN @list</c> expansion rewrites the command text after
+    /// binding, which the SQLite statement cache (<see cref="StatementCachingConnection"/>) does not follow.
+    /// </summary>
+    public string In(string name, IEnumerable<string> values)
     {
         var placeholders = new List<string>();
         foreach (var value in values)
         {
             var placeholder = name + placeholders.Count.ToString(CultureInfo.InvariantCulture);
-            parameters.Add(placeholder, value);
+            Add(placeholder, value);
             placeholders.Add("@" + placeholder);
         }
         return "(" + string.Join(", ", placeholders) + ")";

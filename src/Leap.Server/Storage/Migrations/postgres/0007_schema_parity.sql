@@ -1,0 +1,1 @@
+-- Nothing to change here: SQLite's inbox index now has the directions PostgreSQL's has had since 0004.
