@@ -46,7 +46,8 @@ public static class AdminCommands
             return 0;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // The same configuration as the server, appsettings.json next to the binary included (see Program.cs).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(StorageOptions.From(builder.Configuration));
         builder.Services.AddSingleton(TimeProvider.System);
