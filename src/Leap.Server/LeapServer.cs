@@ -130,6 +130,7 @@ public static class LeapServer
 
     public static void UseLeap(this WebApplication app)
     {
+        app.UseReverseProxy();
         app.Use(RequestIds.Middleware);
         app.UseMiddleware<ErrorHandling>();
         app.UseBookingPage();
