@@ -29,6 +29,7 @@ public sealed class SqliteDatabase : Database
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task writerLoop;
     private readonly ConcurrentBag<StatementCachingConnection> readers = [];
+    private readonly IDisposable inUse;
     private StatementCachingConnection? writer;
     private volatile bool disposed;
 
@@ -40,6 +41,8 @@ public sealed class SqliteDatabase : Database
         {
             Directory.CreateDirectory(directory);
         }
+        // Tells `leap restore` the database is open (see SqliteLock); refuses to start while a restore runs.
+        inUse = SqliteLock.Shared(path);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -117,6 +120,7 @@ public sealed class SqliteDatabase : Database
         {
             reader.Destroy();
         }
+        inUse.Dispose();
     }
 
     private async Task DrainAsync()
