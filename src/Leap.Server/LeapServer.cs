@@ -124,12 +124,14 @@ public static class LeapServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes + 1;
         });
+        builder.AddGracefulShutdown();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }
 
     public static void UseLeap(this WebApplication app)
     {
+        app.LogShutdown();
         app.UseReverseProxy();
         app.Use(RequestIds.Middleware);
         app.UseMiddleware<ErrorHandling>();
