@@ -17,13 +17,17 @@ public static class BookingPage
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
         "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    /// <summary>Whether the page's files are there to serve (a build or publish puts them under wwwroot next to the binary).</summary>
+    public static bool IsServed(IWebHostEnvironment environment) =>
+        environment.WebRootFileProvider.GetFileInfo("book/index.html").Exists;
+
     public static void UseBookingPage(this WebApplication app)
     {
         var files = app.Environment.WebRootFileProvider;
-        if (!files.GetFileInfo("book/index.html").Exists)
+        if (!IsServed(app.Environment))
         {
             app.Logger.LogWarning("The booking page is not served: no book/index.html under the web root {WebRoot}. " +
-                "Start the server from its own folder (the one holding wwwroot).", app.Environment.WebRootPath);
+                "The server looks for wwwroot next to its binary (leap.dll); --webroot names another folder.", app.Environment.WebRootPath);
         }
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions

@@ -106,12 +106,15 @@ public static class LeapServer
         }));
 
         builder.ConfigureTransport();
+        builder.AddGracefulShutdown();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }
 
     public static void UseLeap(this WebApplication app)
     {
+        app.LogShutdown();
+        app.UseReverseProxy();
         app.Use(RequestIds.Middleware);
         app.UseMiddleware<ErrorHandling>();
         app.UseBookingPage();
@@ -125,7 +128,7 @@ public static class LeapServer
         // Liveness without touching the database: also the benchmark's same-run baseline endpoint.
         app.MapGet("/livez", () => Api.Ok(new HealthStatus("ok", null))).ExcludeFromDescription();
         app.MapOpenApi();
-        app.MapScalarApiReference(DocsPath, options => options.WithTitle("Leap API").DisableDefaultFonts());
+        app.MapScalarApiReference(DocsPath, ConfigureDocs);
         app.MapGet("/", () => Results.Redirect(DocsPath)).ExcludeFromDescription();
 
         var api = app.MapGroup(ApiPaths.Root);
@@ -141,6 +144,19 @@ public static class LeapServer
         api.MapAvailability();
         api.MapHolds();
     }
+
+    /// <summary>
+    /// The API reference of this server only: no fonts or telemetry from the docs vendor's servers, and none of
+    /// its hosted products (the AI chat, the developer toolbar's "Generate SDK" and "Deploy", the MCP link),
+    /// which would send the API description, or whatever a visitor types, to a third party.
+    /// </summary>
+    private static void ConfigureDocs(ScalarOptions options) => options
+        .WithTitle("Leap API")
+        .DisableDefaultFonts()
+        .DisableTelemetry()
+        .DisableAgent()
+        .DisableMcp()
+        .HideDeveloperTools();
 
     private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)
     {

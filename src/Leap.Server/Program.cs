@@ -8,9 +8,14 @@ if (AdminCommands.IsAdminCommand(args))
 }
 
 var demo = args.Contains("--demo");
-// Configuration is read once: the default reload-on-change file watcher would otherwise wake up on every
-// write to a database file under the content root (measured: a tenth of the CPU of a booking load).
-var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo"), "--hostBuilder:reloadConfigOnChange=false"]);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    // Configuration is read once: the default reload-on-change file watcher would otherwise wake up on every
+    // write to a database file under the content root (measured: a tenth of the CPU of a booking load).
+    Args = [.. args.Where(a => a != "--demo"), "--hostBuilder:reloadConfigOnChange=false"],
+    // The server's own files (wwwroot, appsettings.json) are next to its binary, wherever it is started from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5080");

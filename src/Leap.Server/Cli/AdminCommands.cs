@@ -25,9 +25,9 @@ public static class AdminCommands
           keys set-limit <key_id> <N>       set a key's requests per hour
           demo                              load the demo organisation and print a fresh test key
           scopes                            list every scope
-        """ + "\n" + DirectoryCommands.Usage;
+        """ + "\n" + BackupCommands.Usage + "\n" + DirectoryCommands.Usage;
 
-    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. DirectoryCommands.Commands];
+    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. BackupCommands.Commands, .. DirectoryCommands.Commands];
 
     public static bool IsAdminCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -44,9 +44,15 @@ public static class AdminCommands
             return 0;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // The same configuration as the server, appsettings.json next to the binary included (see Program.cs).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(StorageOptions.From(builder.Configuration));
+        var storage = StorageOptions.From(builder.Configuration);
+        if (BackupCommands.Commands.Contains(args[0]))
+        {
+            return await BackupCommands.RunAsync(args, storage);
+        }
+        builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => Database.Create(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<AccountStore>();

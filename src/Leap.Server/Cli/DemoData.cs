@@ -95,7 +95,11 @@ public static class DemoData
         Console.WriteLine($"  API:          {address}/api/v1   (also {address}/functions/v1/api-v1)");
         Console.WriteLine($"  API docs:     {address}{LeapServer.DocsPath}");
         Console.WriteLine($"  OpenAPI:      {address}/openapi/v1.json");
-        Console.WriteLine($"  Booking page: {address}{BookingPage.Path}");
+        var bookingPage = BookingPage.IsServed(app.Environment);
+        if (bookingPage)
+        {
+            Console.WriteLine($"  Booking page: {address}{BookingPage.Path}");
+        }
         if (demoKey is not null)
         {
             Console.WriteLine();
@@ -104,10 +108,13 @@ public static class DemoData
             Console.WriteLine();
             Console.WriteLine("  Try it:");
             Console.WriteLine($"    curl -H 'Authorization: Bearer {demoKey}' '{address}/api/v1/appointment-templates?is_active=true'");
-            Console.WriteLine();
-            // The key rides in the fragment, which browsers never send to a server (docs/booking-page.md).
-            Console.WriteLine("  Book as the front desk (the link carries the demo key):");
-            Console.WriteLine($"    {address}{BookingPage.Path}#key={demoKey}");
+            if (bookingPage)
+            {
+                Console.WriteLine();
+                // The key rides in the fragment, which browsers never send to a server (docs/booking-page.md).
+                Console.WriteLine("  Book as the front desk (the link carries the demo key):");
+                Console.WriteLine($"    {address}{BookingPage.Path}#key={demoKey}");
+            }
         }
         Console.WriteLine();
     }

@@ -28,6 +28,7 @@ public sealed class SqliteDatabase : Database
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task writerLoop;
     private readonly ConcurrentBag<StatementCachingConnection> readers = [];
+    private readonly IDisposable inUse;
     private StatementCachingConnection? writer;
     private volatile bool disposed;
 
@@ -39,6 +40,8 @@ public sealed class SqliteDatabase : Database
         {
             Directory.CreateDirectory(directory);
         }
+        // Tells `leap restore` the database is open (see SqliteLock); refuses to start while a restore runs.
+        inUse = SqliteLock.Shared(path);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -125,6 +128,7 @@ public sealed class SqliteDatabase : Database
         {
             reader.Destroy();
         }
+        inUse.Dispose();
     }
 
     private async Task DrainAsync()

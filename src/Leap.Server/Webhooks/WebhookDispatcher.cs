@@ -33,6 +33,9 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
         DefaultRequestHeaders = { UserAgent = { new ProductInfoHeaderValue("Leap-Webhooks", "1.0") } },
     };
 
+    /// <summary>Cut attempts short: cancelled only when the host's shutdown timeout runs out (see <see cref="StopAsync"/>).</summary>
+    private readonly CancellationTokenSource abandon = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.DeliveryEnabled)
@@ -66,12 +69,16 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
         }
     }
 
-    /// <summary>One round: claims what is due and attempts each; returns how many were claimed.</summary>
+    /// <summary>
+    /// One round: claims what is due and attempts each; returns how many were claimed. <paramref name="ct"/> stops the
+    /// claiming only: the attempts of a claimed batch are made (each within its timeout) and their outcomes recorded,
+    /// so a graceful shutdown leaves no claim to expire and no delivery waiting for its lease.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var claims = await WebhookStore.ClaimDueAsync(db, TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
-        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = abandon.Token },
             async (claim, token) => await AttemptAsync(claim, token));
         return claims.Count;
     }
@@ -132,9 +139,16 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
 
     private static TimeSpan Jittered(TimeSpan delay) => delay * (0.8 + 0.4 * Random.Shared.NextDouble());
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var timedOut = cancellationToken.Register(abandon.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
     public override void Dispose()
     {
         http.Dispose();
+        abandon.Dispose();
         base.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -11,7 +12,7 @@ namespace Leap.Server.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> output = new();
 
     private ServerProcess(Process process, string baseUrl)
     {
@@ -21,35 +22,52 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    /// <summary>What the process wrote to its console so far (its log), for assertions and failure messages.</summary>
-    public IReadOnlyList<string> Output => output.ToArray();
+    /// <summary>What the process printed so far (standard output and error, line by line).</summary>
+    public IReadOnlyList<string> Output => [.. output];
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Starts the server; <paramref name="workingDirectory"/> is the test output folder unless given.</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, params string[] args)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "leap.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = StartInfo(settings, workingDirectory, args);
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
-        start.Environment["Webhooks__AllowPrivateNetworks"] = "true"; // test receivers listen on loopback
-        start.Environment["Storage__TenantGuard"] = "true";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
         var server = new ServerProcess(Process.Start(start)!, baseUrl);
-        server.process.OutputDataReceived += (_, line) => server.Keep(line.Data);
-        server.process.ErrorDataReceived += (_, line) => server.Keep(line.Data);
+        server.process.OutputDataReceived += (_, line) => server.Record(line.Data);
+        server.process.ErrorDataReceived += (_, line) => server.Record(line.Data);
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
         await server.WaitUntilHealthyAsync();
         return server;
     }
 
-    private void Keep(string? line)
+    /// <summary>Runs an admin command (<c>leap backup ...</c>) to its end: its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(IReadOnlyDictionary<string, string?> settings, params string[] args)
+    {
+        using var command = Process.Start(StartInfo(settings, null, args))!;
+        var output = command.StandardOutput.ReadToEndAsync();
+        var error = command.StandardError.ReadToEndAsync();
+        await command.WaitForExitAsync();
+        return (command.ExitCode, await output, await error);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> settings, string? workingDirectory, string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "leap.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        start.Environment["Webhooks__AllowPrivateNetworks"] = "true"; // test receivers listen on loopback
+        start.Environment["Storage__TenantGuard"] = "true";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        return start;
+    }
+
+    private void Record(string? line)
     {
         if (line is not null)
         {
@@ -64,6 +82,18 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd or a container runtime sends to stop a service; waits for the exit and returns its code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

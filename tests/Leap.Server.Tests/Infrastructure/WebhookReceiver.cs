@@ -48,6 +48,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>A scripted "status" that never answers: the request hangs until the sender gives up or dies.</summary>
     public const int Hang = -1;
 
+    /// <summary>The answer once the script is used up: 200 unless a test takes the receiver "down" for a while.</summary>
+    public int DefaultStatus { get; set; } = 200;
+
     /// <summary>The next requests are answered with these statuses (or <see cref="Hang"/>), in order.</summary>
     public void AnswerNext(params int[] statuses)
     {
@@ -73,7 +76,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        var status = script.TryDequeue(out var scripted) ? scripted : 200;
+        var status = script.TryDequeue(out var scripted) ? scripted : DefaultStatus;
         var headers = context.Request.Headers;
         received.Enqueue(new Delivery(headers["X-Webhook-Id"], headers["X-Webhook-Timestamp"], headers["X-Webhook-Signature"],
             context.Request.ContentType, body, status));
