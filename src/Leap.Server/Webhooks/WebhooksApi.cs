@@ -90,7 +90,7 @@ public static class WebhooksApi
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook {id} is disabled: enable it (PATCH {{\"is_active\": true}}) to send a test.");
             }
             var deliveryId = await outbox.RecordTestAsync(connection, tx, caller.Tenant, endpoint, ct);
-            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, deliveryId, ct))!;
+            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, endpoint.Id, deliveryId, ct))!;
         }, ct);
     }
 
@@ -101,6 +101,7 @@ public static class WebhooksApi
         return Api.List(await store.ListDeliveriesAsync(caller.Tenant, id, query, ct));
     }
 
+    /// <summary>One delivery with its attempt log (the list leaves the logs out).</summary>
     private static async Task<ApiData<WebhookDelivery>> GetDelivery(string id, string deliveryId, Caller caller, WebhookStore store, CancellationToken ct) =>
         Api.Ok(await store.FindDeliveryAsync(caller.Tenant, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId));
 
@@ -116,7 +117,7 @@ public static class WebhooksApi
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook delivery {deliveryId} is already queued (pending); it will be attempted again by itself.");
             }
-            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, delivery.Id, ct))!;
+            return (await WebhookStore.FindDeliveryAsync(connection, tx, caller.Tenant, id, delivery.Id, ct))!;
         }, ct));
     }
 

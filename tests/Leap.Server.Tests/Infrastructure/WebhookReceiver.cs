@@ -31,6 +31,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<Delivery> Received => [.. received];
 
+    /// <summary>The body of every answer other than 200 (200 answers "ok").</summary>
+    public string FailureBody { get; set; } = "receiver is down for the test";
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -83,7 +86,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return;
         }
         context.Response.StatusCode = status;
-        await context.Response.WriteAsync(status == 200 ? "ok" : "receiver is down for the test");
+        await context.Response.WriteAsync(status == 200 ? "ok" : FailureBody);
     }
 
     public async ValueTask DisposeAsync()
