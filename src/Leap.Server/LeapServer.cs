@@ -12,6 +12,7 @@ using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 using Leap.Server.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -97,6 +98,7 @@ public static class LeapServer
         services.AddSingleton<AvailabilityStore>();
         services.AddSingleton<AvailabilityService>();
         services.AddSingleton<HoldStore>();
+        builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -139,7 +141,7 @@ public static class LeapServer
         app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ScopeAuthorization>();
 
-        app.MapGet("/healthz", Health).ExcludeFromDescription();
+        app.MapHealth();
         // Liveness without touching the database: also the benchmark's same-run baseline endpoint.
         app.MapGet("/livez", () => Api.Ok(new HealthStatus("ok", null))).ExcludeFromDescription();
         app.MapOpenApi();
@@ -158,11 +160,5 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
-    }
-
-    private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)
-    {
-        await db.ExecuteScalarAsync<int>("SELECT 1", ct: ct);
-        return Api.Ok(new HealthStatus("ok", db.Engine.ToString().ToLowerInvariant()));
     }
 }

@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 
 namespace Leap.Server.Appointments;
 
@@ -42,8 +43,10 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request,
+            var booked = await idempotency.ExecuteAsync(http, request,
                 (connection, tx) => events.BookAsync(connection, tx, caller.Tenant, appointment, ct), ct);
+            LeapMetrics.Booked(booked, "appointment");
+            return booked;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {

@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string ValidationError = "VALIDATION_ERROR";
     public const string RateLimited = "RATE_LIMITED";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 
     public static string ForStatus(int status) => status switch
     {
@@ -30,6 +31,7 @@ public static class ErrorCodes
         415 => UnsupportedMediaType,
         422 => ValidationError,
         429 => RateLimited,
+        503 => ServiceUnavailable,
         _ => InternalError,
     };
 }

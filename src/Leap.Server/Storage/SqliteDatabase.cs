@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
+using Leap.Server.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Leap.Server.Storage;
@@ -88,6 +89,7 @@ public sealed class SqliteDatabase : Database
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase));
         }
+        LeapMetrics.SqliteWriteQueued();
         return (T)(await pending.Done.Task)!;
     }
 
@@ -129,6 +131,7 @@ public sealed class SqliteDatabase : Database
             {
                 batch.Add(next);
             }
+            using var activity = LeapMetrics.SqliteBatchTaken(batch.Count);
             try
             {
                 var connection = await OpenWriterAsync();

@@ -27,8 +27,6 @@ public sealed class WebhookDispatcher(WebhookStore store, WebhookOptions options
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = options.Timeout,
         ConnectCallback = options.AllowPrivateNetworks ? null : ReceiverAddresses.ConnectToPublicAsync,
-        // Receivers are other organisations' systems: they get no trace context of Leap's (traceparent) to see.
-        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

@@ -204,7 +204,7 @@ public abstract class PipelineTests(LeapFixture server)
     }
 
     /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>
-    private sealed class UnreachableDatabase(Database inner) : Database
+    internal sealed class UnreachableDatabase(Database inner) : Database
     {
         public override Engine Engine => inner.Engine;
         public override ValueTask<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct = default) => throw new InvalidOperationException("disk on fire");

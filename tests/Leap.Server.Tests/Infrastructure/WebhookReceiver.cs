@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public sealed record Delivery(string? EventId, string? Timestamp, string? Signature, string? ContentType, string Body, int AnsweredWith)
     {
+        /// <summary>Every request header, for what the named ones do not cover.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     }
 
@@ -79,7 +82,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = script.TryDequeue(out var scripted) ? scripted : 200;
         var headers = context.Request.Headers;
         received.Enqueue(new Delivery(headers["X-Webhook-Id"], headers["X-Webhook-Timestamp"], headers["X-Webhook-Signature"],
-            context.Request.ContentType, body, status));
+            context.Request.ContentType, body, status)
+        {
+            Headers = headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
         if (status == Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
