@@ -85,11 +85,12 @@ public sealed class SqliteDatabase : Database
     public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), ct);
+        // Counted before it is queued, so the writer can never take it off the count first.
+        LeapMetrics.SqliteWriteQueued();
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase));
         }
-        LeapMetrics.SqliteWriteQueued();
         return (T)(await pending.Done.Task)!;
     }
 
