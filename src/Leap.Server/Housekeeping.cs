@@ -7,8 +7,9 @@ namespace Leap.Server;
 
 /// <summary>
 /// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, holds past
-/// their 15 minutes (which stop counting the moment they expire; this records it and frees their rows), and
-/// webhook events (with their delivery log) past their retention once nothing is left to deliver.
+/// their 15 minutes (which stop counting the moment they expire; this records it and frees their rows),
+/// webhook events (with their deliveries and attempt logs) past their retention once nothing is left to
+/// deliver, and webhook delivery attempts past the retention.
 /// </summary>
 public sealed class Housekeeping(
     Database database, Idempotency idempotency, IRateLimitCounter rateLimits, WebhookOptions webhookOptions,

@@ -24,6 +24,7 @@ public static class Ids
     public const string QuestionnaireResponse = "qr_";
     public const string WebhookEndpoint = "wh_";
     public const string WebhookDelivery = "whd_";
+    public const string WebhookDeliveryAttempt = "wha_";
     public const string Session = "ses_";
     public const string Block = "blk_";
     public const string Hold = "hold_";

@@ -12,6 +12,7 @@ using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 using Leap.Server.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -83,6 +84,7 @@ public static class LeapServer
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<AvailabilityService>();
+        builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -124,7 +126,7 @@ public static class LeapServer
         app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ScopeAuthorization>();
 
-        app.MapGet("/healthz", Health).ExcludeFromDescription();
+        app.MapHealth();
         // Liveness without touching the database: also the benchmark's same-run baseline endpoint.
         app.MapGet("/livez", () => Api.Ok(new HealthStatus("ok", null))).ExcludeFromDescription();
         app.MapOpenApi();
@@ -157,10 +159,4 @@ public static class LeapServer
         .DisableAgent()
         .DisableMcp()
         .HideDeveloperTools();
-
-    private static async Task<ApiData<HealthStatus>> Health(Database db, CancellationToken ct)
-    {
-        await db.CrossTenant("health check").ScalarAsync<int>("SELECT 1", ct: ct);
-        return Api.Ok(new HealthStatus("ok", db.Engine.ToString().ToLowerInvariant()));
-    }
 }

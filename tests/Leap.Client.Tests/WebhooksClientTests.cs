@@ -77,13 +77,23 @@ public abstract class WebhooksClientTests(LeapFixture server)
         var delivered = await WaitForStatusAsync(webhooks, endpoint.Id, test.Id, WebhookDeliveryStatus.Delivered);
         Assert.Equal((1, (int?)200), (delivered.Attempts, delivered.LastStatusCode));
         Assert.NotNull(delivered.DeliveredAt);
-        Assert.Equal([test.Id], (await webhooks.ListDeliveriesAsync(endpoint.Id, new() { EventType = WebhookEventType.Test }, Ct)).Data.Select(d => d.Id));
+        Assert.Empty(test.AttemptLog!);
+        var attempt = Assert.Single(delivered.AttemptLog!);
+        Assert.StartsWith("wha_", attempt.Id);
+        Assert.Equal(((int?)200, "ok", (string?)null, delivered.LastAttemptAt), (attempt.StatusCode, attempt.Response, attempt.Error, (DateTimeOffset?)attempt.AttemptedAt));
+        Assert.True(attempt.DurationMs >= 0);
+        var listed = Assert.Single((await webhooks.ListDeliveriesAsync(endpoint.Id, new() { EventType = WebhookEventType.Test }, Ct)).Data);
+        Assert.Equal((test.Id, (IReadOnlyList<WebhookDeliveryAttempt>?)null), (listed.Id, listed.AttemptLog));
         Assert.Empty((await webhooks.ListDeliveriesAsync(endpoint.Id, new() { StatusIn = [WebhookDeliveryStatus.Pending, WebhookDeliveryStatus.Failed] }, Ct)).Data);
 
         var again = await webhooks.RedeliverAsync(endpoint.Id, test.Id, Ct);
         Assert.Equal((test.Id, WebhookDeliveryStatus.Pending), (again.Id, again.Status));
+        Assert.Equal([attempt], again.AttemptLog!);
         var both = await receiver.WaitForAsync(r => r.Count >= 2);
         Assert.Equal(test.EventId, both[1].EventId);
+        var redelivered = await WaitForStatusAsync(webhooks, endpoint.Id, test.Id, WebhookDeliveryStatus.Delivered);
+        Assert.Equal(2, redelivered.AttemptLog!.Count);
+        Assert.Equal(attempt, redelivered.AttemptLog[0]);
 
         var second = await webhooks.SendTestAsync(endpoint.Id, ct: Ct);
         var log = new List<string>();

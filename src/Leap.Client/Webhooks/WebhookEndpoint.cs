@@ -29,7 +29,10 @@ public sealed record WebhookEndpoint
     public string? Secret { get; init; }
 }
 
-/// <summary>One event on its way to one endpoint: an entry of the delivery log, with its last attempt's outcome.</summary>
+/// <summary>
+/// One event on its way to one endpoint: an entry of the delivery log, with its last attempt's outcome. Read on
+/// its own (<see cref="WebhooksClient.GetDeliveryAsync"/>, redeliver, test) it also carries <see cref="AttemptLog"/>.
+/// </summary>
 public sealed record WebhookDelivery
 {
     /// <summary>The delivery's id.</summary>
@@ -60,6 +63,28 @@ public sealed record WebhookDelivery
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the delivery last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>
+    /// Every attempt within the server's retention (30 days unless configured), oldest first; null in lists
+    /// (<see cref="WebhooksClient.ListDeliveriesAsync"/>), which leave the logs out.
+    /// </summary>
+    public IReadOnlyList<WebhookDeliveryAttempt>? AttemptLog { get; init; }
+}
+
+/// <summary>One attempt to deliver an event: when, how long, and what the receiver answered (or why there was no answer).</summary>
+public sealed record WebhookDeliveryAttempt
+{
+    /// <summary>The attempt's id (<c>wha_…</c>).</summary>
+    public string Id { get; init; } = "";
+    /// <summary>When the request was sent.</summary>
+    public DateTimeOffset AttemptedAt { get; init; }
+    /// <summary>Milliseconds from sending to the end of the answer's first kilobyte, or to the failure.</summary>
+    public int DurationMs { get; init; }
+    /// <summary>The HTTP status the receiver answered; null when it did not (timeout, refused connection).</summary>
+    public int? StatusCode { get; init; }
+    /// <summary>The first 1,000 characters of the answer.</summary>
+    public string? Response { get; init; }
+    /// <summary>Why the attempt did not count as delivered; null when it did.</summary>
+    public string? Error { get; init; }
 }
 
 /// <summary>Values of <see cref="WebhookDelivery.Status"/>.</summary>

@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 
 namespace Leap.Server.Appointments;
 
@@ -42,7 +43,9 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, write => events.BookAsync(write, appointment, ct), ct);
+            var booked = await idempotency.ExecuteAsync(http, request, write => events.BookAsync(write, appointment, ct), ct);
+            LeapMetrics.Booked(booked, "appointment");
+            return booked;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {

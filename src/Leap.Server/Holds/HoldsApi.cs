@@ -4,6 +4,7 @@ using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 
 namespace Leap.Server.Holds;
 
@@ -111,7 +112,7 @@ public static class HoldsApi
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            return await idempotency.ExecuteAsync(http, request, async write =>
+            var confirmed = await idempotency.ExecuteAsync(http, request, async write =>
             {
                 // Booked through the appointments' own path, so a confirmed hold raises the same pathway trigger
                 // and webhook event as any booking.
@@ -124,6 +125,8 @@ public static class HoldsApi
                 }
                 return booked!;
             }, ct);
+            LeapMetrics.Booked(confirmed, "hold");
+            return confirmed;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {

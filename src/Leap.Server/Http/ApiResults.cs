@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Leap.Server.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -48,8 +49,10 @@ public static class ApiResponse
         return context.Response.Body.WriteAsync(body).AsTask();
     }
 
+    /// <summary>Every error answer is written here (and counted: conflicts and rate-limited requests are metrics).</summary>
     public static Task WriteErrorAsync(HttpContext context, int status, ErrorBody error)
     {
+        LeapMetrics.Answered(context, status, error.Code);
         var envelope = new ErrorEnvelope(null, new Meta(RequestIds.Get(context)), error);
         return WriteAsync(context, status, Serialize(context, envelope));
     }
@@ -83,6 +86,7 @@ public sealed class ApiCreated<T>(int status, byte[] body, bool replayed) : IRes
         if (Replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";
+            LeapMetrics.Replayed(context);
         }
         return ApiResponse.WriteAsync(context, StatusCode, Body);
     }

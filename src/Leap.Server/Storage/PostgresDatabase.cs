@@ -25,8 +25,10 @@ public sealed class PostgresDatabase : Database
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 100;
         }
+        // The pools' names in Npgsql's metrics (db.client.connection.pool.name), instead of the connection string.
+        builder.Name = "leap";
         dataSource = builder.Build();
-        var relaxedBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        var relaxedBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "leap-relaxed" };
         relaxedBuilder.ConnectionStringBuilder.Options = (relaxedBuilder.ConnectionStringBuilder.Options + " -c synchronous_commit=off").Trim();
         relaxedBuilder.ConnectionStringBuilder.MaxPoolSize = Math.Clamp(builder.ConnectionStringBuilder.MaxPoolSize / 4, 2, 10);
         relaxed = relaxedBuilder.Build();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
+using Leap.Server.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Leap.Server.Storage;
@@ -85,6 +86,8 @@ public sealed class SqliteDatabase : Database
     protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), ct);
+        // Counted before it is queued, so the writer can never take it off the count first.
+        LeapMetrics.SqliteWriteQueued();
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase));
@@ -141,6 +144,7 @@ public sealed class SqliteDatabase : Database
             {
                 batch.Add(next);
             }
+            using var activity = LeapMetrics.SqliteBatchTaken(batch.Count);
             try
             {
                 var connection = await OpenWriterAsync();

@@ -17,7 +17,10 @@ public sealed record WebhookEndpoint
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Secret { get; init; }
 }
 
-/// <summary>One event on its way to one endpoint: the delivery log entry, with its last attempt's outcome.</summary>
+/// <summary>
+/// One event on its way to one endpoint: the delivery log entry, with its last attempt's outcome. A single
+/// delivery's answers (get, test, redeliver) also carry <see cref="AttemptLog"/>; list items leave it out.
+/// </summary>
 public sealed record WebhookDelivery
 {
     public required string Id { get; init; }
@@ -34,6 +37,22 @@ public sealed record WebhookDelivery
     public DateTimeOffset? DeliveredAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Every attempt still within the retention, oldest first (the last one is the <c>last_*</c> fields').</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<WebhookDeliveryAttempt>? AttemptLog { get; init; }
+}
+
+/// <summary>One attempt to deliver: when it started, how long it took, and what the receiver answered (or why none).</summary>
+public sealed record WebhookDeliveryAttempt
+{
+    public required string Id { get; init; }
+    public DateTimeOffset AttemptedAt { get; init; }
+    /// <summary>From sending the request to the end of the answer's first kilobyte, or to the failure.</summary>
+    public int DurationMs { get; init; }
+    public int? StatusCode { get; init; }
+    /// <summary>The first 1,000 characters of the answer.</summary>
+    public string? Response { get; init; }
+    /// <summary>Why the attempt did not count as delivered; null when it did.</summary>
+    public string? Error { get; init; }
 }
 
 public static class DeliveryStatuses

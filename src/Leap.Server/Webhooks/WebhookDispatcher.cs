@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Leap.Server.Storage;
+using Leap.Server.Telemetry;
 
 namespace Leap.Server.Webhooks;
 
 /// <summary>
 /// Sends what the outbox recorded: claims due deliveries, POSTs each signed payload with a timeout, and
-/// records the outcome. A 2xx is delivered; anything else (status, timeout, refused connection) is retried
+/// records the attempt in the delivery's log. A 2xx is delivered; anything else (status, timeout, refused connection) is retried
 /// after the next delay of <see cref="WebhookOptions.RetryDelays"/> (with ±20% jitter) until they run out,
 /// then the delivery is failed (it can be re-queued through the API). Delivery is at least once: a server
 /// that dies mid-attempt leaves the claim to expire and the attempt to be made again.
@@ -85,8 +87,10 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
 
     private async Task AttemptAsync(WebhookStore.Claim claim, CancellationToken ct)
     {
+        using var activity = LeapMetrics.StartWebhookAttempt(claim.Id, claim.EventType, claim.Attempts);
         var body = Encoding.UTF8.GetBytes(claim.Payload);
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var attemptedAt = TypeHandlers.Truncate(clock.GetUtcNow());
+        var timestamp = attemptedAt.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, claim.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookSignature.IdHeader, claim.EventId);
@@ -96,6 +100,7 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
         int? status = null;
         string? response = null;
         string? error = null;
+        var started = clock.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Timeout);
         try
@@ -112,6 +117,7 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
         {
             error = e.Message;
         }
+        var duration = clock.GetElapsedTime(started);
 
         var delivered = status is >= 200 and < 300;
         var retry = claim.Attempts <= options.RetryDelays.Count;
@@ -121,10 +127,21 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
         if (!delivered)
         {
             error ??= $"The endpoint answered HTTP {status}; only 2xx counts as delivered.";
+            activity?.SetStatus(ActivityStatusCode.Error, error);
             logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Status}); {Outcome}",
                 claim.Id, claim.Attempts, status?.ToString(CultureInfo.InvariantCulture) ?? "no response", retry ? $"retry at {next:O}" : "giving up");
         }
-        await WebhookStore.RecordOutcomeAsync(db, claim.Id, claim.Attempts, outcome, next, status, response, delivered ? null : error, now, CancellationToken.None);
+        var attempt = new WebhookDeliveryAttempt
+        {
+            Id = Ids.New(Ids.WebhookDeliveryAttempt),
+            AttemptedAt = attemptedAt,
+            DurationMs = (int)Math.Min(int.MaxValue, duration.TotalMilliseconds),
+            StatusCode = status,
+            Response = response,
+            Error = delivered ? null : error,
+        };
+        await WebhookStore.RecordAttemptAsync(db, claim.Id, claim.Attempts, outcome, next, attempt, now, CancellationToken.None);
+        LeapMetrics.WebhookAttempted(outcome, delivered ? now - claim.EventCreatedAt : null);
     }
 
     /// <summary>The first kilobyte of the answer, for the delivery log (receivers sometimes explain a refusal there).</summary>

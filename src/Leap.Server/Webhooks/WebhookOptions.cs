@@ -25,7 +25,10 @@ public sealed class WebhookOptions
 
     public int BatchSize { get; init; } = 20;
 
-    /// <summary>Finished events (and their delivery log) are kept this long, then purged by housekeeping.</summary>
+    /// <summary>
+    /// Finished events (with their deliveries and attempt logs), and any delivery attempt, are kept this long,
+    /// then purged by housekeeping.
+    /// </summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>

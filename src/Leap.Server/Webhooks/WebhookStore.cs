@@ -31,6 +31,8 @@ public static class WebhookStore
         public required string Id { get; init; }
         public int Attempts { get; init; }
         public required string EventId { get; init; }
+        public required string EventType { get; init; }
+        public DateTimeOffset EventCreatedAt { get; init; }
         public required string Url { get; init; }
         public required string Secret { get; init; }
         public required string Payload { get; init; }
@@ -83,11 +85,24 @@ public static class WebhookStore
             $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE {TenantSql.Filter}{query.Where} ORDER BY id DESC LIMIT @Limit OFFSET @Offset", query, ct);
     }
 
-    /// <summary>A delivery, of one endpoint when <paramref name="endpointId"/> is given.</summary>
-    public static Task<WebhookDelivery?> FindDeliveryAsync(TenantDb db, string? endpointId, string id, CancellationToken ct) =>
-        db.SingleAsync<WebhookDelivery>(
-            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id AND (@endpointId IS NULL OR endpoint_id = @endpointId) AND {TenantSql.Filter}",
+    /// <summary>One delivery of the endpoint, with its attempt log (oldest first).</summary>
+    public static async Task<WebhookDelivery?> FindDeliveryAsync(TenantDb db, string endpointId, string id, CancellationToken ct)
+    {
+        var delivery = await db.SingleAsync<WebhookDelivery>(
+            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE id = @id AND endpoint_id = @endpointId AND {TenantSql.Filter}",
             new { id, endpointId }, ct);
+        if (delivery is null)
+        {
+            return null;
+        }
+        var attempts = await db.ListAsync<WebhookDeliveryAttempt>(
+            $"""
+            SELECT id, attempted_at, duration_ms, status_code, response, error FROM webhook_delivery_attempts
+            WHERE delivery_id = @id AND {TenantSql.Filter} ORDER BY attempted_at, id
+            """,
+            new { id }, ct);
+        return delivery with { AttemptLog = attempts };
+    }
 
     /// <summary>Queues a finished (delivered or failed) delivery again, with a fresh set of retries.</summary>
     public static Task<int> RequeueAsync(TenantDb db, string id, DateTimeOffset now, CancellationToken ct) =>
@@ -144,7 +159,8 @@ public static class WebhookStore
               SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
               WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND e.is_active = @active
               ORDER BY d.next_attempt_at LIMIT @limit {skipLocked})
-            RETURNING id, attempts, event_id,
+            RETURNING id, attempts, event_id, event_type,
+              (SELECT created_at FROM webhook_events ev WHERE ev.id = event_id) AS event_created_at,
               (SELECT url FROM webhook_endpoints e WHERE e.id = endpoint_id) AS url,
               (SELECT secret FROM webhook_endpoints e WHERE e.id = endpoint_id) AS secret,
               (SELECT payload FROM webhook_events ev WHERE ev.id = event_id) AS payload
@@ -152,24 +168,43 @@ public static class WebhookStore
             new { now, leaseUntil, limit, active = true }, ct), ct);
     }
 
-    /// <summary>Records an attempt's outcome, unless the delivery was re-queued while the attempt ran.</summary>
-    public static Task RecordOutcomeAsync(CrossTenantDb db, string id, int attempts, string status, DateTimeOffset? nextAttemptAt, int? statusCode,
-        string? response, string? error, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(
-            """
-            UPDATE webhook_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_status_code = @statusCode,
-              last_response = @response, last_error = @error, updated_at = @now,
-              delivered_at = CASE WHEN @status = 'delivered' THEN @now ELSE delivered_at END
-            WHERE id = @id AND attempts = @attempts AND status = 'pending'
-            """,
-            new { id, attempts, status, nextAttemptAt, statusCode, response, error, now }, ct);
+    /// <summary>
+    /// Adds the attempt to the delivery's log and records its outcome on the delivery, unless the delivery was
+    /// re-queued while the attempt ran (the attempt is logged all the same: it was made).
+    /// </summary>
+    public static Task<int> RecordAttemptAsync(CrossTenantDb db, string deliveryId, int attempts, string status, DateTimeOffset? nextAttemptAt,
+        WebhookDeliveryAttempt attempt, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async write =>
+        {
+            // The tenant comes from the delivery row; a delivery deleted meanwhile (with its endpoint) logs nothing.
+            await write.ExecuteAsync(
+                """
+                INSERT INTO webhook_delivery_attempts (id, org_id, mode, delivery_id, attempted_at, duration_ms, status_code, response, error)
+                SELECT @Id, org_id, mode, id, @AttemptedAt, @DurationMs, @StatusCode, @Response, @Error FROM webhook_deliveries WHERE id = @deliveryId
+                """,
+                new { deliveryId, attempt.Id, attempt.AttemptedAt, attempt.DurationMs, attempt.StatusCode, attempt.Response, attempt.Error }, ct);
+            return await write.ExecuteAsync(
+                """
+                UPDATE webhook_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_attempt_at = @AttemptedAt,
+                  last_status_code = @StatusCode, last_response = @Response, last_error = @Error, updated_at = @now,
+                  delivered_at = CASE WHEN @status = 'delivered' THEN @now ELSE delivered_at END
+                WHERE id = @deliveryId AND attempts = @attempts AND status = 'pending'
+                """,
+                new { deliveryId, attempts, status, nextAttemptAt, attempt.AttemptedAt, attempt.StatusCode, attempt.Response, attempt.Error, now }, ct);
+        }, ct);
 
-    /// <summary>Events older than the retention whose deliveries are all finished go, with their delivery log.</summary>
+    /// <summary>
+    /// Events older than the retention whose deliveries are all finished go, with their deliveries and attempt
+    /// logs; then attempts older than the retention go from the deliveries that stay (still pending, or
+    /// redelivered long after their event). Returns the events and attempts deleted.
+    /// </summary>
     public static Task<int> PurgeAsync(CrossTenantDb db, DateTimeOffset cutoff, CancellationToken ct) =>
-        db.WriteAsync(
-            """
-            DELETE FROM webhook_events WHERE created_at < @cutoff
-              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status = 'pending')
-            """,
-            new { cutoff }, ct);
+        db.WriteAsync(async write =>
+            await write.ExecuteAsync(
+                """
+                DELETE FROM webhook_events WHERE created_at < @cutoff
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status = 'pending')
+                """,
+                new { cutoff }, ct)
+            + await write.ExecuteAsync("DELETE FROM webhook_delivery_attempts WHERE attempted_at < @cutoff", new { cutoff }, ct), ct);
 }

@@ -89,7 +89,7 @@ public static class WebhooksApi
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook {id} is disabled: enable it (PATCH {{\"is_active\": true}}) to send a test.");
             }
             var deliveryId = await outbox.RecordTestAsync(write, endpoint, ct);
-            return (await WebhookStore.FindDeliveryAsync(write, null, deliveryId, ct))!;
+            return (await WebhookStore.FindDeliveryAsync(write, endpoint.Id, deliveryId, ct))!;
         }, ct);
     }
 
@@ -100,6 +100,7 @@ public static class WebhooksApi
         return Api.List(await WebhookStore.ListDeliveriesAsync(db, id, query, ct));
     }
 
+    /// <summary>One delivery with its attempt log (the list leaves the logs out).</summary>
     private static async Task<ApiData<WebhookDelivery>> GetDelivery(string id, string deliveryId, TenantDb db, CancellationToken ct) =>
         Api.Ok(await WebhookStore.FindDeliveryAsync(db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId));
 
@@ -115,7 +116,7 @@ public static class WebhooksApi
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook delivery {deliveryId} is already queued (pending); it will be attempted again by itself.");
             }
-            return (await WebhookStore.FindDeliveryAsync(write, null, delivery.Id, ct))!;
+            return (await WebhookStore.FindDeliveryAsync(write, id, delivery.Id, ct))!;
         }, ct));
     }
 

@@ -217,7 +217,7 @@ public abstract class PipelineTests(LeapFixture server)
     }
 
     /// <summary>A database whose reads fail, standing in for a bug or an outage below the API.</summary>
-    private sealed class UnreachableDatabase(Database inner) : Database(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+    internal sealed class UnreachableDatabase(Database inner) : Database(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
     {
         public Database Inner => inner;
         public override Engine Engine => inner.Engine;

@@ -128,7 +128,7 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server at {BaseUrl} did not become healthy in 60 seconds.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public sealed record Delivery(string? EventId, string? Timestamp, string? Signature, string? ContentType, string Body, int AnsweredWith)
     {
+        /// <summary>Every request header, for what the named ones do not cover.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     }
 
@@ -30,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     public IReadOnlyList<Delivery> Received => [.. received];
+
+    /// <summary>The body of every answer other than 200 (200 answers "ok").</summary>
+    public string FailureBody { get; set; } = "receiver is down for the test";
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -79,14 +85,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = script.TryDequeue(out var scripted) ? scripted : DefaultStatus;
         var headers = context.Request.Headers;
         received.Enqueue(new Delivery(headers["X-Webhook-Id"], headers["X-Webhook-Timestamp"], headers["X-Webhook-Signature"],
-            context.Request.ContentType, body, status));
+            context.Request.ContentType, body, status)
+        {
+            Headers = headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
         if (status == Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return;
         }
         context.Response.StatusCode = status;
-        await context.Response.WriteAsync(status == 200 ? "ok" : "receiver is down for the test");
+        await context.Response.WriteAsync(status == 200 ? "ok" : FailureBody);
     }
 
     public async ValueTask DisposeAsync()

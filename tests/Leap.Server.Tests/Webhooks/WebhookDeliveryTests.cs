@@ -25,15 +25,16 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
 
     private sealed record Client(ApiClient Api, string OrgId);
 
-    /// <summary>A server with delivery settings, on <paramref name="database"/> (a new one unless given).</summary>
-    private async Task<LeapAppFactory> StartAsync(Dictionary<string, string?> database, Dictionary<string, string?>? extra = null)
+    /// <summary>A server with delivery settings (and <paramref name="services"/>, such as a fake clock) on <paramref name="database"/>.</summary>
+    private async Task<LeapAppFactory> StartAsync(Dictionary<string, string?> database, Dictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>(database);
         foreach (var (key, value) in Fast.Concat(extra ?? []))
         {
             settings[key] = value;
         }
-        var app = new LeapAppFactory(settings);
+        var app = new LeapAppFactory(settings, services);
         _ = app.BaseUrl;
         cleanup.Add(app);
         return app;
@@ -43,8 +44,13 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
     {
         var accounts = app.Services.GetRequiredService<AccountStore>();
         var organisation = await accounts.CreateOrganisationAsync("Webhook test org");
-        var (_, secret) = await accounts.CreateKeyAsync(organisation.Id, "k", Modes.Test, Scopes.All);
-        return new Client(new ApiClient(app.CreateHttpClient(), secret), organisation.Id);
+        return new Client(await KeyAsync(app, organisation.Id, Modes.Test), organisation.Id);
+    }
+
+    private static async Task<ApiClient> KeyAsync(LeapAppFactory app, string orgId, string mode)
+    {
+        var (_, secret) = await app.Services.GetRequiredService<AccountStore>().CreateKeyAsync(orgId, "k", mode, Scopes.All);
+        return new ApiClient(app.CreateHttpClient(), secret);
     }
 
     /// <summary>A server as an operating-system process (it can be killed); stopped with the test whatever happens.</summary>
@@ -98,6 +104,22 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         }
     }
 
+    /// <summary>One delivery (with its attempt log) once it has at least <paramref name="attempts"/> logged attempts.</summary>
+    private static async Task<JsonElement> AttemptLogAsync(ApiClient api, string webhook, string delivery, int attempts)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var found = (await api.GetAsync($"webhooks/{webhook}/deliveries/{delivery}")).Expect(200).Data;
+            if (found.GetProperty("attempt_log").GetArrayLength() >= attempts)
+            {
+                return found;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"The delivery never logged {attempts} attempts: {found}");
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>The log's deliveries in a status, once there are <paramref name="expected"/> of them (or after 10 s).</summary>
     private static async Task<IReadOnlyList<string>> DeliveriesAsync(ApiClient api, string webhook, string status, int expected)
     {
@@ -139,7 +161,11 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         Assert.Equal("ok", logged.GetProperty("last_response").GetString());
         Assert.Equal(delivery.EventId, logged.GetProperty("event_id").GetString());
         Assert.Equal("patient.created", logged.GetProperty("event_type").GetString());
-        Assert.Equal(logged.ToString(), (await api.GetAsync($"webhooks/{webhook}/deliveries/{logged.GetProperty("id").GetString()}")).Expect(200).Data.ToString());
+        Assert.False(logged.TryGetProperty("attempt_log", out _));
+        var single = (await api.GetAsync($"webhooks/{webhook}/deliveries/{logged.GetProperty("id").GetString()}")).Expect(200).Data;
+        Assert.All(logged.EnumerateObject(), field => Assert.Equal(field.Value.ToString(), single.GetProperty(field.Name).ToString()));
+        var attempt = Assert.Single(single.GetProperty("attempt_log").EnumerateArray());
+        Assert.Equal((200, "ok", JsonValueKind.Null), (attempt.GetProperty("status_code").GetInt32(), attempt.GetProperty("response").GetString(), attempt.GetProperty("error").ValueKind));
         await Task.Delay(300);
         Assert.Single(receiver.Received);
     }
@@ -320,6 +346,111 @@ public abstract class WebhookDeliveryTests(LeapFixture server) : IAsyncDisposabl
         Assert.Equal(["pending"], await db.Raw().ListAsync<string>("SELECT status FROM webhook_deliveries"));
         var kept = await db.Raw().ScalarAsync<string>("SELECT payload FROM webhook_events");
         Assert.Contains("Recent", kept);
+    }
+
+    [Fact]
+    public async Task Every_attempt_is_kept_with_its_time_status_duration_error_and_truncated_answer()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase(), new() { ["Webhooks:Timeout"] = "00:00:01" });
+        var (api, orgId) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        receiver.FailureBody = "Maintenance. " + new string('x', 3000);
+        receiver.AnswerNext(WebhookReceiver.Hang, 500, 200);
+        var (webhook, _) = await SubscribeAsync(api, receiver, "patient.created");
+        await PatientAsync(api, "Persistent");
+
+        var id = (await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "delivered")).GetProperty("id").GetString()!;
+        var delivery = await AttemptLogAsync(api, webhook, id, 3);
+        var log = delivery.GetProperty("attempt_log").EnumerateArray().ToList();
+        Assert.Equal(3, log.Count);
+        Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
+        Assert.All(log, a => Assert.StartsWith("wha_", a.GetProperty("id").GetString()));
+        Assert.All(log, a => Assert.True(a.GetProperty("duration_ms").GetInt32() >= 0));
+        var times = log.Select(a => a.GetProperty("attempted_at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+
+        // The receiver never answered: no status, no answer, the timeout as the error. The attempt lasted until
+        // the timeout (1 s) cut it short, so at least half of it.
+        var timedOut = log[0];
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (timedOut.GetProperty("status_code").ValueKind, timedOut.GetProperty("response").ValueKind));
+        Assert.Equal("No response within 1 seconds.", timedOut.GetProperty("error").GetString());
+        Assert.True(timedOut.GetProperty("duration_ms").GetInt32() >= 500, timedOut.ToString());
+
+        var refused = log[1];
+        Assert.Equal(500, refused.GetProperty("status_code").GetInt32());
+        Assert.Equal(receiver.FailureBody[..1000], refused.GetProperty("response").GetString());
+        Assert.Equal("The endpoint answered HTTP 500; only 2xx counts as delivered.", refused.GetProperty("error").GetString());
+
+        var accepted = log[2];
+        Assert.Equal((200, "ok", JsonValueKind.Null), (accepted.GetProperty("status_code").GetInt32(), accepted.GetProperty("response").GetString(), accepted.GetProperty("error").ValueKind));
+        Assert.Equal(delivery.GetProperty("last_attempt_at").GetDateTimeOffset(), accepted.GetProperty("attempted_at").GetDateTimeOffset());
+
+        var db = app.Services.GetRequiredService<Database>();
+        Assert.Equal([(orgId, Modes.Test)], (await db.Raw().ListAsync<(string, string)>(
+            "SELECT DISTINCT org_id, mode FROM webhook_delivery_attempts WHERE delivery_id = @id", new { id })).ToList());
+    }
+
+    [Fact]
+    public async Task A_delivery_and_its_attempts_are_invisible_to_another_organisation_and_the_other_mode()
+    {
+        var app = await StartAsync(server.NewIsolatedDatabase());
+        var (api, orgId) = await TenantAsync(app);
+        var receiver = await ReceiverAsync();
+        receiver.AnswerNext(503);
+        var (webhook, _) = await SubscribeAsync(api, receiver, "patient.created");
+        await PatientAsync(api, "Private");
+        var id = (await DeliveryAsync(api, webhook, d => d.GetProperty("status").GetString() == "delivered")).GetProperty("id").GetString()!;
+        Assert.Equal(2, (await AttemptLogAsync(api, webhook, id, 2)).GetProperty("attempt_log").GetArrayLength());
+
+        var (other, _) = await TenantAsync(app);
+        var live = await KeyAsync(app, orgId, Modes.Live);
+        foreach (var stranger in new[] { other, live })
+        {
+            (await stranger.GetAsync($"webhooks/{webhook}/deliveries/{id}")).ExpectError(404, "NOT_FOUND");
+            (await stranger.GetAsync($"webhooks/{webhook}/deliveries")).ExpectError(404, "NOT_FOUND");
+            // Even through an endpoint of its own, another tenant's delivery id leads nowhere.
+            var (own, _) = await SubscribeAsync(stranger, receiver, "patient.created");
+            (await stranger.GetAsync($"webhooks/{own}/deliveries/{id}")).ExpectError(404, "NOT_FOUND");
+            (await stranger.PostAsync($"webhooks/{own}/deliveries/{id}/redeliver")).ExpectError(404, "NOT_FOUND");
+        }
+        var db = app.Services.GetRequiredService<Database>();
+        Assert.Equal(2, await db.Raw().ScalarAsync<int>("SELECT COUNT(*) FROM webhook_delivery_attempts WHERE org_id = @orgId AND mode = 'test'", new { orgId }));
+    }
+
+    [Fact]
+    public async Task Housekeeping_purges_attempts_older_than_the_retention_and_finished_events_with_theirs()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var app = await StartAsync(server.NewIsolatedDatabase(), new() { ["Webhooks:RetryDelays"] = "01:00:00" },
+            s => s.AddSingleton<TimeProvider>(clock));
+        var (api, _) = await TenantAsync(app);
+        var created = await ReceiverAsync();
+        var updated = await ReceiverAsync();
+        var (createdHook, _) = await SubscribeAsync(api, created, "patient.created");
+        var (updatedHook, _) = await SubscribeAsync(api, updated, "patient.updated");
+        var patient = await PatientAsync(api, "Retained");
+        (await api.PatchAsync($"patients/{patient}", new { preferred_name = "Ret" })).Expect(200);
+        var old = (await DeliveryAsync(api, createdHook, d => d.GetProperty("status").GetString() == "delivered")).GetProperty("id").GetString()!;
+        var finished = (await DeliveryAsync(api, updatedHook, d => d.GetProperty("status").GetString() == "delivered")).GetProperty("id").GetString()!;
+
+        // A month later the first event is sent again and fails: its delivery is pending (the retry is an hour
+        // away on a clock that no longer moves), so the event stays, with one attempt from each month.
+        clock.Advance(TimeSpan.FromDays(31));
+        created.AnswerNext(500);
+        (await api.PostAsync($"webhooks/{createdHook}/deliveries/{old}/redeliver")).Expect(200);
+        await AttemptLogAsync(api, createdHook, old, 2);
+
+        await app.Services.GetRequiredService<Housekeeping>().RunOnceAsync(TestContext.Current.CancellationToken);
+
+        var kept = (await api.GetAsync($"webhooks/{createdHook}/deliveries/{old}")).Expect(200).Data;
+        Assert.Equal("pending", kept.GetProperty("status").GetString());
+        var attempt = Assert.Single(kept.GetProperty("attempt_log").EnumerateArray());
+        Assert.Equal(500, attempt.GetProperty("status_code").GetInt32());
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, attempt.GetProperty("attempted_at").GetDateTimeOffset().UtcDateTime, TimeSpan.FromSeconds(1));
+        (await api.GetAsync($"webhooks/{updatedHook}/deliveries/{finished}")).ExpectError(404, "NOT_FOUND");
+        var db = app.Services.GetRequiredService<Database>();
+        Assert.Equal(1, await db.Raw().ScalarAsync<int>("SELECT COUNT(*) FROM webhook_delivery_attempts"));
+        Assert.Equal(0, await db.Raw().ScalarAsync<int>("SELECT COUNT(*) FROM webhook_delivery_attempts WHERE delivery_id = @finished", new { finished }));
     }
 
     [Fact]
