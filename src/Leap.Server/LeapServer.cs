@@ -84,7 +84,7 @@ public static class LeapServer
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<AvailabilityService>();
 
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
