@@ -86,7 +86,7 @@ public static class LeapServer
         services.AddSingleton<AvailabilityService>();
         builder.AddTelemetry();
 
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {

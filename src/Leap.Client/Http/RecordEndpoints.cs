@@ -54,9 +54,12 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct) =>
         SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson());
 
-    /// <summary>POST /{path}/{id}/{action}, e.g. /appointments/{id}/cancel.</summary>
+    /// <summary>
+    /// POST /{path}/{id}/{action}, e.g. /appointments/{id}/cancel, with an Idempotency-Key that every retry of the call
+    /// repeats: a retry after a lost answer gets the first answer again instead of acting twice.
+    /// </summary>
     public Task<T> ActionAsync(string id, string action, CancellationToken ct, byte[]? body = null) =>
-        SendAsync(HttpMethod.Post, Item(id) + "/" + action, ct, body);
+        SendAsync(HttpMethod.Post, Item(id) + "/" + action, ct, body, Guid.NewGuid().ToString());
 
     /// <summary>DELETE /{path}/{id}, for endpoints that answer with the record (e.g. a released hold).</summary>
     public Task<T> DeleteAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Delete, Item(id), ct);
@@ -80,8 +83,9 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
 
     /// <summary>
     /// POST /{path}/{id}/{action} for an action the server does not repeat (a second close is a 409
-    /// INVALID_STATE). When a retried attempt hears INVALID_STATE, an earlier attempt may have succeeded with its
-    /// answer lost: if the record now shows the action's outcome (<paramref name="done"/>), it is returned.
+    /// INVALID_STATE). The call sends an Idempotency-Key that every retry repeats, so a retry after a lost answer
+    /// gets the first answer again from Leap. A server that does not honour keys on actions answers such a retry
+    /// INVALID_STATE: if the record then shows the action's outcome (<paramref name="done"/>), it is returned.
     /// </summary>
     public async Task<T> StateActionAsync(string id, string action, Func<T, bool> done, CancellationToken ct, byte[]? body = null)
     {

@@ -34,13 +34,7 @@ public static class TemplateValues
     public static readonly IReadOnlyList<string> Statuses = ["draft", "published", "archived"];
 }
 
-/// <summary>The writable template fields, for the API description.</summary>
-public sealed record AppointmentTemplateRequestExample(
-    string Name, string? Description, int? Duration, int? Price, string? PricingType, bool? IsActive, string? Status,
-    bool? AllowOnlineBooking, int? BufferBeforeMinutes, int? BufferAfterMinutes, int? MinNoticeMinutes, int? MaxAdvanceDays);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<AppointmentTemplate>))]
 [JsonSerializable(typeof(ListEnvelope<AppointmentTemplate>))]
-[JsonSerializable(typeof(AppointmentTemplateRequestExample))]
 internal sealed partial class AppointmentTemplatesJson : JsonSerializerContext;

@@ -12,10 +12,12 @@ public static class AppointmentTemplatesApi
         var group = api.MapGroup("/appointment-templates").WithTags("Appointment templates");
         group.MapGet("/", List).RequireScope(Scopes.ReadAppointmentTemplates);
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadAppointmentTemplates);
-        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointmentTemplates)
-            .Accepts<AppointmentTemplateRequestExample>("application/json");
+        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointmentTemplates).Idempotent()
+            .Reads("AppointmentTemplateCreate", r => AppointmentTemplateValidation.Apply(r, Blank, creating: true, Sample.Now),
+                """{"name": "Physiotherapy assessment", "duration": 45, "price": 6500, "pricing_type": "stripe", "status": "published", "buffer_after_minutes": 10}""");
         group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteAppointmentTemplates)
-            .Accepts<AppointmentTemplateRequestExample>("application/json");
+            .Reads("AppointmentTemplateUpdate", r => AppointmentTemplateValidation.Apply(r, Blank, creating: false, Sample.Now),
+                """{"max_advance_days": 60, "min_notice_minutes": 120}""", partial: true);
     }
 
     private static async Task<ApiList<AppointmentTemplate>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
@@ -24,21 +26,16 @@ public static class AppointmentTemplatesApi
     private static async Task<ApiData<AppointmentTemplate>> Get(string id, TenantDb db, CancellationToken ct) =>
         Api.Ok(await AppointmentTemplateStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment template", id));
 
-    private static async Task<ApiCreated<AppointmentTemplate>> Create(
-        HttpContext http, TenantDb db, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
+    private static readonly AppointmentTemplate Blank = AppointmentTemplateValidation.Blank(Sample.Id(Ids.AppointmentTemplate), Sample.Now);
+
+    private static async Task<ApiCreated<AppointmentTemplate>> Create(WriteRequest request, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<AppointmentTemplate>(request, ct) is { } replay)
-        {
-            return replay;
-        }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var template = AppointmentTemplateValidation.Apply(
             reader, AppointmentTemplateValidation.Blank(Ids.New(Ids.AppointmentTemplate), now), creating: true, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, template, write => AppointmentTemplateStore.InsertAsync(write, template, ct), ct);
+        return await request.CreateAsync(template, write => AppointmentTemplateStore.InsertAsync(write, template, ct), ct);
     }
 
     private static async Task<ApiData<AppointmentTemplate>> Update(

@@ -80,18 +80,7 @@ public sealed record AppointmentReferences
     public string? EpisodePatientId { get; init; }
 }
 
-/// <summary>The writable appointment fields, for the API description.</summary>
-public sealed record AppointmentRequestExample(
-    string Title, DateTimeOffset StartTime, DateTimeOffset EndTime, string PatientId, string? AppointmentTypeId,
-    string? ClinicianProfileId, string? LocationId, bool? IsRemote, string? RemoteChannel, string? VideoLink,
-    string? VideoProvider, string? MeetingUrl, string? Status, string? Description, string? AttendeeName,
-    string? AttendeeEmail, string? AttendeePhone, string? EpisodeId, bool? AllowOverlap);
-
-public sealed record CancelRequestExample(string? CancellationReason);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<Appointment>))]
 [JsonSerializable(typeof(ListEnvelope<Appointment>))]
-[JsonSerializable(typeof(AppointmentRequestExample))]
-[JsonSerializable(typeof(CancelRequestExample))]
 internal sealed partial class AppointmentsJson : JsonSerializerContext;

@@ -25,6 +25,9 @@ public static class AppointmentValidation
         UpdatedAt = now,
     };
 
+    /// <summary>A cancellation's body: the reason, optional.</summary>
+    public static string? ReadCancel(BodyReader r) => r.String("cancellation_reason", 500, multiline: true);
+
     /// <summary>Applies a create or PATCH body. A PATCH moving only start_time keeps the appointment's length.</summary>
     public static Appointment Apply(BodyReader r, Appointment current, bool creating, DateTimeOffset now)
     {

@@ -14,11 +14,20 @@ public static class AppointmentsApi
         var group = api.MapGroup("/appointments").WithTags("Appointments");
         group.MapGet("/", List).RequireScope(Scopes.ReadAppointments);
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadAppointments);
-        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointments).Accepts<AppointmentRequestExample>("application/json");
-        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteAppointments).Accepts<AppointmentRequestExample>("application/json");
-        group.MapPost("/{id}/cancel", Cancel).RequireScope(Scopes.WriteAppointments).Accepts<CancelRequestExample>("application/json");
-        group.MapPost("/{id}/complete", Complete).RequireScope(Scopes.WriteAppointments);
-        group.MapPost("/{id}/no-show", NoShow).RequireScope(Scopes.WriteAppointments);
+        group.MapPost("/", Create).RequireScope(Scopes.WriteAppointments).Idempotent()
+            .Reads("AppointmentCreate", r => AppointmentValidation.Apply(r, Blank, creating: true, Sample.Now), $$"""
+                {"patient_id": "{{ExampleIds.Patient}}", "appointment_type_id": "{{ExampleIds.Template}}",
+                 "clinician_profile_id": "{{ExampleIds.Clinician}}", "location_id": "{{ExampleIds.Location}}", "title": "Physiotherapy assessment",
+                 "start_time": "2030-01-07T09:00:00Z", "end_time": "2030-01-07T09:45:00Z", "status": "confirmed"}
+                """);
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteAppointments)
+            .Reads("AppointmentUpdate", r => AppointmentValidation.Apply(r, Blank, creating: false, Sample.Now),
+                """{"start_time": "2030-01-07T10:00:00Z", "end_time": "2030-01-07T10:45:00Z", "description": "Moved at the patient's request"}""",
+                partial: true);
+        group.MapPost("/{id}/cancel", Cancel).RequireScope(Scopes.WriteAppointments).Idempotent()
+            .Reads("AppointmentCancel", r => AppointmentValidation.ReadCancel(r), """{"cancellation_reason": "The patient is unwell"}""");
+        group.MapPost("/{id}/complete", Complete).RequireScope(Scopes.WriteAppointments).Idempotent();
+        group.MapPost("/{id}/no-show", NoShow).RequireScope(Scopes.WriteAppointments).Idempotent();
     }
 
     private static async Task<ApiList<Appointment>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
@@ -27,23 +36,19 @@ public static class AppointmentsApi
     private static async Task<ApiData<Appointment>> Get(string id, TenantDb db, CancellationToken ct) =>
         Api.Ok(await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id));
 
-    private static async Task<ApiCreated<Appointment>> Create(HttpContext http, TenantDb db, Idempotency idempotency,
-        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static readonly Appointment Blank = AppointmentValidation.Blank(Sample.Id(Ids.Appointment), BookingSource, Sample.Now);
+
+    private static async Task<ApiCreated<Appointment>> Create(WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
-        {
-            return replay;
-        }
+        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var appointment = AppointmentValidation.Apply(reader, AppointmentValidation.Blank(Ids.New(Ids.Appointment), BookingSource, now), creating: true, now);
         appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         try
         {
-            var booked = await idempotency.ExecuteAsync(http, request, write => events.BookAsync(write, appointment, ct), ct);
+            var booked = await request.CreateAsync(write => events.BookAsync(write, appointment, ct), ct);
             LeapMetrics.Booked(booked, "appointment");
             return booked;
         }
@@ -74,28 +79,28 @@ public static class AppointmentsApi
         return Api.Ok(await SaveAsync(db, events, before, after, clock, ct));
     }
 
-    private static async Task<ApiData<Appointment>> Cancel(string id, HttpContext http, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Appointment>> Cancel(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
-        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var reason = reader.String("cancellation_reason", 500, multiline: true);
+        var reader = request.Reader();
+        var reason = AppointmentValidation.ReadCancel(reader);
         reader.ThrowIfInvalid();
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, id, "cancelled", now,
-            a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct));
+        return await request.ActAsync(write => TransitionAsync(write, events, id, "cancelled", now,
+            a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct), ct);
     }
 
-    private static async Task<ApiData<Appointment>> Complete(string id, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Appointment>> Complete(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, id, "completed", now,
-            a => a with { Status = AppointmentStatuses.Completed, AttendanceStatus = "attended" }, ct, mustHaveStarted: true));
+        return await request.ActAsync(write => TransitionAsync(write, events, id, "completed", now,
+            a => a with { Status = AppointmentStatuses.Completed, AttendanceStatus = "attended" }, ct, mustHaveStarted: true), ct);
     }
 
-    private static async Task<ApiData<Appointment>> NoShow(string id, TenantDb db, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Appointment>> NoShow(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await TransitionAsync(db, events, id, "marked as a no show", now,
-            a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true));
+        return await request.ActAsync(write => TransitionAsync(write, events, id, "marked as a no show", now,
+            a => a with { Status = AppointmentStatuses.NoShow, AttendanceStatus = "no_show" }, ct, mustHaveStarted: true), ct);
     }
 
     /// <summary>

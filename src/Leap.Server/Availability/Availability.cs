@@ -43,12 +43,8 @@ public sealed record BookingRules(
     public static readonly TimeSpan DefaultStep = TimeSpan.FromMinutes(15);
 }
 
-/// <summary>The body of <c>POST /availability/verify</c>, for the API description.</summary>
-public sealed record VerifyRequestExample(DateTimeOffset StartTime, string AppointmentTemplateId, string ClinicianProfileId, string? LocationId);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<AvailabilityData>))]
 [JsonSerializable(typeof(DataEnvelope<Slot>))]
 [JsonSerializable(typeof(DataEnvelope<SlotCheck>))]
-[JsonSerializable(typeof(VerifyRequestExample))]
 internal sealed partial class AvailabilityJson : JsonSerializerContext;

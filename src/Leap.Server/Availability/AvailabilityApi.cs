@@ -13,12 +13,18 @@ public static class AvailabilityApi
     private const string ClinicianId = "clinician_profile_id";
     private const string LocationId = "location_id";
 
+    /// <summary>A slot as verify and holds name it; the tests send it where the example clinician works on Mondays at 09:00.</summary>
+    public const string SlotExample = $$"""
+        {"appointment_template_id": "{{ExampleIds.Template}}", "clinician_profile_id": "{{ExampleIds.Clinician}}",
+         "location_id": "{{ExampleIds.Location}}", "start_time": "2030-01-07T09:00:00Z"}
+        """;
+
     public static void MapAvailability(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/availability").WithTags("Availability");
         group.MapGet("/", Find).RequireScope(Scopes.ReadAvailability);
         group.MapGet("/next", Next).RequireScope(Scopes.ReadAvailability);
-        group.MapPost("/verify", Verify).RequireScope(Scopes.ReadAvailability).Accepts<VerifyRequestExample>("application/json");
+        group.MapPost("/verify", Verify).RequireScope(Scopes.ReadAvailability).Reads("SlotCheck", AvailabilityValidation.DescribeSlot, SlotExample);
     }
 
     private static async Task<ApiData<AvailabilityData>> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)

@@ -25,15 +25,29 @@ public static class AvailabilityValidation
     /// </summary>
     public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
+        var names = ReadNames(r);
+        var (rules, found) = await availability.ResolveAsync(db, names.TemplateId, names.ClinicianId, names.LocationId, r.Fail, ct,
+            names.TemplateField, names.ClinicianField);
+        var start = r.Has("date") ? ReadLocalStart(r, names.LocationId is null ? found.ClinicianTimezone : found.LocationTimezone) : ReadStart(r);
+        r.ThrowIfInvalid();
+        return new SlotRequest(rules!, names.ClinicianId!, names.LocationId, start!.Value);
+    }
+
+    /// <summary>A slot body as documented: the current generation's names and an ISO 8601 start (the first generation's are in docs/holds.md).</summary>
+    public static void DescribeSlot(BodyReader r)
+    {
+        ReadNames(r);
+        ReadStart(r);
+    }
+
+    private sealed record Names(string TemplateField, string ClinicianField, string? TemplateId, string? ClinicianId, string? LocationId);
+
+    private static Names ReadNames(BodyReader r)
+    {
         var templateField = r.Has("appointment_template_id") || !r.Has("appointment_type_id") ? "appointment_template_id" : "appointment_type_id";
         var clinicianField = r.Has("clinician_profile_id") || !r.Has("clinician_id") ? "clinician_profile_id" : "clinician_id";
-        var templateId = r.Id(templateField, Ids.AppointmentTemplate, required: true);
-        var clinicianId = r.Id(clinicianField, Ids.Clinician, required: true);
-        var locationId = r.Id("location_id", Ids.Location);
-        var (rules, found) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, r.Fail, ct, templateField, clinicianField);
-        var start = r.Has("date") ? ReadLocalStart(r, locationId is null ? found.ClinicianTimezone : found.LocationTimezone) : ReadStart(r);
-        r.ThrowIfInvalid();
-        return new SlotRequest(rules!, clinicianId!, locationId, start!.Value);
+        return new Names(templateField, clinicianField, r.Id(templateField, Ids.AppointmentTemplate, required: true),
+            r.Id(clinicianField, Ids.Clinician, required: true), r.Id("location_id", Ids.Location));
     }
 
     private static DateTimeOffset? ReadStart(BodyReader r)

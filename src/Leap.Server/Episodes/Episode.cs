@@ -122,34 +122,10 @@ public static class EventAuthors
     public const string Automation = "automation";
 }
 
-/// <summary>The writable episode fields, for the API description.</summary>
-public sealed record EpisodeRequestExample(
-    string PatientId, string Title, string? Description, string? Status, string? Responsibility, string? Priority, string? JourneyType,
-    string? SourceType, string? SourceId, IReadOnlyList<string>? ProblemIds, IReadOnlyList<string>? Tags, DateTimeOffset? DueDate,
-    string? ProgrammeId, string? InboxVisibility, string? AssignedTo);
-
-public sealed record EpisodeEventRequestExample(
-    string EventType, string Title, string? Description, string? CreatedBy, IReadOnlyList<string>? MentionedUsers,
-    string? RelatedObjectType, string? RelatedObjectId);
-
-public sealed record CloseRequestExample(string? Note);
-
-public sealed record ReopenRequestExample(string? Reason);
-
-public sealed record AssignRequestExample(string? AssignedTo, bool? Locked, string? Note);
-
-public sealed record ChangePriorityRequestExample(string Priority, string? Reason);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<Episode>))]
 [JsonSerializable(typeof(ListEnvelope<Episode>))]
 [JsonSerializable(typeof(DataEnvelope<EpisodeEvent>))]
 [JsonSerializable(typeof(ListEnvelope<EpisodeEvent>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]
-[JsonSerializable(typeof(EpisodeRequestExample))]
-[JsonSerializable(typeof(EpisodeEventRequestExample))]
-[JsonSerializable(typeof(CloseRequestExample))]
-[JsonSerializable(typeof(ReopenRequestExample))]
-[JsonSerializable(typeof(AssignRequestExample))]
-[JsonSerializable(typeof(ChangePriorityRequestExample))]
 internal sealed partial class EpisodesJson : JsonSerializerContext;

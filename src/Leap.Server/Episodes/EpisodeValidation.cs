@@ -120,6 +120,26 @@ public static partial class EpisodeValidation
         };
     }
 
+    /// <summary>A close's body: an optional note.</summary>
+    public static string? ReadClose(BodyReader r) => r.String("note", 5000, multiline: true);
+
+    /// <summary>A reopen's body: an optional reason.</summary>
+    public static string? ReadReopen(BodyReader r) => r.String("reason", 5000, multiline: true);
+
+    /// <summary>An assignment's body: who (null unassigns, but the field must be sent), whether to lock it, a note.</summary>
+    public static (string? Assignee, bool? Locked, string? Note) ReadAssign(BodyReader r)
+    {
+        if (!r.Has("assigned_to"))
+        {
+            r.Fail("assigned_to", "is required: the user or team to assign, or null to unassign");
+        }
+        return (r.String("assigned_to", 100), r.Bool("locked"), r.String("note", 5000, multiline: true));
+    }
+
+    /// <summary>A priority change's body: the priority, and an optional reason.</summary>
+    public static (string? Priority, string? Reason) ReadChangePriority(BodyReader r) =>
+        (r.Enum("priority", EpisodeValues.Priorities, required: true), r.String("reason", 5000, multiline: true));
+
     private static string? SourceType(BodyReader r)
     {
         var text = r.String("source_type", 50, required: true);

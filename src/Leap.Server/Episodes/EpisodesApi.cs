@@ -13,14 +13,26 @@ public static class EpisodesApi
         var group = api.MapGroup("/episodes").WithTags("Episodes");
         group.MapGet("/", List).RequireScope(Scopes.ReadEpisodes);
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadEpisodes);
-        group.MapPost("/", Create).RequireScope(Scopes.WriteEpisodes).Accepts<EpisodeRequestExample>("application/json");
-        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteEpisodes).Accepts<EpisodeRequestExample>("application/json");
-        group.MapPost("/{id}/close", Close).RequireScope(Scopes.WriteEpisodes).Accepts<CloseRequestExample>("application/json");
-        group.MapPost("/{id}/reopen", Reopen).RequireScope(Scopes.WriteEpisodes).Accepts<ReopenRequestExample>("application/json");
-        group.MapPost("/{id}/assign", Assign).RequireScope(Scopes.WriteEpisodes).Accepts<AssignRequestExample>("application/json");
-        group.MapPost("/{id}/change-priority", ChangePriority).RequireScope(Scopes.WriteEpisodes).Accepts<ChangePriorityRequestExample>("application/json");
+        group.MapPost("/", Create).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodeCreate", r => EpisodeValidation.Apply(r, Blank, creating: true, Sample.Now), $$"""
+                {"patient_id": "{{ExampleIds.Patient}}", "title": "Knee pain follow-up", "journey_type": "general", "priority": "high",
+                 "due_date": "2030-01-21T17:00:00Z", "tags": ["physio"]}
+                """);
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WriteEpisodes)
+            .Reads("EpisodeUpdate", r => EpisodeValidation.Apply(r, Blank, creating: false, Sample.Now),
+                """{"description": "Waiting for the X-ray report", "tags": ["physio", "xray"]}""", partial: true);
+        group.MapPost("/{id}/close", Close).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodeClose", r => EpisodeValidation.ReadClose(r), """{"note": "Discharged: full recovery"}""");
+        group.MapPost("/{id}/reopen", Reopen).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodeReopen", r => EpisodeValidation.ReadReopen(r), """{"reason": "Pain returned"}""");
+        group.MapPost("/{id}/assign", Assign).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodeAssign", r => EpisodeValidation.ReadAssign(r), """{"assigned_to": "team_physio", "locked": true, "note": "Physio team to follow up"}""");
+        group.MapPost("/{id}/change-priority", ChangePriority).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodePriority", r => EpisodeValidation.ReadChangePriority(r), """{"priority": "urgent", "reason": "Symptoms worse"}""");
         group.MapGet("/{id}/events", ListEvents).RequireScope(Scopes.ReadEpisodes);
-        group.MapPost("/{id}/events", CreateEvent).RequireScope(Scopes.WriteEpisodes).Accepts<EpisodeEventRequestExample>("application/json");
+        group.MapPost("/{id}/events", CreateEvent).RequireScope(Scopes.WriteEpisodes).Idempotent()
+            .Reads("EpisodeEventCreate", r => EpisodeValidation.NewEvent(r, Sample.Id(Ids.Episode), Sample.KeyId, Sample.Now),
+                """{"event_type": "note", "title": "Phoned the patient", "description": "Left a message #callback"}""");
 
         var events = api.MapGroup("/episode-events").WithTags("Episodes");
         events.MapGet("/{id}", GetEvent).RequireScope(Scopes.ReadEpisodes);
@@ -34,20 +46,15 @@ public static class EpisodesApi
     private static async Task<ApiData<Episode>> Get(string id, TenantDb db, CancellationToken ct) =>
         Api.Ok(await EpisodeStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("episode", id));
 
-    private static async Task<ApiCreated<Episode>> Create(
-        HttpContext http, TenantDb db, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static readonly Episode Blank = EpisodeValidation.Blank(Sample.Id(Ids.Episode), Sample.Now);
+
+    private static async Task<ApiCreated<Episode>> Create(WriteRequest request, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<Episode>(request, ct) is { } replay)
-        {
-            return replay;
-        }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var episode = EpisodeValidation.Apply(reader, EpisodeValidation.Blank(Ids.New(Ids.Episode), now), creating: true, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, episode, async write =>
+        return await request.CreateAsync(episode, async write =>
         {
             if (await PatientStore.FindAsync(write, episode.PatientId, ct) is null)
             {
@@ -79,12 +86,12 @@ public static class EpisodesApi
     }
 
     /// <summary>Closes with an optional note: status closed, nobody responsible, <c>closed_at</c> set.</summary>
-    private static async Task<ApiData<Episode>> Close(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Episode>> Close(string id, WriteRequest request, Caller caller, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var note = reader.String("note", 5000, multiline: true);
+        var reader = request.Reader();
+        var note = EpisodeValidation.ReadClose(reader);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
+        return await ActAsync(request, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             if (before.Status == EpisodeValues.Closed)
             {
@@ -98,12 +105,12 @@ public static class EpisodesApi
     }
 
     /// <summary>Reopens a closed episode as open, the practice's to act on, with an optional reason.</summary>
-    private static async Task<ApiData<Episode>> Reopen(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Episode>> Reopen(string id, WriteRequest request, Caller caller, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var reason = reader.String("reason", 5000, multiline: true);
+        var reader = request.Reader();
+        var reason = EpisodeValidation.ReadReopen(reader);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
+        return await ActAsync(request, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             if (before.Status != EpisodeValues.Closed)
             {
@@ -120,18 +127,12 @@ public static class EpisodesApi
     /// Assigns to a user or team (<c>assigned_to</c>, any id the practice uses) or unassigns (null). <c>locked</c>
     /// keeps automation from changing the assignment later. The same assignment again changes nothing.
     /// </summary>
-    private static async Task<ApiData<Episode>> Assign(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Episode>> Assign(string id, WriteRequest request, Caller caller, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        if (!reader.Has("assigned_to"))
-        {
-            reader.Fail("assigned_to", "is required: the user or team to assign, or null to unassign");
-        }
-        var assignee = reader.String("assigned_to", 100);
-        var locked = reader.Bool("locked");
-        var note = reader.String("note", 5000, multiline: true);
+        var reader = request.Reader();
+        var (assignee, locked, note) = EpisodeValidation.ReadAssign(reader);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
+        return await ActAsync(request, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             RefuseClosed(before, "assigned");
             if (before.AssignedTo == assignee && before.AssignmentLocked == (locked ?? before.AssignmentLocked))
@@ -147,13 +148,12 @@ public static class EpisodesApi
         });
     }
 
-    private static async Task<ApiData<Episode>> ChangePriority(string id, HttpContext http, Caller caller, TenantDb db, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<Episode>> ChangePriority(string id, WriteRequest request, Caller caller, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var priority = reader.Enum("priority", EpisodeValues.Priorities, required: true);
-        var reason = reader.String("reason", 5000, multiline: true);
+        var reader = request.Reader();
+        var (priority, reason) = EpisodeValidation.ReadChangePriority(reader);
         reader.ThrowIfInvalid();
-        return await ActAsync(db, id, clock, ct, async Task<Episode?> (write, before, now) =>
+        return await ActAsync(request, id, clock, ct, async Task<Episode?> (write, before, now) =>
         {
             RefuseClosed(before, "reprioritised");
             if (before.Priority == priority)
@@ -178,19 +178,13 @@ public static class EpisodesApi
 
     /// <summary>Adds a note (or another client event) to the timeline; closed episodes take notes too.</summary>
     private static async Task<ApiCreated<EpisodeEvent>> CreateEvent(
-        string id, HttpContext http, Caller caller, TenantDb db, Idempotency idempotency, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
+        string id, WriteRequest request, Caller caller, EpisodeJournal journal, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<EpisodeEvent>(request, ct) is { } replay)
-        {
-            return replay;
-        }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var evt = EpisodeValidation.NewEvent(reader, id, caller.KeyId, now);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async write =>
+        return await request.CreateAsync(async write =>
         {
             await FindForUpdateAsync(write, id, ct);
             return await journal.AppendAsync(write, evt, ct);
@@ -207,13 +201,13 @@ public static class EpisodesApi
     /// An action: the episode is read locked, changed by <paramref name="act"/> (null: nothing to change) and
     /// saved with its audit event, in one transaction.
     /// </summary>
-    private static async Task<ApiData<Episode>> ActAsync(TenantDb db, string id, TimeProvider clock, CancellationToken ct,
+    private static Task<ApiActed<Episode>> ActAsync(WriteRequest request, string id, TimeProvider clock, CancellationToken ct,
         Func<TenantDb, Episode, DateTimeOffset, Task<Episode?>> act) =>
-        Api.Ok(await db.WriteAsync(async write =>
+        request.ActAsync(async write =>
         {
             var before = await FindForUpdateAsync(write, id, ct);
             return await act(write, before, TypeHandlers.Truncate(clock.GetUtcNow())) ?? before;
-        }, ct));
+        }, ct);
 
     private static async Task<Episode> FindForUpdateAsync(TenantDb db, string id, CancellationToken ct) =>
         await EpisodeStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("episode", id);

@@ -50,16 +50,6 @@ public static class HoldStatuses
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 }
 
-/// <summary>The hold create body, for the API description.</summary>
-public sealed record HoldRequestExample(string AppointmentTemplateId, string ClinicianProfileId, DateTimeOffset StartTime, string? LocationId);
-
-/// <summary>The confirm body, for the API description.</summary>
-public sealed record ConfirmRequestExample(
-    string PatientId, string? Title, string? Description, string? Status, string? AttendeeName, string? AttendeeEmail,
-    string? AttendeePhone, string? EpisodeId);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<Hold>))]
-[JsonSerializable(typeof(HoldRequestExample))]
-[JsonSerializable(typeof(ConfirmRequestExample))]
 internal sealed partial class HoldsJson : JsonSerializerContext;

@@ -8,7 +8,7 @@ namespace Leap.Server.Holds;
 public static class HoldValidation
 {
     /// <summary>What the hold decides: a confirm body may not restate or change it.</summary>
-    private static readonly string[] SetByHold =
+    public static readonly string[] SetByHold =
     [
         "start_time", "end_time", "appointment_type_id", "appointment_template_id", "clinician_profile_id", "clinician_id",
         "location_id", "allow_overlap",
@@ -30,6 +30,11 @@ public static class HoldValidation
         }
         return (appointment, reader);
     }
+
+    /// <summary>A confirm's body as documented: an appointment create body without what the hold sets, and the title optional.</summary>
+    public static BodyShape DescribeConfirm() =>
+        BodyShape.Of(r => AppointmentValidation.Apply(r, AppointmentValidation.Blank(Sample.Id(Ids.Appointment), AppointmentsApi.BookingSource, Sample.Now),
+            creating: true, Sample.Now)).Adjusted(SetByHold, ["title"]);
 
     private static JsonElement Merge(JsonElement body, Hold hold, string templateName)
     {

@@ -19,22 +19,18 @@ public static class HoldsApi
     public static void MapHolds(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/holds").WithTags("Holds");
-        group.MapPost("/", Create).RequireScope(Scopes.WriteHolds).Accepts<HoldRequestExample>("application/json");
+        group.MapPost("/", Create).RequireScope(Scopes.WriteHolds).Idempotent()
+            .Reads("HoldCreate", AvailabilityValidation.DescribeSlot, AvailabilityApi.SlotExample);
         group.MapGet("/{id}", Get).RequireScope(Scopes.WriteHolds);
         group.MapDelete("/{id}", Release).RequireScope(Scopes.WriteHolds);
-        group.MapPost("/{id}/confirm", Confirm).RequireScope(Scopes.WriteHolds).Accepts<ConfirmRequestExample>("application/json");
+        group.MapPost("/{id}/confirm", Confirm).RequireScope(Scopes.WriteHolds).Idempotent()
+            .Reads("HoldConfirm", HoldValidation.DescribeConfirm, $$"""{"patient_id": "{{ExampleIds.Patient}}", "description": "Booked by phone"}""");
     }
 
-    private static async Task<ApiCreated<Hold>> Create(HttpContext http, TenantDb db, Idempotency idempotency, AvailabilityService availability,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Hold>> Create(WriteRequest request, AvailabilityService availability, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<Hold>(request, ct) is { } replay)
-        {
-            return replay;
-        }
-        var slot = await AvailabilityValidation.ReadSlotAsync(new BodyReader(body.Root), db, availability, ct);
+        var db = request.Db;
+        var slot = await AvailabilityValidation.ReadSlotAsync(request.Reader(), db, availability, ct);
         var check = await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct);
         // Taken time is left to the database, which names what is in the way (and settles races); the other reasons are final.
         if (!check.Available && check.Reason is not (SlotReasons.Booked or SlotReasons.Held))
@@ -59,7 +55,7 @@ public static class HoldsApi
         };
         try
         {
-            return await idempotency.ExecuteAsync(http, request, hold, write => HoldStore.InsertAsync(write, hold, ct), ct);
+            return await request.CreateAsync(hold, write => HoldStore.InsertAsync(write, hold, ct), ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
@@ -89,15 +85,9 @@ public static class HoldsApi
     /// Books the held slot for a patient, atomically: the hold's time passes straight to the appointment, so no
     /// one else can take it in between. Answers 201 with the appointment; the hold becomes <c>confirmed</c>.
     /// </summary>
-    private static async Task<ApiCreated<Appointment>> Confirm(string id, HttpContext http, TenantDb db, Idempotency idempotency,
-        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Confirm(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<Appointment>(request, ct) is { } replay)
-        {
-            return replay;
-        }
+        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var hold = (await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(now);
         if (hold.Status != HoldStatuses.Active)
@@ -105,14 +95,14 @@ public static class HoldsApi
             throw NotActive(hold, "confirmed");
         }
         var template = await AppointmentTemplateStore.FindAsync(db, hold.AppointmentTemplateId, ct);
-        var (appointment, reader) = HoldValidation.Appointment(body.Root, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
+        var (appointment, reader) = HoldValidation.Appointment(request.Body.Root, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
         appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         // The held time is what was reserved: the appointment keeps the hold's buffers whatever the template says now.
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            var confirmed = await idempotency.ExecuteAsync(http, request, async write =>
+            var confirmed = await request.CreateAsync(async write =>
             {
                 // Booked through the appointments' own path, so a confirmed hold raises the same pathway trigger
                 // and webhook event as any booking.

@@ -70,16 +70,12 @@ public sealed class ApiData<T>(T data) : IResult, IEndpointMetadataProvider
 }
 
 /// <summary>
-/// The outcome of a create: already serialized, because with an Idempotency-Key the exact bytes are stored
-/// in the same transaction as the new record and replayed later.
+/// An answer already serialized: with an Idempotency-Key, the exact bytes are stored in the same transaction as the
+/// change and replayed later (with <c>Idempotent-Replayed: true</c>).
 /// </summary>
-public sealed class ApiCreated<T>(int status, byte[] body, bool replayed) : IResult, IEndpointMetadataProvider
+public sealed record StoredAnswer(int StatusCode, byte[] Body, bool Replayed) : IResult
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
-
-    public int StatusCode { get; } = status;
-    public byte[] Body { get; } = body;
-    public bool Replayed { get; } = replayed;
 
     public Task ExecuteAsync(HttpContext context)
     {
@@ -90,9 +86,28 @@ public sealed class ApiCreated<T>(int status, byte[] body, bool replayed) : IRes
         }
         return ApiResponse.WriteAsync(context, StatusCode, Body);
     }
+}
+
+/// <summary>The outcome of a create: 201 with <c>{data, meta}</c> (a sync that updates answers 200).</summary>
+public sealed class ApiCreated<T>(StoredAnswer answer) : IResult, IEndpointMetadataProvider
+{
+    public StoredAnswer Answer { get; } = answer;
+
+    public Task ExecuteAsync(HttpContext context) => Answer.ExecuteAsync(context);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(201, typeof(DataEnvelope<T>), ["application/json"]));
+}
+
+/// <summary>The outcome of an action on a record (cancel, close, confirm...): 200 with the record as the action left it.</summary>
+public sealed class ApiActed<T>(StoredAnswer answer) : IResult, IEndpointMetadataProvider
+{
+    public StoredAnswer Answer { get; } = answer;
+
+    public Task ExecuteAsync(HttpContext context) => Answer.ExecuteAsync(context);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(DataEnvelope<T>), ["application/json"]));
 }
 
 /// <summary>A page of results with <c>meta.limit/next_offset/has_more</c> and no total.</summary>

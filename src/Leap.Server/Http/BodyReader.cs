@@ -8,33 +8,69 @@ namespace Leap.Server.Http;
 /// Reads and validates the fields of a JSON request object, collecting every problem (named as the client
 /// sent it) so one 422 reports them all. Absent and null read as null; <see cref="Has"/> tells them apart
 /// for partial updates. Unknown fields are ignored.
+/// <para>
+/// The code that reads a body is also its only declaration: run on a reader made by <see cref="Describing"/>, every
+/// field it reads (with its type and limits) is recorded instead of read, and the API document describes the body
+/// from that record (see <see cref="RequestShapes"/>), so the documented shape cannot drift from the validated one.
+/// </para>
 /// </summary>
 public sealed partial class BodyReader
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
     private readonly JsonElement root;
     private readonly string fieldPrefix;
     private readonly List<FieldError> errors;
+    private readonly BodyShape? shape;
 
-    public BodyReader(JsonElement root) : this(root, "", [])
+    public BodyReader(JsonElement root) : this(root, "", [], null)
     {
     }
 
-    private BodyReader(JsonElement root, string prefix, List<FieldError> errors)
+    private BodyReader(JsonElement root, string prefix, List<FieldError> errors, BodyShape? shape)
     {
         this.root = root;
         fieldPrefix = prefix;
         this.errors = errors;
+        this.shape = shape;
     }
+
+    /// <summary>
+    /// A reader that records what is read into <paramref name="shape"/>: every field counts as present, reads return
+    /// a plausible value, and problems are not collected.
+    /// </summary>
+    public static BodyReader Describing(BodyShape shape) => new(EmptyObject, "", [], shape);
 
     public IReadOnlyList<FieldError> Errors => errors;
 
-    public bool Has(string field) => root.TryGetProperty(field, out _);
+    public bool Has(string field)
+    {
+        if (shape is not null)
+        {
+            shape.Asked(field);
+            return true;
+        }
+        return root.TryGetProperty(field, out _);
+    }
 
     /// <summary>The member names of this object, as sent.</summary>
     public IEnumerable<string> Fields => root.EnumerateObject().Select(p => p.Name);
 
     /// <summary>Records a problem with a field, named as the client sent it (nested fields as <c>outer.inner</c>).</summary>
-    public void Fail(string field, string message) => errors.Add(new FieldError(fieldPrefix + field, message));
+    public void Fail(string field, string message)
+    {
+        if (shape is null)
+        {
+            errors.Add(new FieldError(fieldPrefix + field, message));
+        }
+    }
+
+    /// <summary>When describing: records the field and returns true, so the read returns its sample instead.</summary>
+    private bool Describe(string field, BodyShape.Field spec)
+    {
+        shape?.Add(field, spec);
+        return shape is not null;
+    }
 
     /// <summary>True when this reader (or a nested reader of it) recorded a problem with <paramref name="field"/>.</summary>
     public bool Failed(string field) => errors.Any(e => e.Field == fieldPrefix + field);
@@ -43,12 +79,26 @@ public sealed partial class BodyReader
     /// A nested JSON object, read with its own fields reported as <c>field.member</c> among this reader's errors;
     /// null when absent or null.
     /// </summary>
-    public BodyReader? Object(string field, bool required = false) =>
-        TryGet(field, required, JsonValueKind.Object, "an object", out var value) ? new BodyReader(value, fieldPrefix + field + ".", errors) : null;
+    public BodyReader? Object(string field, bool required = false)
+    {
+        if (shape is not null)
+        {
+            var members = new BodyShape();
+            shape.Add(field, new BodyShape.Field("object", Required: required, Members: members));
+            return new BodyReader(EmptyObject, fieldPrefix + field + ".", errors, members);
+        }
+        return TryGet(field, required, JsonValueKind.Object, "an object", out var value) ? new BodyReader(value, fieldPrefix + field + ".", errors, null) : null;
+    }
 
     /// <summary>The raw JSON value of a field, for structures validated elsewhere; null when absent or null.</summary>
-    public JsonElement? Raw(string field) =>
-        root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    public JsonElement? Raw(string field)
+    {
+        if (Describe(field, new BodyShape.Field("any")))
+        {
+            return EmptyObject;
+        }
+        return root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    }
 
     public void ThrowIfInvalid()
     {
@@ -60,6 +110,10 @@ public sealed partial class BodyReader
 
     public string? String(string field, int maxLength = 255, bool required = false, bool multiline = false)
     {
+        if (Describe(field, new BodyShape.Field("string", MaxLength: maxLength, Required: required)))
+        {
+            return "text";
+        }
         if (!TryGet(field, required, JsonValueKind.String, "a string", out var value))
         {
             return null;
@@ -88,6 +142,10 @@ public sealed partial class BodyReader
 
     public string? Enum(string field, IReadOnlyCollection<string> allowed, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("string", Required: required, Values: allowed)))
+        {
+            return allowed.First();
+        }
         var value = String(field, 64, required);
         if (value is not null && !allowed.Contains(value))
         {
@@ -99,6 +157,10 @@ public sealed partial class BodyReader
 
     public int? Int(string field, int min, int max, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("integer", Required: required, Minimum: min, Maximum: max)))
+        {
+            return min;
+        }
         if (!TryGet(field, required, JsonValueKind.Number, "an integer", out var value))
         {
             return null;
@@ -113,6 +175,10 @@ public sealed partial class BodyReader
 
     public bool? Bool(string field, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("boolean", Required: required)))
+        {
+            return false;
+        }
         if (!Has(field) || root.GetProperty(field).ValueKind == JsonValueKind.Null)
         {
             if (required)
@@ -132,6 +198,10 @@ public sealed partial class BodyReader
 
     public DateOnly? Date(string field, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "date", Required: required)))
+        {
+            return new DateOnly(2000, 1, 1);
+        }
         var text = String(field, 10, required);
         if (text is null)
         {
@@ -148,6 +218,10 @@ public sealed partial class BodyReader
     /// <summary>An ISO 8601 date-time that states its offset (Z or ±HH:MM); returned in UTC, to the millisecond.</summary>
     public DateTimeOffset? Timestamp(string field, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "date-time", Required: required)))
+        {
+            return new DateTimeOffset(2030, 1, 7, 9, 0, 0, TimeSpan.Zero);
+        }
         var text = String(field, 40, required);
         if (text is null)
         {
@@ -175,6 +249,10 @@ public sealed partial class BodyReader
 
     public string? Email(string field)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "email", MaxLength: 254)))
+        {
+            return "name@example.com";
+        }
         var text = String(field, 254);
         if (text is not null && !EmailPattern().IsMatch(text))
         {
@@ -186,6 +264,10 @@ public sealed partial class BodyReader
 
     public string? Phone(string field)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "phone", MaxLength: 32)))
+        {
+            return "020 7946 0000";
+        }
         var text = String(field, 32);
         if (text is null)
         {
@@ -203,6 +285,10 @@ public sealed partial class BodyReader
     /// <summary>A 10-digit NHS number with a valid modulus 11 check digit; spaces and dashes are removed.</summary>
     public string? NhsNumber(string field)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "nhs-number", MaxLength: 16)))
+        {
+            return "9434765919";
+        }
         var text = String(field, 16);
         if (text is null)
         {
@@ -219,6 +305,10 @@ public sealed partial class BodyReader
 
     public IReadOnlyList<string>? StringList(string field, int maxItems = 50, int maxLength = 100)
     {
+        if (Describe(field, new BodyShape.Field("array", MaxLength: maxLength, MaxItems: maxItems)))
+        {
+            return [];
+        }
         if (!TryGet(field, required: false, JsonValueKind.Array, "an array of strings", out var value))
         {
             return null;
@@ -259,6 +349,10 @@ public sealed partial class BodyReader
     /// <summary>An id of one of our resources: the prefix tells a patient id from a template id at a glance.</summary>
     public string? Id(string field, string prefix, bool required = false)
     {
+        if (Describe(field, new BodyShape.Field("string", Format: "id", Required: required, IdPrefix: prefix)))
+        {
+            return prefix + "01900000-0000-7000-8000-000000000000";
+        }
         var text = String(field, 80, required);
         if (text is not null && !Leap.Server.Ids.IsWellFormed(text, prefix))
         {

@@ -1,17 +1,23 @@
+using System.Reflection;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
 
 /// <summary>
-/// Idempotency-Key for creates (decisions in docs/idempotency.md). The key and the response are stored in
-/// the same transaction that creates the record, so a record and its stored response exist together or not
-/// at all, and a concurrent duplicate can only ever find the finished response:
+/// Idempotency-Key for every create and action (decisions in docs/idempotency.md). The key and the response are
+/// stored in the same transaction that makes the change, so a change and its stored response exist together or
+/// not at all, and a concurrent duplicate can only ever find the finished response:
 /// <list type="bullet">
 /// <item>PostgreSQL: the duplicate's claim (or an earlier constraint, such as the clinician's busy time)
 /// waits until the first commits, then fails; its transaction is rolled back and it replays.</item>
 /// <item>SQLite: writes are serialized, so the duplicate runs after the first and replays.</item>
 /// </list>
-/// Only successful results are stored: a failed create rolls its claim back, so a retry runs afresh.
+/// Only successful results are stored: a failed request rolls its claim back, so a retry runs afresh.
+/// <para>
+/// One pipeline serves every such endpoint: it is marked <see cref="IdempotencyEndpoints.Idempotent"/>, its handler
+/// takes a <see cref="WriteRequest"/> (the body, read once, and the key) and makes its change through it, and the
+/// endpoint filter answers a replay before the handler runs.
+/// </para>
 /// </summary>
 public sealed class Idempotency(Database database, TimeProvider clock)
 {
@@ -56,7 +62,7 @@ public sealed class Idempotency(Database database, TimeProvider clock)
     /// The stored response for this key, if the request was already made: replayed as it was. Throws 409 when
     /// the key was used with a different body. Null when the key is new (or absent, or expired).
     /// </summary>
-    public async Task<ApiCreated<T>?> FindReplayAsync<T>(Request request, CancellationToken ct)
+    public async Task<StoredAnswer?> FindReplayAsync(Request request, CancellationToken ct)
     {
         if (request.Key is null)
         {
@@ -77,42 +83,19 @@ public sealed class Idempotency(Database database, TimeProvider clock)
             throw new ApiException(409, ErrorCodes.Conflict,
                 $"This {Header} was already used with a different request body. Use a new key for a different request.");
         }
-        return new ApiCreated<T>(stored.ResponseStatus ?? 201, stored.ResponseBody, replayed: true);
+        return new StoredAnswer(stored.ResponseStatus ?? 201, stored.ResponseBody, Replayed: true);
     }
 
     /// <summary>
-    /// Writes <paramref name="created"/> (with <paramref name="write"/>) exactly once per key and returns the
-    /// response (201 by default). The record is built before the transaction, so its response is serialized
-    /// outside it.
+    /// Runs <paramref name="write"/> (which returns the finished answer's bytes) in one transaction and, with a key,
+    /// claims the key with that answer as the transaction's last statement (the key row is written once, at its final
+    /// size). A key already taken rolls the change back and the request replays.
     /// </summary>
-    public Task<ApiCreated<T>> ExecuteAsync<T>(
-        HttpContext http, Request request, T created, Func<TenantDb, Task> write, CancellationToken ct, int status = 201)
-    {
-        var body = ApiResponse.Data(http, created);
-        return RunAsync<T>(request, async db =>
-        {
-            await write(db);
-            return body;
-        }, status, ct);
-    }
-
-    /// <summary>
-    /// As above, for a record only complete inside the transaction (a booking learns its episode there): its
-    /// response is serialized there.
-    /// </summary>
-    public Task<ApiCreated<T>> ExecuteAsync<T>(
-        HttpContext http, Request request, Func<TenantDb, Task<T>> create, CancellationToken ct, int status = 201) =>
-        RunAsync<T>(request, async db => ApiResponse.Data(http, await create(db)), status, ct);
-
-    /// <summary>
-    /// Creates the record, then claims the key with the finished response in one statement (the key row is
-    /// written once, at its final size). A key already taken rolls the creation back and the request replays.
-    /// </summary>
-    private async Task<ApiCreated<T>> RunAsync<T>(Request request, Func<TenantDb, Task<byte[]>> write, int status, CancellationToken ct)
+    public async Task<StoredAnswer> RunAsync(Request request, int status, Func<TenantDb, Task<byte[]>> write, CancellationToken ct)
     {
         if (request.Key is null)
         {
-            return new ApiCreated<T>(status, await request.Db.WriteAsync(write, ct), replayed: false);
+            return new StoredAnswer(status, await request.Db.WriteAsync(write, ct), Replayed: false);
         }
 
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
@@ -131,17 +114,17 @@ public sealed class Idempotency(Database database, TimeProvider clock)
                       WHERE idempotency_keys.expires_at <= excluded.created_at
                     """,
                     new { request.Endpoint, request.Key, request.BodyHash, status, body, Now = now, ExpiresAt = now + Lifetime }, ct);
-                // A key already taken must undo this creation, hence an exception rather than a result.
+                // A key already taken must undo this change, hence an exception rather than a result.
                 return claimed == 1 ? body : throw new ApiException(409, ErrorCodes.Conflict,
                     $"A request with this {Header} is still in progress. Retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
             }, ct);
-            return new ApiCreated<T>(status, stored, replayed: false);
+            return new StoredAnswer(status, stored, Replayed: false);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
             // The key was taken by a request that committed first (or a constraint it set off, such as the
             // clinician's busy time, refused this one): answer as it did, or 409 if its body differed.
-            if (await FindReplayAsync<T>(request, ct) is { } replay)
+            if (await FindReplayAsync(request, ct) is { } replay)
             {
                 return replay;
             }
@@ -152,4 +135,85 @@ public sealed class Idempotency(Database database, TimeProvider clock)
     /// <summary>Deletes keys past their 24 hours; run periodically by <see cref="Housekeeping"/>.</summary>
     public Task<int> PurgeExpiredAsync(CancellationToken ct) =>
         database.CrossTenant("housekeeping").WriteAsync("DELETE FROM idempotency_keys WHERE expires_at <= @now", new { now = clock.GetUtcNow() }, ct);
+}
+
+/// <summary>
+/// The request of a create or an action: its JSON body (read once, 415/413/400 before anything else) and its
+/// Idempotency-Key. A handler takes it as a parameter, reads the body with <see cref="Reader"/> and makes its change
+/// through <c>CreateAsync</c> or <see cref="ActAsync{T}"/>, which
+/// store the answer with the key in the change's transaction. Replays never reach the handler (see
+/// <see cref="IdempotencyEndpoints"/>).
+/// </summary>
+public sealed class WriteRequest
+{
+    private readonly HttpContext http;
+    private readonly Idempotency idempotency;
+
+    private WriteRequest(HttpContext http, Idempotency idempotency, JsonBody body, Idempotency.Request key)
+    {
+        this.http = http;
+        this.idempotency = idempotency;
+        Body = body;
+        Key = key;
+    }
+
+    public JsonBody Body { get; }
+
+    internal Idempotency.Request Key { get; }
+
+    /// <summary>The tenant the request writes for.</summary>
+    public TenantDb Db => Key.Db;
+
+    /// <summary>A fresh reader of the body (each collects its own field errors).</summary>
+    public BodyReader Reader() => new(Body.Root);
+
+    /// <summary>Writes a record built before the transaction (its answer is serialized outside it); 201.</summary>
+    public async Task<ApiCreated<T>> CreateAsync<T>(T created, Func<TenantDb, Task> write, CancellationToken ct, int status = 201)
+    {
+        var body = ApiResponse.Data(http, created);
+        return new ApiCreated<T>(await idempotency.RunAsync(Key, status, async db =>
+        {
+            await write(db);
+            return body;
+        }, ct));
+    }
+
+    /// <summary>Creates a record only complete inside the transaction (it learns its episode there); 201.</summary>
+    public async Task<ApiCreated<T>> CreateAsync<T>(Func<TenantDb, Task<T>> create, CancellationToken ct, int status = 201) =>
+        new(await idempotency.RunAsync(Key, status, async db => ApiResponse.Data(http, await create(db)), ct));
+
+    /// <summary>An action on an existing record (cancel, close, confirm...): 200 with the record as the action left it.</summary>
+    public async Task<ApiActed<T>> ActAsync<T>(Func<TenantDb, Task<T>> act, CancellationToken ct) =>
+        new(await idempotency.RunAsync(Key, 200, async db => ApiResponse.Data(http, await act(db)), ct));
+
+    /// <summary>Minimal API binding: reads the body and the key of the authenticated caller's request.</summary>
+    public static async ValueTask<WriteRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var caller = Caller.Of(context) ?? throw new InvalidOperationException("Endpoint has no RequiredScope metadata.");
+        var services = context.RequestServices;
+        var body = await JsonBody.ReadAsync(context.Request, context.RequestAborted);
+        var db = services.GetRequiredService<Database>().ForTenant(caller.Tenant);
+        return new WriteRequest(context, services.GetRequiredService<Idempotency>(), body, Idempotency.Describe(context, db, body));
+    }
+}
+
+/// <summary>Marks an endpoint whose requests honour <c>Idempotency-Key</c> (its handler takes a <see cref="WriteRequest"/>).</summary>
+public sealed record IdempotentEndpoint;
+
+public static class IdempotencyEndpoints
+{
+    /// <summary>
+    /// The endpoint honours Idempotency-Key: a request repeating a key (with the same body) gets the first answer
+    /// again, replayed before the handler runs; with another body, 409.
+    /// </summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new IdempotentEndpoint()).AddEndpointFilter(async (context, next) =>
+        {
+            var request = context.Arguments.OfType<WriteRequest>().SingleOrDefault()
+                ?? throw new InvalidOperationException($"An idempotent endpoint's handler takes a {nameof(WriteRequest)}.");
+            var idempotency = context.HttpContext.RequestServices.GetRequiredService<Idempotency>();
+            return await idempotency.FindReplayAsync(request.Key, context.HttpContext.RequestAborted) is { } replay
+                ? replay
+                : await next(context);
+        });
 }

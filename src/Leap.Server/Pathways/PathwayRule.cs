@@ -120,14 +120,8 @@ public static class PathwayValues
     public static bool IsAppointmentTrigger(string trigger) => trigger.StartsWith("appointment.", StringComparison.Ordinal);
 }
 
-/// <summary>The writable rule fields, for the API description.</summary>
-public sealed record PathwayRuleRequestExample(
-    string TriggerType, string RuleName, int Priority, RuleConditions? Conditions, string? CreationMode, string? InboxVisibility,
-    string? JourneyType, string? SuggestedAssignment, string? SuggestedPriority, string? ExpectedNextActor, bool? Enabled);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<PathwayRule>))]
 [JsonSerializable(typeof(ListEnvelope<PathwayRule>))]
 [JsonSerializable(typeof(RuleConditions))]
-[JsonSerializable(typeof(PathwayRuleRequestExample))]
 internal sealed partial class PathwaysJson : JsonSerializerContext;

@@ -11,8 +11,15 @@ public static class PathwayRulesApi
         var group = api.MapGroup("/pathway-rules").WithTags("Pathway rules");
         group.MapGet("/", List).RequireScope(Scopes.ReadPathwayRules);
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadPathwayRules);
-        group.MapPost("/", Create).RequireScope(Scopes.WritePathwayRules).Accepts<PathwayRuleRequestExample>("application/json");
-        group.MapPatch("/{id}", Update).RequireScope(Scopes.WritePathwayRules).Accepts<PathwayRuleRequestExample>("application/json");
+        group.MapPost("/", Create).RequireScope(Scopes.WritePathwayRules).Idempotent()
+            .Reads("PathwayRuleCreate", r => PathwayRuleValidation.Apply(r, Blank, creating: true, Sample.Now), $$"""
+                {"trigger_type": "appointment.no_show", "rule_name": "Missed physio: urgent follow-up", "priority": 10,
+                 "conditions": {"appointment_type_ids": ["{{ExampleIds.Template}}"]}, "suggested_priority": "urgent",
+                 "suggested_assignment": "team_physio", "expected_next_actor": "clinician"}
+                """);
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WritePathwayRules)
+            .Reads("PathwayRuleUpdate", r => PathwayRuleValidation.Apply(r, Blank, creating: false, Sample.Now),
+                """{"enabled": false}""", partial: true);
         group.MapDelete("/{id}", Delete).RequireScope(Scopes.WritePathwayRules);
     }
 
@@ -22,22 +29,18 @@ public static class PathwayRulesApi
     private static async Task<ApiData<PathwayRule>> Get(string id, TenantDb db, CancellationToken ct) =>
         Api.Ok(await PathwayRuleStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("pathway rule", id));
 
-    private static async Task<ApiCreated<PathwayRule>> Create(
-        HttpContext http, TenantDb db, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
+    private static readonly PathwayRule Blank = PathwayRuleValidation.Blank(Sample.Id(Ids.PathwayRule), Sample.Now);
+
+    private static async Task<ApiCreated<PathwayRule>> Create(WriteRequest request, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<PathwayRule>(request, ct) is { } replay)
-        {
-            return replay;
-        }
+        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var rule = PathwayRuleValidation.Apply(reader, PathwayRuleValidation.Blank(Ids.New(Ids.PathwayRule), now), creating: true, now);
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, rule, write => PathwayRuleStore.InsertAsync(write, rule, ct), ct);
+            return await request.CreateAsync(rule, write => PathwayRuleStore.InsertAsync(write, rule, ct), ct);
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {

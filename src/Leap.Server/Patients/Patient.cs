@@ -74,5 +74,4 @@ public static class PatientValues
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<Patient>))]
 [JsonSerializable(typeof(ListEnvelope<Patient>))]
-[JsonSerializable(typeof(PatientRequestExample))]
 internal sealed partial class PatientsJson : JsonSerializerContext;

@@ -26,6 +26,23 @@ public static partial class PatientValidation
         UpdatedAt = now,
     };
 
+    /// <summary>A create's body: the patient, and whether to create them even if they look like a patient already there.</summary>
+    public static (Patient Patient, bool Force) ReadCreate(BodyReader r, string id, string actor, DateTimeOffset now) =>
+        (Apply(r, Blank(id, now), creating: true, actor, now), r.Bool("force") ?? false);
+
+    /// <summary>
+    /// A sync's body (<c>PUT /patients/external/{external_id}</c>): the fields of a create or of an update (which one is
+    /// known only inside the write), an <c>external_id</c> that can only repeat the path's, and <c>force</c>.
+    /// </summary>
+    public static bool ReadSync(BodyReader r, string externalId)
+    {
+        if (r.Has("external_id") && r.String("external_id", 128) != externalId)
+        {
+            r.Fail("external_id", "must match the external id in the path (or be left out)");
+        }
+        return r.Bool("force") ?? false;
+    }
+
     public static Patient Apply(BodyReader r, Patient current, bool creating, string actor, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Storage;
@@ -17,9 +16,17 @@ public static class PatientsApi
         var group = api.MapGroup("/patients").WithTags("Patients");
         group.MapGet("/", List).RequireScope(Scopes.ReadPatients);
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadPatients);
-        group.MapPost("/", Create).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
-        group.MapPatch("/{id}", Update).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
-        group.MapPut("/external/{externalId}", Upsert).RequireScope(Scopes.WritePatients).Accepts<PatientRequestExample>("application/json");
+        group.MapPost("/", Create).RequireScope(Scopes.WritePatients).Idempotent()
+            .Reads("PatientCreate", r => PatientValidation.ReadCreate(r, Sample.Id(Ids.Patient), Sample.KeyId, Sample.Now), CreateExample);
+        group.MapPatch("/{id}", Update).RequireScope(Scopes.WritePatients)
+            .Reads("PatientUpdate", r => PatientValidation.Apply(r, PatientValidation.Blank(Sample.Id(Ids.Patient), Sample.Now), creating: false, Sample.KeyId, Sample.Now),
+                """{"email": "ada.new@example.com", "preferred_contact_method": "email", "consent_sms": false}""", partial: true);
+        group.MapPut("/external/{externalId}", Upsert).RequireScope(Scopes.WritePatients)
+            .Reads("PatientSync", r =>
+            {
+                PatientValidation.ReadSync(r, "MRN-100234");
+                PatientValidation.Apply(r, PatientValidation.Blank(Sample.Id(Ids.Patient), Sample.Now), creating: true, Sample.KeyId, Sample.Now);
+            }, """{"first_name": "Ben", "last_name": "Example", "date_of_birth": "1972-11-03", "mobile_phone": "07700 900456"}""");
         group.MapDelete("/{id}", Delete).ExcludeFromDescription();
     }
 
@@ -29,31 +36,26 @@ public static class PatientsApi
     private static async Task<ApiData<Patient>> Get(string id, TenantDb db, CancellationToken ct) =>
         Api.Ok(await PatientStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("patient", id));
 
+    private const string CreateExample =
+        """{"first_name": "Ada", "last_name": "Example", "date_of_birth": "1985-04-12", "email": "ada.example@example.com", "phone": "07700 900123"}""";
+
     /// <summary>
     /// Creates a patient, unless one with the same name and date of birth (or NHS number) exists: then 409
     /// DUPLICATE_PATIENT with their ids, and <c>"force": true</c> creates anyway (docs/patient-sync.md).
     /// </summary>
-    private static async Task<ApiCreated<Patient>> Create(HttpContext http, Caller caller, TenantDb db, Idempotency idempotency,
-        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Patient>> Create(WriteRequest request, Caller caller, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<Patient>(request, ct) is { } replay)
-        {
-            return replay;
-        }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
-        var patient = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now), creating: true, caller.KeyId, now);
-        var force = reader.Bool("force") ?? false;
+        var reader = request.Reader();
+        var (patient, force) = PatientValidation.ReadCreate(reader, Ids.New(Ids.Patient), caller.KeyId, now);
         reader.ThrowIfInvalid();
         try
         {
-            return await idempotency.ExecuteAsync(http, request, patient, write => InsertAsync(write, patient, force, outbox, ct), ct);
+            return await request.CreateAsync(patient, write => InsertAsync(write, patient, force, outbox, ct), ct);
         }
-        catch (Exception e) when (db.IsUniqueViolation(e))
+        catch (Exception e) when (request.Db.IsUniqueViolation(e))
         {
-            throw await ExternalIdTakenAsync(db, patient.ExternalId, ct);
+            throw await ExternalIdTakenAsync(request.Db, patient.ExternalId, ct);
         }
     }
 
@@ -91,11 +93,7 @@ public static class PatientsApi
             throw ApiException.Validation([new FieldError("external_id", PatientValidation.ExternalIdRule)]);
         }
         var check = new BodyReader(body.Root);
-        if (check.Has("external_id") && check.String("external_id", 128) != externalId)
-        {
-            check.Fail("external_id", "must match the external id in the path (or be left out)");
-        }
-        var force = check.Bool("force") ?? false;
+        var force = PatientValidation.ReadSync(check, externalId);
         check.ThrowIfInvalid();
 
         for (var attempt = 1; ; attempt++)
@@ -116,7 +114,7 @@ public static class PatientsApi
                     await InsertAsync(write, fresh, force, outbox, ct);
                     return (fresh, true);
                 }, ct);
-                return new ApiCreated<Patient>(created ? 201 : 200, ApiResponse.Data(http, patient), replayed: false);
+                return new ApiCreated<Patient>(new StoredAnswer(created ? 201 : 200, ApiResponse.Data(http, patient), Replayed: false));
             }
             catch (Exception e) when (attempt == 1 && db.IsUniqueViolation(e))
             {
@@ -176,17 +174,3 @@ public static class PatientsApi
         };
     }
 }
-
-/// <summary>The writable patient fields, for the API description (bodies are validated field by field).</summary>
-public sealed record PatientRequestExample(
-    string FirstName, string LastName, DateOnly DateOfBirth, string? ExternalId, string? MiddleName, string? PreferredName, string? Title,
-    string? BiologicalSex, string? Gender, string? Ethnicity, string? NhsNumber, string? Email, string? Phone,
-    string? MobilePhone, string? HomePhone,
-    [property: JsonPropertyName("address_line_1")] string? AddressLine1,
-    [property: JsonPropertyName("address_line_2")] string? AddressLine2,
-    [property: JsonPropertyName("address_line_3")] string? AddressLine3,
-    string? TownCity, string? Postcode, string? Country, string? PreferredContactMethod, string? Status,
-    string? PatientType, bool? IsDeceased, DateOnly? DateOfDeath, bool? RequiresReview, string? ReviewReason,
-    string? AccessibilityNeeds, string? AccessibilityNotes, string? Occupation, string? PatientNotes,
-    bool? ConsentSms, bool? ConsentEmail, bool? ConsentMarketing, bool? ConsentElectronicCommunication,
-    bool? Archived, string? ArchiveReason, string? ArchiveNotes, bool? Force);

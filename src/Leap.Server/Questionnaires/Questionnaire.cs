@@ -44,16 +44,10 @@ public sealed record QuestionnaireResponse
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>The writable response fields, for the API description.</summary>
-public sealed record QuestionnaireResponseRequestExample(
-    string QuestionnaireId, JsonElement Responses, string? PatientId, string? AppointmentId, string? EpisodeId, bool? IsPreBooking,
-    DateTimeOffset? SubmittedAt);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<QuestionnaireTemplate>))]
 [JsonSerializable(typeof(ListEnvelope<QuestionnaireTemplate>))]
 [JsonSerializable(typeof(DataEnvelope<QuestionnaireResponse>))]
 [JsonSerializable(typeof(ListEnvelope<QuestionnaireResponse>))]
-[JsonSerializable(typeof(QuestionnaireResponseRequestExample))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class QuestionnairesJson : JsonSerializerContext;

@@ -21,8 +21,14 @@ public static class QuestionnairesApi
         var responses = api.MapGroup("/questionnaire-responses").WithTags("Questionnaires");
         responses.MapGet("/", ListResponses).RequireScope(Scopes.ReadQuestionnaires);
         responses.MapGet("/{id}", GetResponse).RequireScope(Scopes.ReadQuestionnaires);
-        responses.MapPost("/", CreateResponse).RequireScope(Scopes.WriteQuestionnaires).Accepts<QuestionnaireResponseRequestExample>("application/json");
-        responses.MapPatch("/{id}", UpdateResponse).RequireScope(Scopes.WriteQuestionnaires).Accepts<QuestionnaireResponseRequestExample>("application/json");
+        responses.MapPost("/", CreateResponse).RequireScope(Scopes.WriteQuestionnaires).Idempotent()
+            .Reads("QuestionnaireResponseCreate", r => QuestionnaireValidation.Apply(r, Blank, creating: true, Sample.Now), $$$"""
+                {"questionnaire_id": "{{{ExampleIds.QuestionnaireTemplate}}}", "patient_id": "{{{ExampleIds.Patient}}}",
+                 "responses": {"little_interest": 1, "feeling_down": 0}}
+                """);
+        responses.MapPatch("/{id}", UpdateResponse).RequireScope(Scopes.WriteQuestionnaires)
+            .Reads("QuestionnaireResponseUpdate", r => QuestionnaireValidation.Apply(r, Blank, creating: false, Sample.Now),
+                """{"responses": {"little_interest": 2, "feeling_down": 1}}""", partial: true);
     }
 
     private static async Task<ApiList<QuestionnaireTemplate>> ListTemplates(HttpRequest request, TenantDb db, CancellationToken ct) =>
@@ -44,21 +50,18 @@ public static class QuestionnairesApi
     /// Records a response made through the API (<c>submitted_by_patient: false</c>). A response about a patient
     /// raises the "questionnaire submitted" trigger: it lands on an episode as the pathway rules say.
     /// </summary>
-    private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(HttpContext http, TenantDb db, Idempotency idempotency,
+    private static readonly QuestionnaireResponse Blank = QuestionnaireValidation.Blank(Sample.Id(Ids.QuestionnaireResponse), Sample.Now);
+
+    private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(WriteRequest request,
         PathwayEngine pathways, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<QuestionnaireResponse>(request, ct) is { } replay)
-        {
-            return replay;
-        }
+        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var response = QuestionnaireValidation.Apply(reader, QuestionnaireValidation.Blank(Ids.New(Ids.QuestionnaireResponse), now), creating: true, now);
         var template = await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct);
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, async write =>
+        return await request.CreateAsync(async write =>
         {
             response = await CheckLinksAsync(write, response, ct);
             if (response.PatientId is { } patientId)

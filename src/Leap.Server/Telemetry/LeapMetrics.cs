@@ -55,7 +55,7 @@ public static class LeapMetrics
     /// <summary>A booking's answer; counted unless it replays an earlier one. <paramref name="source"/>: <c>appointment</c> or <c>hold</c>.</summary>
     public static void Booked<T>(ApiCreated<T> answer, string source)
     {
-        if (!answer.Replayed)
+        if (!answer.Answer.Replayed)
         {
             Bookings.Add(1, new KeyValuePair<string, object?>(BookingSourceTag, source));
         }

@@ -106,13 +106,9 @@ public static class WebhookEventTypes
     ];
 }
 
-/// <summary>The writable endpoint fields, for the API description.</summary>
-public sealed record WebhookRequestExample(string Url, IReadOnlyList<string> Events, string? Name, string? Description, bool? IsActive);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DataEnvelope<WebhookEndpoint>))]
 [JsonSerializable(typeof(ListEnvelope<WebhookEndpoint>))]
 [JsonSerializable(typeof(DataEnvelope<WebhookDelivery>))]
 [JsonSerializable(typeof(ListEnvelope<WebhookDelivery>))]
-[JsonSerializable(typeof(WebhookRequestExample))]
 internal sealed partial class WebhooksJson : JsonSerializerContext;

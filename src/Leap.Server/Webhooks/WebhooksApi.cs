@@ -11,13 +11,17 @@ public static class WebhooksApi
         var group = api.MapGroup("/webhooks").WithTags("Webhooks").RequireScope(Scopes.ManageWebhooks);
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
-        group.MapPost("/", Create).Accepts<WebhookRequestExample>("application/json");
-        group.MapPatch("/{id}", Update).Accepts<WebhookRequestExample>("application/json");
+        group.MapPost("/", Create).Idempotent()
+            .Reads("WebhookCreate", r => WebhookValidation.Apply(r, Blank, creating: true, new WebhookOptions(), Sample.Now),
+                """{"url": "https://crm.example.com/hooks/leap", "events": ["appointment.created", "appointment.cancelled"], "name": "Clinic CRM"}""");
+        group.MapPatch("/{id}", Update)
+            .Reads("WebhookUpdate", r => WebhookValidation.Apply(r, Blank, creating: false, new WebhookOptions(), Sample.Now),
+                """{"is_active": false, "description": "Paused while the CRM is migrated"}""", partial: true);
         group.MapDelete("/{id}", Delete);
-        group.MapPost("/{id}/test", SendTest);
+        group.MapPost("/{id}/test", SendTest).Idempotent();
         group.MapGet("/{id}/deliveries", ListDeliveries);
         group.MapGet("/{id}/deliveries/{deliveryId}", GetDelivery);
-        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", Redeliver);
+        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", Redeliver).Idempotent();
     }
 
     private static async Task<ApiList<WebhookEndpoint>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
@@ -27,21 +31,17 @@ public static class WebhooksApi
         Api.Ok(await FindAsync(db, id, ct));
 
     /// <summary>The only response that carries the signing secret.</summary>
+    private static readonly WebhookEndpoint Blank = WebhookValidation.Blank(Sample.Id(Ids.WebhookEndpoint), Sample.Now);
+
     private static async Task<ApiCreated<WebhookEndpoint>> Create(
-        HttpContext http, TenantDb db, Idempotency idempotency, WebhookOptions options, TimeProvider clock, CancellationToken ct)
+        WriteRequest request, WebhookOptions options, TimeProvider clock, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<WebhookEndpoint>(request, ct) is { } replay)
-        {
-            return replay;
-        }
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = new BodyReader(body.Root);
+        var reader = request.Reader();
         var endpoint = WebhookValidation.Apply(reader, WebhookValidation.Blank(Ids.New(Ids.WebhookEndpoint), now), creating: true, options, now)
             with { Secret = WebhookSignature.NewSecret() };
         reader.ThrowIfInvalid();
-        return await idempotency.ExecuteAsync(http, request, endpoint, write => WebhookStore.InsertAsync(write, endpoint, ct), ct);
+        return await request.CreateAsync(endpoint, write => WebhookStore.InsertAsync(write, endpoint, ct), ct);
     }
 
     private static async Task<ApiData<WebhookEndpoint>> Update(
@@ -73,15 +73,9 @@ public static class WebhooksApi
     /// its delivery (pending): follow it at <c>GET /webhooks/{id}/deliveries/{delivery_id}</c>.
     /// </summary>
     private static async Task<ApiCreated<WebhookDelivery>> SendTest(
-        string id, HttpContext http, TenantDb db, Idempotency idempotency, WebhookOutbox outbox, CancellationToken ct)
+        string id, WriteRequest request, WebhookOutbox outbox, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        var request = Idempotency.Describe(http, db, body);
-        if (await idempotency.FindReplayAsync<WebhookDelivery>(request, ct) is { } replay)
-        {
-            return replay;
-        }
-        return await idempotency.ExecuteAsync(http, request, async write =>
+        return await request.CreateAsync(async write =>
         {
             var endpoint = await WebhookStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("webhook", id);
             if (!endpoint.IsActive)
@@ -105,19 +99,19 @@ public static class WebhooksApi
         Api.Ok(await WebhookStore.FindDeliveryAsync(db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId));
 
     /// <summary>Sends a delivered or failed event again, with a fresh set of retries (a pending one is already queued).</summary>
-    private static async Task<ApiData<WebhookDelivery>> Redeliver(
-        string id, string deliveryId, TenantDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiActed<WebhookDelivery>> Redeliver(
+        string id, string deliveryId, WriteRequest request, TimeProvider clock, CancellationToken ct)
     {
-        var delivery = await WebhookStore.FindDeliveryAsync(db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId);
+        var delivery = await WebhookStore.FindDeliveryAsync(request.Db, id, deliveryId, ct) ?? throw ApiException.NotFound("webhook delivery", deliveryId);
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return Api.Ok(await db.WriteAsync(async write =>
+        return await request.ActAsync(async write =>
         {
             if (await WebhookStore.RequeueAsync(write, delivery.Id, now, ct) == 0)
             {
                 throw new ApiException(409, ErrorCodes.InvalidState, $"Webhook delivery {deliveryId} is already queued (pending); it will be attempted again by itself.");
             }
             return (await WebhookStore.FindDeliveryAsync(write, id, delivery.Id, ct))!;
-        }, ct));
+        }, ct);
     }
 
     private static async Task<WebhookEndpoint> FindAsync(TenantDb db, string id, CancellationToken ct) =>

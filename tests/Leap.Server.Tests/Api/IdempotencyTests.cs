@@ -45,6 +45,52 @@ public abstract class IdempotencyTests(LeapFixture server)
         Assert.Single((await t.Api.GetAsync("patients")).Ids());
     }
 
+    /// <summary>
+    /// Actions honour the key too: a retry after a lost answer (same key, same body) gets the first answer again, not
+    /// a 409 INVALID_STATE for repeating the action; the action happened once.
+    /// </summary>
+    [Theory]
+    [InlineData("cancel", "{\"cancellation_reason\": \"Unwell\"}")]
+    [InlineData("complete", "{}")]
+    [InlineData("no-show", "{}")]
+    public async Task A_retried_appointment_action_replays_its_first_answer(string action, string body)
+    {
+        var t = await server.NewTenantAsync();
+        var patient = await t.CreatePatientAsync();
+        var appointment = (await t.Api.PostAsync("appointments", new
+        {
+            patient_id = patient, title = "Acted on", start_time = "2025-01-06T09:00:00Z", end_time = "2025-01-06T09:30:00Z",
+        })).Expect(201).Id;
+        var key = Guid.NewGuid().ToString();
+
+        var first = (await t.Api.PostAsync($"appointments/{appointment}/{action}", body, key)).Expect(200);
+        var retry = (await t.Api.PostAsync($"appointments/{appointment}/{action}", body, key)).Expect(200);
+
+        Assert.Equal(first.Raw, retry.Raw);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        (await t.Api.PostAsync($"appointments/{appointment}/{action}", body)).ExpectError(409, "INVALID_STATE");
+        (await t.Api.PostAsync($"appointments/{appointment}/{action}", "{\"cancellation_reason\": \"Other\"}", key)).ExpectError(409, "CONFLICT");
+        // One key, one endpoint: the same key on another action of the same appointment is another request.
+        Assert.NotEqual(200, (await t.Api.PostAsync($"appointments/{appointment}/{(action == "cancel" ? "complete" : "cancel")}", "{}", key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_retried_episode_action_replays_its_first_answer_and_records_one_event()
+    {
+        var t = await server.NewTenantAsync();
+        var patient = await t.CreatePatientAsync();
+        var episode = (await t.Api.PostAsync("episodes", new { patient_id = patient, title = "Closed once" })).Expect(201).Id;
+        var key = Guid.NewGuid().ToString();
+
+        var first = (await t.Api.PostAsync($"episodes/{episode}/close", new { note = "Done" }, key)).Expect(200);
+        var retry = (await t.Api.PostAsync($"episodes/{episode}/close", new { note = "Done" }, key)).Expect(200);
+
+        Assert.Equal(first.Raw, retry.Raw);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        var events = (await t.Api.GetAsync($"episodes/{episode}/events?event_type=status_change")).Expect(200);
+        Assert.Single(events.Ids());
+    }
+
     [Fact]
     public async Task Validation_failures_are_not_stored()
     {
