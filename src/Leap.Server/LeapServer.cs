@@ -77,6 +77,11 @@ public static class LeapServer
             services.AddSingleton<IRateLimitCounter, MemoryRateLimitCounter>();
         }
         services.AddSingleton<AppointmentEvents>();
+        services.AddSingleton<QuestionnaireEvents>();
+        services.AddSingleton<RoutingQueue>();
+        services.AddSingleton(RoutingOptions.From(builder.Configuration, storage));
+        services.AddSingleton<RoutingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingWorker>());
         services.AddSingleton<EpisodeJournal>();
         services.AddSingleton<PathwayEngine>();
         services.AddSingleton(WebhookOptions.From(builder.Configuration));

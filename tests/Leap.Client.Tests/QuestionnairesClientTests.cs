@@ -68,26 +68,28 @@ public abstract class QuestionnairesClientTests(LeapFixture server)
             (created.QuestionnaireId, created.PatientId, created.AppointmentId, created.IsPreBooking, created.SubmittedByPatient, created.SubmittedAt));
         Assert.Equal(3, created.Responses.GetProperty("feeling_down").GetInt32());
 
-        // The trigger put it on a new questionnaire episode, as the rule says.
-        var episode = await sdk.Client.Episodes.GetAsync(created.EpisodeId!, Ct);
+        // The answer comes before routing; once routed, the trigger has put it on a new questionnaire episode, as the rule says.
+        Assert.Null(created.EpisodeId);
+        await t.RoutedAsync();
+        var fetched = await responses.GetAsync(created.Id, Ct);
+        Assert.Equal((created.Id, created.CreatedAt), (fetched.Id, fetched.CreatedAt));
+        Assert.Equal(created.Responses.GetRawText(), fetched.Responses.GetRawText());
+        var episode = await sdk.Client.Episodes.GetAsync(fetched.EpisodeId!, Ct);
         Assert.Equal((patient, EpisodeJourneyType.Questionnaire, EpisodePriority.High, "usr_mh_lead", EpisodeStatus.AwaitingReview),
             (episode.PatientId, episode.JourneyType, episode.Priority, episode.AssignedTo, episode.Status));
 
         var raw = (await t.Api.GetAsync($"questionnaire-responses/{created.Id}")).Expect(200).Data;
         Assert.Equal(2, raw.GetProperty("responses").GetProperty("little_interest").GetInt32());
-        Assert.Equal(created.EpisodeId, raw.GetProperty("episode_id").GetString());
-
-        var fetched = await responses.GetAsync(created.Id, Ct);
-        Assert.Equal((created.Id, created.EpisodeId, created.CreatedAt), (fetched.Id, fetched.EpisodeId, fetched.CreatedAt));
-        Assert.Equal(created.Responses.GetRawText(), fetched.Responses.GetRawText());
+        Assert.Equal(fetched.EpisodeId, raw.GetProperty("episode_id").GetString());
 
         var other = await responses.CreateAsync(new QuestionnaireResponseCreate { QuestionnaireId = Feedback, Responses = new JsonObject { ["rating"] = 5 } }, ct: Ct);
         Assert.Null(other.PatientId);
-        Assert.Null(other.EpisodeId);
+        await t.RoutedAsync();
+        Assert.Null((await responses.GetAsync(other.Id, Ct)).EpisodeId);
         Assert.Equal([created.Id], (await responses.ListAsync(new() { PatientId = patient }, Ct)).Data.Select(r => r.Id));
         Assert.Equal([other.Id], (await responses.ListAsync(new() { QuestionnaireId = Feedback }, Ct)).Data.Select(r => r.Id));
         Assert.Equal([created.Id], (await responses.ListAsync(new() { IsPreBooking = true, SubmittedAtLte = submitted }, Ct)).Data.Select(r => r.Id));
-        Assert.Equal([created.Id], (await responses.ListAsync(new() { EpisodeId = created.EpisodeId }, Ct)).Data.Select(r => r.Id));
+        Assert.Equal([created.Id], (await responses.ListAsync(new() { EpisodeId = fetched.EpisodeId }, Ct)).Data.Select(r => r.Id));
         var all = new List<string>();
         await foreach (var r in responses.ListAllAsync(new() { Limit = 1 }, Ct))
         {

@@ -7,60 +7,92 @@ using Leap.Server.Webhooks;
 namespace Leap.Server.Appointments;
 
 /// <summary>
-/// The one way appointments are written, so every booking and change has its consequences in the same
-/// transaction: the pathway trigger (the event lands on an episode, whose id the appointment records) and the
-/// webhook event. Whatever books or changes an appointment (the API, a confirmed hold) calls
-/// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing
-/// through <see cref="AppointmentStore"/> itself.
+/// The one way appointments are written, so every booking and change has its consequences: the change queues its
+/// routing in its own transaction (<see cref="RoutingQueue"/>), and <see cref="RouteAsync"/> later raises the pathway
+/// trigger (the event lands on an episode, whose id the appointment then records) and records the webhook event,
+/// after the commit, once. Whatever books or changes an appointment (the API, a confirmed hold) calls
+/// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing through
+/// <see cref="AppointmentStore"/> itself.
 /// </summary>
-public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox)
+public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue)
 {
-    /// <summary>Inserts a new appointment (the database refuses an overlap) with its trigger and event; returns it as stored.</summary>
-    public async Task<Appointment> BookAsync(TenantDb db, Appointment appointment, CancellationToken ct)
+    /// <summary>What each change raises when routed: its trigger (none for a plain update) and its verb on the timeline.</summary>
+    private static readonly Dictionary<string, (string? Trigger, string Verb)> Routes = new(StringComparer.Ordinal)
     {
-        appointment = await RouteAsync(db, PathwayValues.AppointmentBooked, "booked", appointment, ct);
+        [WebhookEventTypes.AppointmentCreated] = (PathwayValues.AppointmentBooked, "booked"),
+        [WebhookEventTypes.AppointmentRescheduled] = (PathwayValues.AppointmentRescheduled, "rescheduled"),
+        [WebhookEventTypes.AppointmentCancelled] = (PathwayValues.AppointmentCancelled, "cancelled"),
+        [WebhookEventTypes.AppointmentCompleted] = (PathwayValues.AppointmentCompleted, "completed"),
+        [WebhookEventTypes.AppointmentNoShow] = (PathwayValues.AppointmentNoShow, "missed (no-show)"),
+        [WebhookEventTypes.AppointmentUpdated] = (null, "updated"),
+    };
+
+    /// <summary>Inserts a new appointment (the database refuses an overlap) and queues its routing.</summary>
+    public async Task BookAsync(TenantDb db, Appointment appointment, CancellationToken ct)
+    {
         await AppointmentStore.InsertAsync(db, appointment, ct);
-        await outbox.RecordAsync(db, WebhookEventTypes.AppointmentCreated, appointment, null, ct);
-        return appointment;
+        await queue.EnqueueAsync(db, RoutingQueue.Appointment, appointment.Id, appointment.PatientId, WebhookEventTypes.AppointmentCreated,
+            appointment, null, ct);
     }
 
     /// <summary>
-    /// Saves a change: a new status (cancelled, completed, no-show) or new times (a reschedule) raise their
-    /// trigger; any change sends its webhook event with the appointment before and after. Returns it as stored.
+    /// Saves a change and queues its routing: a new status (cancelled, completed, no-show) or new times (a reschedule)
+    /// raise their trigger; any change sends its webhook event with the appointment before and after.
     /// </summary>
-    public async Task<Appointment> ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
+    public async Task ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
-        var (trigger, verb, webhook) = Classify(before, after);
-        if (trigger is not null)
-        {
-            after = await RouteAsync(db, trigger, verb, after, ct);
-        }
         await AppointmentStore.UpdateAsync(db, before, after, ct);
-        await outbox.RecordAsync(db, webhook, after, before, ct);
-        return after;
+        await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, Classify(before, after), after, before, ct);
     }
 
-    private static (string? Trigger, string Verb, string Webhook) Classify(Appointment before, Appointment after)
+    private static string Classify(Appointment before, Appointment after)
     {
         if (after.Status != before.Status)
         {
             return after.Status switch
             {
-                AppointmentStatuses.Cancelled => (PathwayValues.AppointmentCancelled, "cancelled", WebhookEventTypes.AppointmentCancelled),
-                AppointmentStatuses.Completed => (PathwayValues.AppointmentCompleted, "completed", WebhookEventTypes.AppointmentCompleted),
-                AppointmentStatuses.NoShow => (PathwayValues.AppointmentNoShow, "missed (no-show)", WebhookEventTypes.AppointmentNoShow),
-                _ => (null, "updated", WebhookEventTypes.AppointmentUpdated),
+                AppointmentStatuses.Cancelled => WebhookEventTypes.AppointmentCancelled,
+                AppointmentStatuses.Completed => WebhookEventTypes.AppointmentCompleted,
+                AppointmentStatuses.NoShow => WebhookEventTypes.AppointmentNoShow,
+                _ => WebhookEventTypes.AppointmentUpdated,
             };
         }
         return after.StartTime != before.StartTime || after.EndTime != before.EndTime
-            ? (PathwayValues.AppointmentRescheduled, "rescheduled", WebhookEventTypes.AppointmentRescheduled)
-            : (null, "updated", WebhookEventTypes.AppointmentUpdated);
+            ? WebhookEventTypes.AppointmentRescheduled
+            : WebhookEventTypes.AppointmentUpdated;
     }
 
-    private async Task<Appointment> RouteAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)
+    /// <summary>
+    /// Routes a queued change (inside the routing worker's transaction): files it on the episode the pathway rules
+    /// choose, records that episode on the appointment, and records the webhook event. The appointment's own episode
+    /// is read as routing left it so far (a patient's earlier changes are routed first), and its row stays locked
+    /// until the end, so a concurrent change of the appointment waits.
+    /// </summary>
+    public async Task RouteAsync(TenantDb db, RoutingQueue.Entry entry, CancellationToken ct)
+    {
+        var after = queue.Read<Appointment>(entry.AfterJson);
+        var before = entry.BeforeJson is null ? null : queue.Read<Appointment>(entry.BeforeJson);
+        var filed = await AppointmentStore.EpisodeOfAsync(db, after.Id, ct);
+        var (trigger, verb) = Routes[entry.Change];
+        var episodeId = filed;
+        if (trigger is not null)
+        {
+            episodeId = await RaiseAsync(db, trigger, verb, after with { EpisodeId = filed }, ct) ?? filed;
+            if (episodeId != filed)
+            {
+                await AppointmentStore.FileAsync(db, after.Id, episodeId!, ct);
+            }
+        }
+        // The payloads show the episode as routing has it: after this change, and before it (unless the change
+        // itself moved the appointment to another episode, a PATCH of episode_id, whose previous value it replaced).
+        var previous = before is null ? null : before with { EpisodeId = before.EpisodeId != after.EpisodeId ? before.EpisodeId : filed };
+        await outbox.RecordAsync(db, entry.Change, after with { EpisodeId = episodeId }, previous, ct);
+    }
+
+    private Task<string?> RaiseAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)
     {
         var when = a.StartTime.UtcDateTime.ToString("ddd d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var episodeId = await pathways.RaiseAsync(db, new PathwayEngine.Trigger
+        return pathways.RaiseAsync(db, new PathwayEngine.Trigger
         {
             Type = trigger,
             PatientId = a.PatientId,
@@ -76,6 +108,5 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
             RelatedObjectId = a.Id,
             EpisodeTitle = $"Appointment: {a.Title}",
         }, a.UpdatedAt, ct);
-        return a with { EpisodeId = episodeId ?? a.EpisodeId };
     }
 }

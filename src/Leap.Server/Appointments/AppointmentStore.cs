@@ -29,6 +29,14 @@ public static class AppointmentStore
     public static Task<Appointment?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
         db.SingleAsync<Appointment>($"SELECT {Columns} FROM appointments WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
 
+    /// <summary>The episode an appointment is filed on; inside a write, its row is locked until the transaction ends.</summary>
+    public static Task<string?> EpisodeOfAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<string>($"SELECT episode_id FROM appointments WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
+
+    /// <summary>Files the appointment on an episode (routing: its updated_at stays, the change it routes set that).</summary>
+    public static Task FileAsync(TenantDb db, string id, string episodeId, CancellationToken ct) =>
+        db.ExecuteBatchedAsync($"UPDATE appointments SET episode_id = @episodeId WHERE id = @id AND {TenantSql.Filter}", new { id, episodeId }, ct);
+
     /// <summary>
     /// What a booking refers to, looked up in one round trip (null columns: no such record in this tenant).
     /// Ids passed as null are not looked up.
@@ -65,7 +73,7 @@ public static class AppointmentStore
         {
             await ClinicianBusy.ReserveAsync(db, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, a.UpdatedAt, ct);
         }
-        await db.ExecuteAsync(
+        await db.ExecuteBatchedAsync(
             $"""
             INSERT INTO appointments ({TenantSql.Columns}, {Columns})
             VALUES ({TenantSql.Values}, @Id, @PatientId, @ClinicianProfileId, @Title, @Description, @StartTime, @EndTime, @Status,
@@ -95,7 +103,7 @@ public static class AppointmentStore
         {
             await ClinicianBusy.ReserveAsync(db, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
         }
-        await db.ExecuteAsync(
+        await db.ExecuteBatchedAsync(
             $"""
             UPDATE appointments SET clinician_profile_id = @ClinicianProfileId, title = @Title, description = @Description,
               start_time = @StartTime, end_time = @EndTime, status = @Status, location_id = @LocationId, is_remote = @IsRemote,

@@ -48,7 +48,7 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            var booked = await request.CreateAsync(write => events.BookAsync(write, appointment, ct), ct);
+            var booked = await request.CreateAsync(appointment, write => events.BookAsync(write, appointment, ct), ct);
             LeapMetrics.Booked(booked, "appointment");
             return booked;
         }
@@ -122,7 +122,9 @@ public static class AppointmentsApi
                 throw new ApiException(409, ErrorCodes.InvalidState,
                     $"Appointment {id} starts at {before.StartTime:yyyy-MM-dd'T'HH:mm'Z'} and cannot be {verb} before it starts.");
             }
-            return await events.ChangeAsync(write, before, change(before) with { UpdatedAt = now }, ct);
+            var after = change(before) with { UpdatedAt = now };
+            await events.ChangeAsync(write, before, after, ct);
+            return after;
         }, ct);
     }
 
@@ -138,7 +140,10 @@ public static class AppointmentsApi
                     throw new ApiException(409, ErrorCodes.Conflict,
                         $"Appointment {before.Id} was changed by another request while this one was being processed. Fetch it and try again.");
                 }
-                return await events.ChangeAsync(write, before, after, ct);
+                // Routing may have filed the appointment on an episode since it was read (filing leaves updated_at alone).
+                var saved = after.EpisodeId == before.EpisodeId ? after with { EpisodeId = current.EpisodeId } : after;
+                await events.ChangeAsync(write, current, saved, ct);
+                return saved;
             }, ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))

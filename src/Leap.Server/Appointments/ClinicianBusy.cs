@@ -34,7 +34,7 @@ public static class ClinicianBusy
     /// </summary>
     public static Task ReserveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, string kind, DateTimeOffset now, CancellationToken ct, DateTimeOffset? expiresAt = null) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             Claim(db) +
             $"""
             INSERT INTO clinician_busy (id, {TenantSql.Columns}, clinician_id, busy_start, busy_end, kind, expires_at)
@@ -49,7 +49,7 @@ public static class ClinicianBusy
     /// <summary>Moves an interval (a reschedule); the database refuses the move if it would overlap another.</summary>
     public static Task MoveAsync(TenantDb db, string id, string clinicianId,
         DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             Claim(db) +
             $"UPDATE clinician_busy SET clinician_id = @clinicianId, busy_start = @start, busy_end = @end WHERE id = @id AND {TenantSql.Filter}",
             new { id, clinicianId, start, end, earliest = start - MaxLength, now }, ct);

@@ -44,15 +44,19 @@ public static class EpisodeStore
     public static Task<Episode?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
         db.SingleAsync<Episode>($"SELECT {Columns} FROM episodes WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
 
-    /// <summary>The patient's open (not closed) episode of a journey type that was active last, if any.</summary>
-    public static Task<Episode?> FindOpenAsync(TenantDb db, string patientId, string journeyType, CancellationToken ct) =>
+    /// <summary>
+    /// Where a patient's event lands: <paramref name="preferredId"/> (the record's own episode) while it is open and the
+    /// patient's, else the patient's open (not closed) episode of the journey type that was active last, if any. One
+    /// query; inside a write the episode is locked until the transaction ends.
+    /// </summary>
+    public static Task<Episode?> FindOpenAsync(TenantDb db, string patientId, string journeyType, string? preferredId, CancellationToken ct) =>
         db.SingleAsync<Episode>(
             $"""
             SELECT {Columns} FROM episodes
-            WHERE patient_id = @patientId AND journey_type = @journeyType AND status <> 'closed' AND {TenantSql.Filter}
-            ORDER BY last_activity_at DESC, id DESC LIMIT 1{db.RowLock()}
+            WHERE patient_id = @patientId AND (journey_type = @journeyType OR id = @preferredId) AND status <> 'closed' AND {TenantSql.Filter}
+            ORDER BY CASE WHEN id = @preferredId THEN 0 ELSE 1 END, last_activity_at DESC, id DESC LIMIT 1{db.RowLock()}
             """,
-            new { patientId, journeyType }, ct);
+            new { patientId, journeyType, preferredId }, ct);
 
     /// <summary>The inbox: most recently active first.</summary>
     public static Task<Page<Episode>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
@@ -64,7 +68,7 @@ public static class EpisodeStore
             query, ct);
 
     public static Task InsertAsync(TenantDb db, Episode episode, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             $"""
             INSERT INTO episodes ({TenantSql.Columns}, {Columns})
             VALUES ({TenantSql.Values}, @Id, @PatientId, @Title, @Description, @Status, @Responsibility, @AssignedTo, @AssignmentLocked,
@@ -74,7 +78,7 @@ public static class EpisodeStore
             episode, ct);
 
     public static Task UpdateAsync(TenantDb db, Episode episode, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             $"""
             UPDATE episodes SET title = @Title, description = @Description, status = @Status, responsibility = @Responsibility,
               assigned_to = @AssignedTo, assignment_locked = @AssignmentLocked, priority = @Priority, journey_type = @JourneyType,
@@ -99,7 +103,7 @@ public static class EpisodeStore
     /// <summary>Appends an event and marks its episode active.</summary>
     public static Task InsertEventAsync(TenantDb db, EpisodeEvent evt, CancellationToken ct) =>
         // One command for both statements: one call into the driver (on PostgreSQL, one round trip).
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             $"""
             INSERT INTO episode_events ({TenantSql.Columns}, {EventColumns})
             VALUES ({TenantSql.Values}, @Id, @EpisodeId, @EventType, @Title, @Description, @CreatedBy, @CreatedByType, @MentionedUsers,

@@ -44,7 +44,7 @@ public static class HoldStore
             return false;
         }
         var appointmentId = await inTheFreedTime();
-        await db.ExecuteAsync(
+        await db.ExecuteBatchedAsync(
             $"UPDATE holds SET status = @status, appointment_id = @appointmentId, updated_at = @now WHERE id = @Id AND {TenantSql.Filter}",
             new { hold.Id, status, appointmentId, now }, ct);
         return true;

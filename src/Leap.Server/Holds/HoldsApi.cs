@@ -102,18 +102,19 @@ public static class HoldsApi
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            var confirmed = await request.CreateAsync(async write =>
+            var confirmed = await request.CreateAsync(appointment, async write =>
             {
                 // Booked through the appointments' own path, so a confirmed hold raises the same pathway trigger
                 // and webhook event as any booking.
-                Appointment? booked = null;
-                if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Confirmed,
-                        async () => (booked = await events.BookAsync(write, appointment, ct)).Id, now, ct))
+                if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Confirmed, async () =>
+                    {
+                        await events.BookAsync(write, appointment, ct);
+                        return appointment.Id;
+                    }, now, ct))
                 {
                     var current = await HoldStore.FindAsync(write, id, ct);
                     throw NotActive(current!.At(now), "confirmed");
                 }
-                return booked!;
             }, ct);
             LeapMetrics.Booked(confirmed, "hold");
             return confirmed;

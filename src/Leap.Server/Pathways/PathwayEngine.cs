@@ -5,7 +5,8 @@ using Leap.Server.Webhooks;
 namespace Leap.Server.Pathways;
 
 /// <summary>
-/// Routes what happens to a patient into their episodes, inside the transaction of the change that raised it:
+/// Routes what happens to a patient into their episodes (for appointments and questionnaire responses, in the routing
+/// worker's transaction after the change's own, see <see cref="RoutingQueue"/>):
 /// the first enabled rule of the trigger (by priority) whose conditions match overrides the base configuration;
 /// the event then lands on the record's own episode while it is open, else on the patient's open episode of the
 /// journey type, else (creation mode permitting) on a new episode. Automatic changes to an existing episode's
@@ -33,18 +34,20 @@ public sealed class PathwayEngine(EpisodeJournal journal)
     /// <summary>Returns the episode the trigger's event landed on, or null when the configuration tracks nothing.</summary>
     public async Task<string?> RaiseAsync(TenantDb db, Trigger trigger, DateTimeOffset now, CancellationToken ct)
     {
-        var rules = await PathwayRuleStore.EnabledAsync(db, trigger.Type, ct);
-        var rule = rules.FirstOrDefault(r => r.Conditions.Matches(trigger.Facts));
+        var rules = await PathwayRuleStore.EnabledAsync(db, ct);
+        var rule = rules.FirstOrDefault(r => r.TriggerType == trigger.Type && r.Conditions.Matches(trigger.Facts));
         var config = PathwayValues.Base[trigger.Type].With(rule);
         if (config.CreationMode == PathwayValues.Skip)
         {
             return null;
         }
-        // Two changes for one patient at once must not both open an episode of the journey: on PostgreSQL they
-        // queue on the patient's row (the lock does not block other writes referring to the patient).
+        // Two changes for one patient at once must not both open an episode of the journey. The routing queue hands
+        // a patient's changes to one worker at a time already; on PostgreSQL they also queue on the patient's row,
+        // so the rule holds whatever raises a trigger (the lock does not block other writes referring to the patient,
+        // and it goes to the database with the next statement: no round trip of its own).
         if (db.RowLock(noKey: true) is { Length: > 0 } patientLock)
         {
-            await db.SingleAsync<string>($"SELECT id FROM patients WHERE id = @PatientId AND {TenantSql.Filter}{patientLock}", new { trigger.PatientId }, ct);
+            await db.ExecuteBatchedAsync($"SELECT id FROM patients WHERE id = @PatientId AND {TenantSql.Filter}{patientLock}", new { trigger.PatientId }, ct);
         }
 
         var author = new EpisodeJournal.Author(rule?.Id, EventAuthors.Automation);
@@ -78,16 +81,8 @@ public sealed class PathwayEngine(EpisodeJournal journal)
         return episode.Id;
     }
 
-    private static async Task<Episode?> TargetAsync(TenantDb db, Trigger trigger, PathwayConfig config, CancellationToken ct)
-    {
-        if (trigger.EpisodeId is { } own
-            && await EpisodeStore.FindAsync(db, own, ct) is { } linked
-            && linked.Status != EpisodeValues.Closed && linked.PatientId == trigger.PatientId)
-        {
-            return linked;
-        }
-        return await EpisodeStore.FindOpenAsync(db, trigger.PatientId, config.JourneyType, ct);
-    }
+    private static Task<Episode?> TargetAsync(TenantDb db, Trigger trigger, PathwayConfig config, CancellationToken ct) =>
+        EpisodeStore.FindOpenAsync(db, trigger.PatientId, config.JourneyType, trigger.EpisodeId, ct);
 
     private static Episode NewEpisode(Trigger trigger, PathwayConfig config, DateTimeOffset now)
     {

@@ -5,6 +5,7 @@ namespace Leap.Server.Pathways;
 
 public static class PathwayRuleStore
 {
+    private const string Table = "pathway_rules";
     private const string Columns =
         """
         id, trigger_type, rule_name, priority, conditions, creation_mode, inbox_visibility, journey_type, suggested_assignment,
@@ -27,23 +28,31 @@ public static class PathwayRuleStore
         db.PageAsync<PathwayRule>(
             $"SELECT {Columns} FROM pathway_rules WHERE {TenantSql.Filter}{query.Where} ORDER BY trigger_type, priority LIMIT @Limit OFFSET @Offset", query, ct);
 
-    /// <summary>The enabled rules of a trigger, in evaluation order.</summary>
-    public static Task<IReadOnlyList<PathwayRule>> EnabledAsync(TenantDb db, string trigger, CancellationToken ct) =>
-        db.ListAsync<PathwayRule>(
-            $"SELECT {Columns} FROM pathway_rules WHERE {TenantSql.Filter} AND trigger_type = @trigger AND enabled = @enabled ORDER BY priority",
-            new { trigger, enabled = true }, ct);
+    /// <summary>
+    /// The tenant's enabled rules, each trigger's in evaluation order; read once per write (the routing worker routes a
+    /// batch of changes in one, see <see cref="WriteScope"/>).
+    /// </summary>
+    public static Task<IReadOnlyList<PathwayRule>> EnabledAsync(TenantDb db, CancellationToken ct) =>
+        WriteScope.RememberAsync(Table, db.Tenant, () => db.ListAsync<PathwayRule>(
+            $"SELECT {Columns} FROM pathway_rules WHERE {TenantSql.Filter} AND enabled = @enabled ORDER BY trigger_type, priority",
+            new { enabled = true }, ct));
 
-    public static Task InsertAsync(TenantDb db, PathwayRule rule, CancellationToken ct) =>
-        db.ExecuteAsync(
+    public static Task InsertAsync(TenantDb db, PathwayRule rule, CancellationToken ct)
+    {
+        WriteScope.Forget(Table);
+        return db.ExecuteAsync(
             $"""
             INSERT INTO pathway_rules ({TenantSql.Columns}, {Columns})
             VALUES ({TenantSql.Values}, @Id, @TriggerType, @RuleName, @Priority, @Conditions, @CreationMode, @InboxVisibility, @JourneyType,
                     @SuggestedAssignment, @SuggestedPriority, @ExpectedNextActor, @Enabled, @CreatedAt, @UpdatedAt)
             """,
             rule, ct);
+    }
 
-    public static Task UpdateAsync(TenantDb db, PathwayRule rule, CancellationToken ct) =>
-        db.ExecuteAsync(
+    public static Task UpdateAsync(TenantDb db, PathwayRule rule, CancellationToken ct)
+    {
+        WriteScope.Forget(Table);
+        return db.ExecuteAsync(
             $"""
             UPDATE pathway_rules SET trigger_type = @TriggerType, rule_name = @RuleName, priority = @Priority, conditions = @Conditions,
               creation_mode = @CreationMode, inbox_visibility = @InboxVisibility, journey_type = @JourneyType,
@@ -52,6 +61,7 @@ public static class PathwayRuleStore
             WHERE id = @Id AND {TenantSql.Filter}
             """,
             rule, ct);
+    }
 
     public static Task<int> DeleteAsync(TenantDb db, string id, CancellationToken ct) =>
         db.WriteAsync($"DELETE FROM pathway_rules WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);

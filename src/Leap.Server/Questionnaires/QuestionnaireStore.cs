@@ -66,8 +66,16 @@ public static class QuestionnaireStore
         db.PageAsync<QuestionnaireResponse>(
             $"SELECT {ResponseColumns} FROM questionnaire_responses WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
+    /// <summary>The episode a response is filed on; inside a write, its row is locked until the transaction ends.</summary>
+    public static Task<string?> EpisodeOfAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<string>($"SELECT episode_id FROM questionnaire_responses WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
+
+    /// <summary>Files the response on an episode (routing: its updated_at stays).</summary>
+    public static Task FileAsync(TenantDb db, string id, string episodeId, CancellationToken ct) =>
+        db.ExecuteBatchedAsync($"UPDATE questionnaire_responses SET episode_id = @episodeId WHERE id = @id AND {TenantSql.Filter}", new { id, episodeId }, ct);
+
     public static Task InsertResponseAsync(TenantDb db, QuestionnaireResponse response, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             $"""
             INSERT INTO questionnaire_responses ({TenantSql.Columns}, {ResponseColumns})
             VALUES ({TenantSql.Values}, @Id, @QuestionnaireId, @PatientId, @AppointmentId, @EpisodeId, @Responses, @SubmittedAt, @SubmittedByPatient,
@@ -76,7 +84,7 @@ public static class QuestionnaireStore
             response, ct);
 
     public static Task UpdateResponseAsync(TenantDb db, QuestionnaireResponse response, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.ExecuteBatchedAsync(
             $"""
             UPDATE questionnaire_responses SET patient_id = @PatientId, appointment_id = @AppointmentId, episode_id = @EpisodeId,
               responses = @Responses, is_pre_booking = @IsPreBooking, updated_at = @UpdatedAt

@@ -1,9 +1,6 @@
 using Leap.Server.Accounts;
-using Leap.Server.Episodes;
 using Leap.Server.Http;
-using Leap.Server.Pathways;
 using Leap.Server.Storage;
-using Leap.Server.Webhooks;
 
 namespace Leap.Server.Questionnaires;
 
@@ -48,46 +45,29 @@ public static class QuestionnairesApi
 
     /// <summary>
     /// Records a response made through the API (<c>submitted_by_patient: false</c>). A response about a patient
-    /// raises the "questionnaire submitted" trigger: it lands on an episode as the pathway rules say.
+    /// raises the "questionnaire submitted" trigger once routed: it lands on an episode as the pathway rules say.
     /// </summary>
     private static readonly QuestionnaireResponse Blank = QuestionnaireValidation.Blank(Sample.Id(Ids.QuestionnaireResponse), Sample.Now);
 
     private static async Task<ApiCreated<QuestionnaireResponse>> CreateResponse(WriteRequest request,
-        PathwayEngine pathways, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+        QuestionnaireEvents events, TimeProvider clock, CancellationToken ct)
     {
         var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = request.Reader();
         var response = QuestionnaireValidation.Apply(reader, QuestionnaireValidation.Blank(Ids.New(Ids.QuestionnaireResponse), now), creating: true, now);
-        var template = await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct);
+        await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct);
         reader.ThrowIfInvalid();
         return await request.CreateAsync(async write =>
         {
             response = await CheckLinksAsync(write, response, ct);
-            if (response.PatientId is { } patientId)
-            {
-                var episodeId = await pathways.RaiseAsync(write, new PathwayEngine.Trigger
-                {
-                    Type = PathwayValues.QuestionnaireSubmitted,
-                    PatientId = patientId,
-                    EpisodeId = response.EpisodeId,
-                    Facts = new TriggerFacts { QuestionnaireId = template!.Id, QuestionnaireKey = template.Key, IsPreBooking = response.IsPreBooking },
-                    EventType = EpisodeEventTypes.QuestionnaireResponse,
-                    EventTitle = $"Questionnaire submitted: {template.Title}",
-                    RelatedObjectType = "questionnaire_response",
-                    RelatedObjectId = response.Id,
-                    EpisodeTitle = $"Questionnaire: {template.Title}",
-                }, now, ct);
-                response = response with { EpisodeId = episodeId ?? response.EpisodeId };
-            }
-            await QuestionnaireStore.InsertResponseAsync(write, response, ct);
-            await outbox.RecordAsync(write, WebhookEventTypes.QuestionnaireResponseCreated, response, null, ct, WithoutAnswers);
+            await events.CreateAsync(write, response, ct);
             return response;
         }, ct);
     }
 
     private static async Task<ApiData<QuestionnaireResponse>> UpdateResponse(string id, HttpContext http, TenantDb db,
-        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+        QuestionnaireEvents events, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         return Api.Ok(await db.WriteAsync(async write =>
@@ -105,21 +85,17 @@ public static class QuestionnairesApi
             }
             reader.ThrowIfInvalid();
             response = await CheckLinksAsync(write, response, ct);
-            await QuestionnaireStore.UpdateResponseAsync(write, response, ct);
-            await outbox.RecordAsync(write, WebhookEventTypes.QuestionnaireResponseUpdated, response, current, ct, WithoutAnswers);
+            await events.ChangeAsync(write, current, response, ct);
             return response;
         }, ct));
     }
 
-    /// <summary>Webhook payloads leave the answers out: receivers fetch them with the response.</summary>
-    private static readonly Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> WithoutAnswers = WebhookOutbox.Without("responses");
-
     /// <summary>The template must be the organisation's or a system one, and active; the answers must fit it.</summary>
-    private static async Task<QuestionnaireTemplate?> CheckTemplateAsync(BodyReader reader, TenantDb db, string templateId, CancellationToken ct)
+    private static async Task CheckTemplateAsync(BodyReader reader, TenantDb db, string templateId, CancellationToken ct)
     {
         if (reader.Failed("questionnaire_id"))
         {
-            return null;
+            return;
         }
         var template = await QuestionnaireStore.FindTemplateAsync(db, templateId, ct);
         if (template is null)
@@ -134,7 +110,6 @@ public static class QuestionnairesApi
         {
             QuestionnaireValidation.CheckAnswers(answers, template.Schema);
         }
-        return template;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using Leap.Server.Accounts;
 
 namespace Leap.Server.Storage;
 
@@ -28,6 +29,12 @@ public sealed partial class CrossTenantDb : SqlSession
 
     public Task<T> WriteAsync<T>(Func<CrossTenantDb, Task<T>> work, CancellationToken ct = default) =>
         InWrite ? work(this) : Database.WriteAsync((connection, transaction) => work(Rebind(connection, transaction)), ct);
+
+    /// <summary>
+    /// One tenant's view, inside this session's write if it is in one: for cross-tenant work that picks up rows of
+    /// every tenant and then acts for each as that tenant alone (the routing worker), so the tenant rule binds again.
+    /// </summary>
+    public TenantDb ForTenant(Tenant tenant) => new(Database, tenant, Connection, Transaction);
 
     private protected override CrossTenantDb Rebind(DbConnection connection, DbTransaction transaction) => new(Database, purpose, connection, transaction);
 

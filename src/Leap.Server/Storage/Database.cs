@@ -25,6 +25,25 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
 
     protected ILogger Logger { get; } = logger;
 
+    private long commands;
+    private long writeTicks;
+
+    /// <summary>
+    /// Commands sent to the database so far: statements (a held statement goes with the next, see
+    /// <see cref="SqlSession.ExecuteBatchedAsync"/>) and commits. On PostgreSQL each is one round trip.
+    /// </summary>
+    public long Commands => Interlocked.Read(ref commands);
+
+    /// <summary>
+    /// Time spent running write transactions, commit included: on SQLite the single writer's busy time (what bounds
+    /// write throughput); on PostgreSQL the sum over concurrent transactions.
+    /// </summary>
+    public TimeSpan WriteTime => TimeSpan.FromTicks(Interlocked.Read(ref writeTicks));
+
+    internal void CountCommand() => Interlocked.Increment(ref commands);
+
+    protected void AddWriteTime(TimeSpan elapsed) => Interlocked.Add(ref writeTicks, elapsed.Ticks);
+
     public abstract Engine Engine { get; }
 
     /// <summary>

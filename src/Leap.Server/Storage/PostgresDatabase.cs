@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -39,12 +40,27 @@ public sealed class PostgresDatabase : Database
     internal override async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) =>
         await dataSource.OpenConnectionAsync(ct);
 
+    /// <summary>
+    /// One attempt: BEGIN goes with the first statement (Npgsql sends it then), statements the work does not read
+    /// the outcome of go with the next one (<see cref="PostgresWriteConnection"/>), and COMMIT is the last round trip.
+    /// </summary>
     protected override async Task<T> TransactAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await WriteScope.RunAsync(() => work(connection, tx));
+        var write = new PostgresWriteConnection(connection, tx);
+        var scope = new WriteScope();
+        var result = await WriteScope.RunAsync(scope, () => work(write, tx));
+        if (write.HasHeld)
+        {
+            CountCommand();
+            await write.FlushAsync(ct);
+        }
+        CountCommand();
         await tx.CommitAsync(ct);
+        AddWriteTime(Stopwatch.GetElapsedTime(started));
+        scope.Committed();
         return result;
     }
 
@@ -52,6 +68,7 @@ public sealed class PostgresDatabase : Database
     internal override async Task<T> ExecuteScalarRelaxedAsync<T>(string sql, object param, CancellationToken ct = default)
     {
         await using var connection = await relaxed.OpenConnectionAsync(ct);
+        CountCommand();
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct)))!;
     }
 

@@ -24,6 +24,8 @@ public abstract class SqlSession
 
     private protected DbTransaction? Transaction { get; }
 
+    private protected DbConnection? Connection => connection;
+
     public Engine Engine => Database.Engine;
 
     /// <summary>True inside <c>WriteAsync</c>: statements see (and lock) what the transaction sees.</summary>
@@ -74,6 +76,30 @@ public abstract class SqlSession
             : throw new InvalidOperationException("Writes run inside WriteAsync, in its transaction.");
 
     /// <summary>
+    /// Runs a statement that writes and whose outcome the caller does not read (how many rows it changed), inside
+    /// <c>WriteAsync</c>. On PostgreSQL it is sent with the write's next statement, or before the commit, in one round
+    /// trip (<see cref="PostgresWriteConnection"/>); an error it meets surfaces there, and fails the write all the same.
+    /// On SQLite it runs at once: an in-process call has no round trip to save.
+    /// </summary>
+    public async Task ExecuteBatchedAsync(string sql, object? args = null, CancellationToken ct = default)
+    {
+        if (connection is not PostgresWriteConnection postgres)
+        {
+            await ExecuteAsync(sql, args, ct);
+            return;
+        }
+        postgres.HoldNext = true;
+        try
+        {
+            await ExecuteAsync(sql, args, ct);
+        }
+        finally
+        {
+            postgres.HoldNext = false;
+        }
+    }
+
+    /// <summary>
     /// The row-lock clause for a read inside a write (" FOR UPDATE"): PostgreSQL needs it so a concurrent
     /// transaction waits and then sees the change; SQLite's single writer serializes writes already, and a read
     /// outside a write locks nothing. <paramref name="noKey"/> takes the weaker lock that does not block rows
@@ -99,6 +125,7 @@ public abstract class SqlSession
     {
         if (SerializeSql("SELECT @key") is { Length: > 0 } sql)
         {
+            Database.CountCommand();
             await connection!.ExecuteAsync(new CommandDefinition(sql, new { key }, Transaction, cancellationToken: ct));
         }
     }
@@ -108,6 +135,10 @@ public abstract class SqlSession
         var text = Text(sql);
         Database.Guard?.Check(text);
         var command = new CommandDefinition(text, Parameters(args), Transaction, cancellationToken: ct);
+        if (connection is not PostgresWriteConnection { HoldNext: true })
+        {
+            Database.CountCommand();
+        }
         if (connection is not null)
         {
             return await run(connection, command);

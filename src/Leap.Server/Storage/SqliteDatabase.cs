@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using Leap.Server.Telemetry;
@@ -145,6 +146,7 @@ public sealed class SqliteDatabase : Database
                 batch.Add(next);
             }
             using var activity = LeapMetrics.SqliteBatchTaken(batch.Count);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var connection = await OpenWriterAsync();
@@ -153,6 +155,7 @@ public sealed class SqliteDatabase : Database
                 // fails, roll everything back and run the batch again with a savepoint per write.
                 var outcomes = await RunBatchAsync(connection, batch, isolateEach: false)
                     ?? await RunBatchAsync(connection, batch, isolateEach: true);
+                AddWriteTime(Stopwatch.GetElapsedTime(started));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (outcomes![i].Error is { } error)
@@ -161,6 +164,7 @@ public sealed class SqliteDatabase : Database
                     }
                     else
                     {
+                        outcomes[i].Scope!.Committed();
                         batch[i].Done.TrySetResult(outcomes[i].Result);
                     }
                 }
@@ -184,17 +188,17 @@ public sealed class SqliteDatabase : Database
     /// failing write rolls the whole batch back and the result is null; with it, each write runs in its own
     /// savepoint, so a failure undoes only that write and is reported to its caller.
     /// </summary>
-    private static async Task<(object? Result, Exception? Error)[]?> RunBatchAsync(
+    private async Task<(object? Result, WriteScope? Scope, Exception? Error)[]?> RunBatchAsync(
         StatementCachingConnection connection, List<PendingWrite> batch, bool isolateEach)
     {
-        var outcomes = new (object? Result, Exception? Error)[batch.Count];
+        var outcomes = new (object? Result, WriteScope? Scope, Exception? Error)[batch.Count];
         using var tx = connection.Inner.BeginTransaction(deferred: false);
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
             if (pending.Cancellation.IsCancellationRequested)
             {
-                outcomes[i] = (null, new OperationCanceledException(pending.Cancellation));
+                outcomes[i] = (null, null, new OperationCanceledException(pending.Cancellation));
                 continue;
             }
             if (isolateEach)
@@ -203,7 +207,8 @@ public sealed class SqliteDatabase : Database
             }
             try
             {
-                outcomes[i] = (await WriteScope.RunAsync(() => pending.Work(connection, tx)), null);
+                var scope = new WriteScope();
+                outcomes[i] = (await WriteScope.RunAsync(scope, () => pending.Work(connection, tx)), scope, null);
                 if (isolateEach)
                 {
                     tx.Release("w");
@@ -213,7 +218,7 @@ public sealed class SqliteDatabase : Database
             {
                 tx.Rollback("w");
                 tx.Release("w");
-                outcomes[i] = (null, e);
+                outcomes[i] = (null, null, e);
             }
             catch (Exception)
             {
@@ -221,6 +226,7 @@ public sealed class SqliteDatabase : Database
                 return null;
             }
         }
+        CountCommand();
         tx.Commit();
         return outcomes;
     }

@@ -3,23 +3,28 @@ using Leap.Server.Accounts;
 namespace Leap.Server.Storage;
 
 /// <summary>
-/// What one write (one <see cref="Database.WriteAsync{T}"/> work item) has read and will ask for again: a
-/// booking records up to three webhook events (episode created, its event, the appointment), and each asked
-/// the database which endpoints subscribe. On SQLite every statement runs on the single writer, so a repeated
-/// read costs every other request its time. The scope lives for one work item only, never for a whole SQLite
-/// batch, so a change made by another request is never served stale; a write that changes the data itself
-/// calls <see cref="Forget"/>.
+/// One write (one <see cref="Database.WriteAsync{T}"/> work item, one attempt of it): what it has read and will ask
+/// for again, and what must happen once it is durably committed.
+/// <list type="bullet">
+/// <item>Reads: webhook subscribers are looked up for every event a write records, and on SQLite every statement
+/// runs on the single writer, so a repeated read costs every other request its time. The scope lives for one work
+/// item only, never for a whole SQLite batch, so a change made by another request is never served stale; a write
+/// that changes the data itself calls <see cref="Forget"/>.</item>
+/// <item>After commit: work queued for later (the routing queue) wakes its worker only once the rows are committed
+/// and visible to it (<see cref="AfterCommit"/>); a write that rolls back wakes no one.</item>
+/// </list>
 /// </summary>
 public sealed class WriteScope
 {
     private static readonly AsyncLocal<WriteScope?> current = new();
 
     private readonly Dictionary<(string Table, Tenant Tenant), object> remembered = [];
+    private List<Action>? committed;
 
-    /// <summary>Runs <paramref name="work"/> in a fresh scope (the async boundary ends it when the work ends).</summary>
-    public static async Task<T> RunAsync<T>(Func<Task<T>> work)
+    /// <summary>Runs <paramref name="work"/> in <paramref name="scope"/> (the async boundary ends it when the work ends).</summary>
+    internal static async Task<T> RunAsync<T>(WriteScope scope, Func<Task<T>> work)
     {
-        current.Value = new WriteScope();
+        current.Value = scope;
         return await work();
     }
 
@@ -48,6 +53,31 @@ public sealed class WriteScope
             {
                 scope.remembered.Remove(key);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this write is durably committed (not at all if it rolls back, nor for an
+    /// attempt that lost to contention and was run again). Outside a write it runs at once.
+    /// </summary>
+    public static void AfterCommit(Action action)
+    {
+        if (current.Value is { } scope)
+        {
+            (scope.committed ??= []).Add(action);
+        }
+        else
+        {
+            action();
+        }
+    }
+
+    /// <summary>Called by the engine once the write's transaction is committed.</summary>
+    internal void Committed()
+    {
+        foreach (var action in committed ?? [])
+        {
+            action();
         }
     }
 }

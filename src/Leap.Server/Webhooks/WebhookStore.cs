@@ -125,14 +125,14 @@ public static class WebhookStore
     public static async Task<IReadOnlyList<string>> InsertEventAsync(TenantDb db, string eventId, string type, string payload, DateTimeOffset now,
         IReadOnlyList<string> endpointIds, CancellationToken ct)
     {
-        await db.ExecuteAsync(
+        await db.ExecuteBatchedAsync(
             $"INSERT INTO webhook_events (id, {TenantSql.Columns}, type, payload, created_at) VALUES (@eventId, {TenantSql.Values}, @type, @payload, @now)",
             new { eventId, type, payload, now }, ct);
         var deliveryIds = new List<string>(endpointIds.Count);
         foreach (var endpointId in endpointIds)
         {
             var id = Ids.New(Ids.WebhookDelivery);
-            await db.ExecuteAsync(
+            await db.ExecuteBatchedAsync(
                 $"""
                 INSERT INTO webhook_deliveries (id, {TenantSql.Columns}, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
                 VALUES (@id, {TenantSql.Values}, @eventId, @endpointId, @type, 'pending', 0, @now, @now, @now)

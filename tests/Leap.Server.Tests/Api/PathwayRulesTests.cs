@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Leap.Server.Tests.Infrastructure;
 
 namespace Leap.Server.Tests.Api;
@@ -10,7 +11,10 @@ public abstract class PathwayRulesTests(LeapFixture server)
 
     private static async Task<string> RuleAsync(TestTenant t, object body) => (await t.Api.PostAsync("pathway-rules", body)).Expect(201).Id;
 
-    /// <summary>Books an appointment at a time of its own (so bookings never clash) and returns the stored appointment.</summary>
+    /// <summary>
+    /// Books an appointment at a time of its own (so bookings never clash) and returns the stored appointment once the
+    /// booking is routed (its episode_id then set).
+    /// </summary>
     private static async Task<JsonElement> BookAsync(TestTenant t, string patient, string? template = null, string? clinician = null, string? episode = null, bool past = false)
     {
         var start = (past ? new DateTime(2020, 1, 6, 9, 0, 0, DateTimeKind.Utc) : new DateTime(2031, 1, 6, 9, 0, 0, DateTimeKind.Utc))
@@ -21,13 +25,24 @@ public abstract class PathwayRulesTests(LeapFixture server)
             ["end_time"] = start.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ssZ"), ["appointment_type_id"] = template,
             ["clinician_profile_id"] = clinician, ["episode_id"] = episode,
         };
-        return (await t.Api.PostAsync("appointments", body)).Expect(201).Data;
+        var id = (await t.Api.PostAsync("appointments", body)).Expect(201).Id;
+        await t.RoutedAsync();
+        return (await t.Api.GetAsync($"appointments/{id}")).Expect(200).Data;
     }
 
-    private static async Task<JsonElement> EpisodeAsync(TestTenant t, string id) => (await t.Api.GetAsync($"episodes/{id}")).Expect(200).Data;
+    /// <summary>An episode, once every change so far is routed.</summary>
+    private static async Task<JsonElement> EpisodeAsync(TestTenant t, string id)
+    {
+        await t.RoutedAsync();
+        return (await t.Api.GetAsync($"episodes/{id}")).Expect(200).Data;
+    }
 
-    private static async Task<IReadOnlyList<JsonElement>> EventsAsync(TestTenant t, string episode) =>
-        (await t.Api.GetAsync($"episodes/{episode}/events?limit=100")).Expect(200).Data.EnumerateArray().ToList();
+    /// <summary>An episode's timeline, once every change so far is routed.</summary>
+    private static async Task<IReadOnlyList<JsonElement>> EventsAsync(TestTenant t, string episode)
+    {
+        await t.RoutedAsync();
+        return (await t.Api.GetAsync($"episodes/{episode}/events?limit=100")).Expect(200).Data.EnumerateArray().ToList();
+    }
 
     private static string EpisodeOf(JsonElement appointment) => appointment.GetProperty("episode_id").GetString()!;
 
@@ -111,9 +126,18 @@ public abstract class PathwayRulesTests(LeapFixture server)
     {
         var t = await server.NewTenantAsync();
         var patient = await t.CreatePatientAsync();
-        var appointment = await BookAsync(t, patient);
+        // The answer comes before routing: episode_id appears once the booking is routed, and nothing else changes.
+        var answered = (await t.Api.PostAsync("appointments", new
+        {
+            title = "Review", patient_id = patient, start_time = "2031-02-03T09:00:00Z", end_time = "2031-02-03T09:30:00Z",
+        })).Expect(201).Data;
+        Assert.Equal(JsonValueKind.Null, answered.GetProperty("episode_id").ValueKind);
+        await t.RoutedAsync();
+        var appointment = (await t.Api.GetAsync($"appointments/{answered.GetProperty("id").GetString()}")).Expect(200).Data;
         var episodeId = EpisodeOf(appointment);
-        Assert.Equal(appointment.ToString(), (await t.Api.GetAsync($"appointments/{appointment.GetProperty("id").GetString()}")).Data.ToString());
+        var routed = JsonNode.Parse(answered.GetRawText())!.AsObject();
+        routed["episode_id"] = episodeId;
+        Assert.Equal(routed.ToJsonString(), JsonNode.Parse(appointment.GetRawText())!.ToJsonString());
 
         var episode = await EpisodeAsync(t, episodeId);
         Assert.Equal(patient, episode.GetProperty("patient_id").GetString());

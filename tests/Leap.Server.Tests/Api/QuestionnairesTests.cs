@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
@@ -27,6 +28,13 @@ public abstract class QuestionnairesTests(LeapFixture server)
     }
 
     private static object Phq2Answers(int interest = 2, int down = 1) => new { little_interest = interest, feeling_down = down };
+
+    /// <summary>A response as stored once its creation is routed (its episode_id then set).</summary>
+    private static async Task<JsonElement> RoutedAsync(TestTenant t, string id)
+    {
+        await t.RoutedAsync();
+        return (await t.Api.GetAsync($"questionnaire-responses/{id}")).Expect(200).Data;
+    }
 
     [Fact]
     public async Task Templates_are_the_system_ones_and_the_organisations_own()
@@ -80,9 +88,14 @@ public abstract class QuestionnairesTests(LeapFixture server)
         Assert.False(r.GetProperty("submitted_by_patient").GetBoolean());
         Assert.False(r.GetProperty("is_pre_booking").GetBoolean());
         Assert.Equal(2, r.GetProperty("responses").GetProperty("little_interest").GetInt32());
-        Assert.Equal(created.Data.ToString(), (await t.Api.GetAsync($"questionnaire-responses/{created.Id}")).Expect(200).Data.ToString());
+        // The answer comes before routing: episode_id appears once the response is routed, and nothing else changes.
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("episode_id").ValueKind);
+        var stored = await RoutedAsync(t, created.Id);
+        var routed = JsonNode.Parse(r.GetRawText())!.AsObject();
+        routed["episode_id"] = stored.GetProperty("episode_id").GetString();
+        Assert.Equal(routed.ToJsonString(), JsonNode.Parse(stored.GetRawText())!.ToJsonString());
 
-        var episode = (await t.Api.GetAsync($"episodes/{r.GetProperty("episode_id").GetString()}")).Expect(200).Data;
+        var episode = (await t.Api.GetAsync($"episodes/{stored.GetProperty("episode_id").GetString()}")).Expect(200).Data;
         Assert.Equal("questionnaire", episode.GetProperty("journey_type").GetString());
         Assert.Equal("awaiting_review", episode.GetProperty("status").GetString());
         Assert.Equal("Questionnaire: PHQ-2 depression screen", episode.GetProperty("title").GetString());
@@ -101,9 +114,9 @@ public abstract class QuestionnairesTests(LeapFixture server)
             conditions = new { questionnaire_keys = new[] { "phq2" } }, suggested_priority = "urgent",
         })).Expect(201);
         var patient = await t.CreatePatientAsync();
-        var screen = (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Phq2, patient_id = patient, responses = Phq2Answers() })).Expect(201).Data;
+        var screen = await RoutedAsync(t, (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Phq2, patient_id = patient, responses = Phq2Answers() })).Expect(201).Id);
         Assert.Equal("urgent", (await t.Api.GetAsync($"episodes/{screen.GetProperty("episode_id").GetString()}")).Data.GetProperty("priority").GetString());
-        var feedback = (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Feedback, patient_id = patient, responses = new { rating = 5 } })).Expect(201).Data;
+        var feedback = await RoutedAsync(t, (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Feedback, patient_id = patient, responses = new { rating = 5 } })).Expect(201).Id);
         Assert.Equal(screen.GetProperty("episode_id").GetString(), feedback.GetProperty("episode_id").GetString());
     }
 
@@ -161,7 +174,7 @@ public abstract class QuestionnairesTests(LeapFixture server)
         var inferred = (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Feedback, appointment_id = appointment, is_pre_booking = false, responses = new { rating = 4 } }))
             .Expect(201).Data;
         Assert.Equal(patient, inferred.GetProperty("patient_id").GetString());
-        var anonymous = (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Feedback, responses = new { rating = 3 } })).Expect(201).Data;
+        var anonymous = await RoutedAsync(t, (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Feedback, responses = new { rating = 3 } })).Expect(201).Id);
         Assert.Equal(JsonValueKind.Null, anonymous.GetProperty("episode_id").ValueKind);
     }
 
@@ -171,6 +184,7 @@ public abstract class QuestionnairesTests(LeapFixture server)
         var t = await server.NewTenantAsync();
         var patient = await t.CreatePatientAsync();
         var id = (await t.Api.PostAsync("questionnaire-responses", new { questionnaire_id = Phq2, patient_id = patient, responses = Phq2Answers() })).Expect(201).Id;
+        await t.RoutedAsync();
         var manual = (await t.Api.PostAsync("episodes", new { patient_id = patient, title = "Mood follow-up" })).Expect(201).Id;
 
         var patched = (await t.Api.PatchAsync($"questionnaire-responses/{id}", new { responses = Phq2Answers(0, 0), episode_id = manual, is_pre_booking = true })).Expect(200).Data;

@@ -64,6 +64,7 @@ public abstract class TenantMatrixTests(LeapFixture server)
             start_time = "2031-05-05T10:00:00Z", end_time = "2031-05-05T10:30:00Z",
         })).Expect(201).Id;
         var records = new Dictionary<string, string> { ["patients"] = patient, ["appointment-templates"] = template, ["appointments"] = appointment };
+        await a.RoutedAsync();
         var before = await SnapshotAsync(a, records);
 
         var b = await server.NewTenantAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,13 @@ public abstract class WebhooksTests(LeapFixture server)
         public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
     }
 
-    private async Task<IReadOnlyList<StoredEvent>> EventsAsync(TestTenant t) =>
-        await server.Services.GetRequiredService<Database>().Raw().ListAsync<StoredEvent>(
+    /// <summary>The tenant's recorded events, once every change is routed (appointment and response events are recorded then).</summary>
+    private async Task<IReadOnlyList<StoredEvent>> EventsAsync(TestTenant t)
+    {
+        await t.RoutedAsync();
+        return await server.Services.GetRequiredService<Database>().Raw().ListAsync<StoredEvent>(
             "SELECT id, type, payload FROM webhook_events WHERE org_id = @OrgId ORDER BY id", new { t.OrgId });
+    }
 
     private async Task<IReadOnlyList<string>> DeliveryEndpointsAsync(string eventId) =>
         await server.Services.GetRequiredService<Database>().Raw().ListAsync<string>(
@@ -206,8 +211,14 @@ public abstract class WebhooksTests(LeapFixture server)
             ["episode.created", "episode_event.created", "appointment.created", "episode_event.created", "appointment.rescheduled",
              "appointment.updated", "episode_event.created", "episode_event.created", "appointment.cancelled"],
             events.Select(e => e.Type));
+        // The booking's answer came before routing (episode_id null); its event, recorded by routing, names the episode.
         var created = events.Single(e => e.Type == "appointment.created").Json.GetProperty("data").GetProperty("object");
-        Assert.Equal(booked.Data.ToString(), created.ToString());
+        var episode = events.First(e => e.Type == "episode.created").Json.GetProperty("data").GetProperty("object").GetProperty("id").GetString();
+        Assert.Equal(JsonValueKind.Null, booked.Data.GetProperty("episode_id").ValueKind);
+        Assert.Equal(episode, created.GetProperty("episode_id").GetString());
+        var answered = JsonNode.Parse(booked.Data.GetRawText())!.AsObject();
+        answered["episode_id"] = episode;
+        Assert.Equal(answered.ToJsonString(), JsonNode.Parse(created.GetRawText())!.ToJsonString());
         var cancelled = events.Single(e => e.Type == "appointment.cancelled").Json.GetProperty("data");
         Assert.Equal("cancelled", cancelled.GetProperty("object").GetProperty("status").GetString());
         Assert.Equal("confirmed", cancelled.GetProperty("previous").GetProperty("status").GetString());

@@ -141,6 +141,29 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
         return block.Id;
     }
 
+    /// <summary>
+    /// Waits until every change of this tenant queued for routing is routed (docs/appointments.md, "Routing"): episodes,
+    /// the records' <c>episode_id</c> and webhook events then reflect all of them. Polls the queue itself, so it waits
+    /// exactly as long as routing takes; fails the test, naming what is still queued and why, after the timeout.
+    /// </summary>
+    public async Task RoutedAsync(int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var waiting = await Db.ListAsync<(string SubjectId, string Change, long Attempts, string? LastError)>(
+                $"SELECT subject_id, change, attempts, last_error FROM routing_queue WHERE {TenantSql.Filter} ORDER BY seq");
+            if (waiting.Count == 0)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline,
+                $"{waiting.Count} change(s) were still waiting to be routed after {seconds} s: " +
+                string.Join("; ", waiting.Take(5).Select(w => $"{w.Change} of {w.SubjectId} (attempts {w.Attempts}{(w.LastError is null ? "" : ", last error: " + w.LastError)})")));
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The tenant's data, as the server's handlers reach it (for arranging admin data and checking what was stored).</summary>
     public TenantDb Db => fixture.Services.GetRequiredService<Database>().ForTenant(Tenant);
 

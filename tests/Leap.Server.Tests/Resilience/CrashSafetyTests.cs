@@ -7,7 +7,8 @@ namespace Leap.Server.Tests.Resilience;
 
 /// <summary>
 /// Books under load, kills the server process with SIGKILL mid-run, restarts it and checks that nothing
-/// acknowledged was lost, nothing exists twice, and retried idempotency keys give one booking each.
+/// acknowledged was lost, nothing exists twice, retried idempotency keys give one booking each, and each booking is
+/// routed once.
 /// </summary>
 public abstract class CrashSafetyTests(LeapFixture database)
 {
@@ -93,6 +94,16 @@ public abstract class CrashSafetyTests(LeapFixture database)
         Assert.Equal(attempts.Count, await db.Raw().ScalarAsync<long>("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
         Assert.Equal(attempts.Count, await db.Raw().ScalarAsync<long>(
             "SELECT COUNT(DISTINCT clinician_profile_id || ' ' || start_time) FROM appointments WHERE org_id = @OrgId", new { t.OrgId }));
+
+        // Routing, cut short by the kill wherever it was, ends with every booking filed once on the patient's one episode.
+        await t.RoutedAsync();
+        var episode = Assert.Single(await db.Raw().ListAsync<string>("SELECT id FROM episodes WHERE org_id = @OrgId", new { t.OrgId }));
+        Assert.Equal(attempts.Count, await db.Raw().ScalarAsync<long>(
+            "SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId AND episode_id = @episode", new { t.OrgId, episode }));
+        var filed = await db.Raw().ListAsync<string>(
+            "SELECT related_object_id FROM episode_events WHERE org_id = @OrgId AND event_type = 'appointment'", new { t.OrgId });
+        Assert.Equal(attempts.Count, filed.Count);
+        Assert.Equal(attempts.Count, filed.Distinct().Count());
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,6 +117,66 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
             counted = await CountAsync("SELECT COALESCE(SUM(request_count), 0) FROM rate_limit_windows WHERE key_id = @KeyId", t.Api.KeyId!);
         }
         Assert.Equal(40, counted);
+    }
+
+    /// <summary>
+    /// Both processes (and the test's own server) route the shared queue at once: each patient's bookings open one
+    /// episode between them, every change is filed and announced exactly once, and a cancellation made after its
+    /// booking is routed after it whichever process takes each.
+    /// </summary>
+    [Fact]
+    public async Task Routing_shared_by_two_processes_files_every_change_once_and_each_patients_changes_in_order()
+    {
+        var t = await database.NewTenantAsync();
+        (await t.Api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/hooks", events = new[] { "appointment.created", "appointment.cancelled" } })).Expect(201);
+        var patients = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            patients.Add(await t.CreatePatientAsync());
+        }
+        var (a, b) = Clients(t);
+        var bookings = await Task.WhenAll(patients.SelectMany((patient, p) => Enumerable.Range(0, 4).Select(async n =>
+        {
+            var start = new DateTimeOffset(2031, 3, 3, 8, 0, 0, TimeSpan.Zero).AddDays(p).AddHours(n);
+            var booked = (await ((p + n) % 2 == 0 ? a : b).PostAsync("appointments", new
+            {
+                title = "Shared", patient_id = patient, start_time = start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                end_time = start.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            }, Guid.NewGuid().ToString())).Expect(201).Id;
+            return (Patient: patient, Id: booked, First: n == 0);
+        })));
+        // Each patient's first booking is cancelled once all four are booked: the last change of each patient.
+        await Task.WhenAll(bookings.Where(x => x.First).Select((x, i) => (i % 2 == 0 ? b : a).PostAsync($"appointments/{x.Id}/cancel")));
+        await t.RoutedAsync();
+
+        var db = database.Services.GetRequiredService<Database>().Raw();
+        var payloads = (await db.ListAsync<string>("SELECT payload FROM webhook_events WHERE org_id = @OrgId", new { t.OrgId }))
+            .Select(p => JsonDocument.Parse(p).RootElement.GetProperty("data")).ToList();
+        foreach (var patient in patients)
+        {
+            var episode = Assert.Single((await t.Api.GetAsync($"episodes?patient_id={patient}")).Expect(200).Data.EnumerateArray());
+            var episodeId = episode.GetProperty("id").GetString();
+            // Routed last, the cancellation leaves the episode with the practice (a booking after it would hand it to the patient).
+            Assert.Equal("open", episode.GetProperty("status").GetString());
+            var timeline = (await t.Api.GetAsync($"episodes/{episodeId}/events?limit=100")).Expect(200).Data.EnumerateArray()
+                .Where(e => e.GetProperty("event_type").GetString() == "appointment")
+                .Select(e => (e.GetProperty("related_object_id").GetString(), e.GetProperty("details").GetProperty("trigger").GetString())).ToList();
+            foreach (var booking in bookings.Where(x => x.Patient == patient))
+            {
+                Assert.Equal(episodeId, (await t.Api.GetAsync($"appointments/{booking.Id}")).Expect(200).Data.GetProperty("episode_id").GetString());
+                Assert.Single(timeline, e => e == (booking.Id, "appointment.booked"));
+                Assert.Single(payloads, d => d.GetProperty("object").GetProperty("id").GetString() == booking.Id
+                                             && d.GetProperty("object").GetProperty("status").GetString() == "confirmed");
+                if (booking.First)
+                {
+                    Assert.Single(timeline, e => e == (booking.Id, "appointment.cancelled"));
+                    // Its booking was routed first: the cancellation's "before" already names the episode.
+                    var cancelled = Assert.Single(payloads, d => d.GetProperty("object").GetProperty("id").GetString() == booking.Id
+                                                                 && d.GetProperty("object").GetProperty("status").GetString() == "cancelled");
+                    Assert.Equal(episodeId, cancelled.GetProperty("previous").GetProperty("episode_id").GetString());
+                }
+            }
+        }
     }
 
     private async Task<long> CountAsync(string sql, string keyId) =>

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Leap.Server.Storage;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Leap.Server.Pathways;
+
+/// <summary>
+/// The routing queue (table <c>routing_queue</c>, docs/appointments.md "Routing"): a change of an appointment or a
+/// questionnaire response writes one row in its own transaction, with the record as it was after (and before) the
+/// change; <see cref="RoutingWorker"/> later files the change on the patient's episodes and records its webhook event,
+/// in a transaction that deletes the row. So the routing exists exactly when the change does (a crash before the
+/// commit loses both, after it neither) and happens once.
+/// </summary>
+public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
+{
+    public const string Appointment = "appointment";
+    public const string QuestionnaireResponse = "questionnaire_response";
+
+    private readonly JsonSerializerOptions options = json.Value.SerializerOptions;
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    /// <summary>A queued change, as the worker claims it.</summary>
+    public sealed record Entry
+    {
+        public long Seq { get; init; }
+        public required string OrgId { get; init; }
+        public required string Mode { get; init; }
+        public string? PatientId { get; init; }
+        public required string SubjectType { get; init; }
+        public required string SubjectId { get; init; }
+        /// <summary>The webhook event type of the change (<c>appointment.created</c>...), which also names its trigger.</summary>
+        public required string Change { get; init; }
+        public required string AfterJson { get; init; }
+        public string? BeforeJson { get; init; }
+        public int Attempts { get; init; }
+    }
+
+    /// <summary>
+    /// Queues the routing of a change, inside the change's write (its statement goes with the write's next one); wakes
+    /// this process's worker once the write is committed.
+    /// </summary>
+    public async Task EnqueueAsync<T>(TenantDb db, string subjectType, string subjectId, string? patientId, string change,
+        T after, T? before, CancellationToken ct) where T : class
+    {
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        await db.ExecuteBatchedAsync(
+            $"""
+            INSERT INTO routing_queue ({TenantSql.Columns}, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at)
+            VALUES ({TenantSql.Values}, @patientId, @subjectType, @subjectId, @change, @afterJson, @beforeJson, 0, @now, @now)
+            """,
+            new { patientId, subjectType, subjectId, change, afterJson = Write(after), beforeJson = before is null ? null : Write(before), now }, ct);
+        WriteScope.AfterCommit(Wake);
+    }
+
+    public T Read<T>(string json) => JsonSerializer.Deserialize(json, TypeInfo<T>())!;
+
+    private string Write<T>(T value) => JsonSerializer.Serialize(value, TypeInfo<T>());
+
+    private JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+
+    /// <summary>Wakes one waiting worker of this process (a committed change is queued); a worker already awake runs again.</summary>
+    public void Wake()
+    {
+        try
+        {
+            signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: the next worker to wait finds it set.
+        }
+    }
+
+    /// <summary>Waits until <see cref="Wake"/> or the timeout (the fallback for rows queued by other processes, or due again).</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> due rows (across every tenant: the worker serves them all), oldest first,
+    /// each the next of its patient and of its record: no earlier row of either is still queued (being routed, or
+    /// waiting to be tried again after a failure). So one patient's changes are routed one after another, in order,
+    /// however many workers run. On PostgreSQL the rows are locked until the claiming transaction ends and
+    /// <c>SKIP LOCKED</c> passes over rows another worker holds, so workers of several processes share the queue and
+    /// never take the same row; a row whose worker died is free again when its transaction is rolled back.
+    /// </summary>
+    public static Task<IReadOnlyList<Entry>> ClaimAsync(CrossTenantDb db, int limit, DateTimeOffset now, CancellationToken ct)
+    {
+        var skipLocked = db.Engine == Engine.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        return db.ListAsync<Entry>(
+            $"""
+            SELECT seq, org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts FROM routing_queue q
+            WHERE q.due_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.patient_id = q.patient_id AND e.seq < q.seq)
+              AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.subject_id = q.subject_id AND e.seq < q.seq)
+            ORDER BY q.seq LIMIT @limit{skipLocked}
+            """,
+            new { now, limit }, ct);
+    }
+
+    /// <summary>The row is routed: gone with the transaction that routed it.</summary>
+    public static Task DoneAsync(TenantDb db, long seq, CancellationToken ct) =>
+        db.ExecuteBatchedAsync($"DELETE FROM routing_queue WHERE seq = @seq AND {TenantSql.Filter}", new { seq }, ct);
+
+    /// <summary>
+    /// Routing the row failed (not for contention: that is retried in place): it is tried again at <paramref name="due"/>;
+    /// its patient's later rows wait behind it, so their order holds.
+    /// </summary>
+    public static Task<int> PostponeAsync(CrossTenantDb db, long seq, string error, DateTimeOffset due, CancellationToken ct) =>
+        db.WriteAsync(
+            "UPDATE routing_queue SET attempts = attempts + 1, last_error = @error, due_at = @due WHERE seq = @seq",
+            new { seq, error, due }, ct);
+}

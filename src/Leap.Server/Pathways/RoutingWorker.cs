@@ -1,0 +1,131 @@
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.Questionnaires;
+using Leap.Server.Storage;
+
+namespace Leap.Server.Pathways;
+
+/// <summary>
+/// Routes what <see cref="RoutingQueue"/> holds, in every server process: a commit in this process wakes a worker at
+/// once, which claims a batch of rows (each the next of its patient), routes each as its tenant (pathway trigger,
+/// episode on the record, webhook event) and deletes it, all in one transaction; a poll catches what other processes
+/// left. At least once per row (a worker that dies mid-batch leaves its rows to be claimed again), and its effects
+/// exactly once: they commit with the row's deletion or not at all.
+/// </summary>
+public sealed class RoutingWorker(Database database, RoutingQueue queue, AppointmentEvents appointments, QuestionnaireEvents questionnaires,
+    RoutingOptions options, TimeProvider clock, ILogger<RoutingWorker> logger) : BackgroundService
+{
+    private const int MaxErrorLength = 1000;
+
+    private readonly CrossTenantDb db = database.CrossTenant("routing");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            logger.LogInformation("Routing is off (Routing:Enabled=false): changes are queued, not routed, by this process");
+            return;
+        }
+        await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+    }
+
+    private async Task WorkAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var routed = 0;
+                try
+                {
+                    routed = await RunOnceAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Routing round failed; retrying in {Interval}", options.PollInterval);
+                }
+                // A full batch suggests more is waiting: go again at once.
+                if (routed < options.BatchSize)
+                {
+                    await queue.WaitAsync(options.PollInterval, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: a batch cut short is rolled back and its rows are claimed again.
+        }
+    }
+
+    /// <summary>One round: routes a batch of due rows in one transaction; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await db.WriteAsync(async write =>
+            {
+                var entries = await RoutingQueue.ClaimAsync(write, options.BatchSize, TypeHandlers.Truncate(clock.GetUtcNow()), ct);
+                foreach (var entry in entries)
+                {
+                    await RouteAsync(write, entry, ct);
+                }
+                return entries.Count;
+            }, ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or WriteContentionException))
+        {
+            // A row that cannot be routed must not hold up the others: route them one per transaction, so only it waits.
+            logger.LogDebug(e, "Routing batch failed; routing its rows one by one");
+            return await RunOneByOneAsync(ct);
+        }
+    }
+
+    private async Task<int> RunOneByOneAsync(CancellationToken ct)
+    {
+        var routed = 0;
+        for (var i = 0; i < options.BatchSize; i++)
+        {
+            RoutingQueue.Entry? current = null;
+            try
+            {
+                if (await db.WriteAsync(async write =>
+                    {
+                        var entries = await RoutingQueue.ClaimAsync(write, 1, TypeHandlers.Truncate(clock.GetUtcNow()), ct);
+                        if (entries.Count == 0)
+                        {
+                            return false;
+                        }
+                        current = entries[0];
+                        await RouteAsync(write, current, ct);
+                        return true;
+                    }, ct))
+                {
+                    routed++;
+                    continue;
+                }
+                return routed;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && current is not null)
+            {
+                var due = TypeHandlers.Truncate(clock.GetUtcNow() + RoutingOptions.RetryDelay(current.Attempts));
+                logger.LogWarning(e, "Routing {SubjectType} {SubjectId} failed (attempt {Attempt}); trying again at {Due:O}, its patient's later changes wait",
+                    current.SubjectType, current.SubjectId, current.Attempts + 1, due);
+                var error = e.Message.Length > MaxErrorLength ? e.Message[..MaxErrorLength] : e.Message;
+                await RoutingQueue.PostponeAsync(db, current.Seq, error, due, ct);
+            }
+        }
+        return routed;
+    }
+
+    private async Task RouteAsync(CrossTenantDb write, RoutingQueue.Entry entry, CancellationToken ct)
+    {
+        var tenant = write.ForTenant(new Tenant(entry.OrgId, entry.Mode));
+        await (entry.SubjectType switch
+        {
+            RoutingQueue.Appointment => appointments.RouteAsync(tenant, entry, ct),
+            RoutingQueue.QuestionnaireResponse => questionnaires.RouteAsync(tenant, entry, ct),
+            _ => throw new InvalidOperationException($"Nothing routes a {entry.SubjectType}."),
+        });
+        await RoutingQueue.DoneAsync(tenant, entry.Seq, ct);
+    }
+}
