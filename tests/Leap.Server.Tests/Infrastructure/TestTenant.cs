@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Clinicians;
 using Leap.Server.Locations;
+using System.Text.Json;
 using Leap.Server.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -162,6 +163,20 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
                 string.Join("; ", waiting.Take(5).Select(w => $"{w.Change} of {w.SubjectId} (attempts {w.Attempts}{(w.LastError is null ? "" : ", last error: " + w.LastError)})")));
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>
+    /// A booking's answer is sent before routing files it on an episode (docs/appointments.md, "Routing"): the answer
+    /// has no episode, and once routed the stored appointment is the answer with the episode it was filed on.
+    /// </summary>
+    public async Task AssertStoredOnceRoutedAsync(JsonElement answer)
+    {
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("episode_id").ValueKind);
+        await RoutedAsync();
+        var stored = (await Api.GetAsync($"appointments/{answer.GetProperty("id").GetString()}")).Expect(200).Data;
+        var episode = stored.GetProperty("episode_id").GetString();
+        Assert.StartsWith("ep_", episode);
+        Assert.Equal(answer.ToString().Replace("\"episode_id\":null", $"\"episode_id\":\"{episode}\"", StringComparison.Ordinal), stored.ToString());
     }
 
     /// <summary>The tenant's data, as the server's handlers reach it (for arranging admin data and checking what was stored).</summary>
