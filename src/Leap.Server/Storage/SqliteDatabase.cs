@@ -28,6 +28,7 @@ public sealed class SqliteDatabase : Database
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task writerLoop;
     private readonly ConcurrentBag<StatementCachingConnection> readers = [];
+    private int idleReaders;
     private StatementCachingConnection? writer;
     private volatile bool disposed;
 
@@ -59,6 +60,7 @@ public sealed class SqliteDatabase : Database
     {
         if (readers.TryTake(out var idle))
         {
+            Interlocked.Decrement(ref idleReaders);
             return idle;
         }
         var connection = new SqliteConnection(connectionString);
@@ -69,8 +71,14 @@ public sealed class SqliteDatabase : Database
 
     private void ReturnReader(StatementCachingConnection connection)
     {
-        if (disposed || readers.Count >= MaxIdleReaders)
+        // Counted apart: ConcurrentBag.Count stops every thread's list to count them, on every return.
+        if (disposed)
         {
+            connection.Destroy();
+        }
+        else if (Interlocked.Increment(ref idleReaders) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref idleReaders);
             connection.Destroy();
         }
         else
