@@ -27,7 +27,7 @@ public static class AvailabilityApi
         group.MapPost("/verify", Verify).RequireScope(Scopes.ReadAvailability).Reads("SlotCheck", AvailabilityValidation.DescribeSlot, SlotExample);
     }
 
-    private static async Task<ApiData<AvailabilityData>> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
+    private static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId);
         var from = q.Date(DateFrom, required: true);
@@ -53,7 +53,7 @@ public static class AvailabilityApi
         var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
         q.ThrowIfInvalid();
         var slots = await availability.FindAsync(db, rules!, from!.Value, to!.Value, clinicianId, locationId, ct);
-        return Api.Ok(new AvailabilityData(slots, new DateRange(from.Value, to.Value)));
+        return new AvailabilityAnswer(slots, new DateRange(from.Value, to.Value));
     }
 
     /// <summary><c>data</c> is the first free slot within 30 days, or null.</summary>

@@ -51,8 +51,8 @@ public sealed class AvailabilityService(TimeProvider clock)
         return (rules, found);
     }
 
-    /// <summary>Free slots on the local dates <paramref name="from"/>..<paramref name="to"/> (at each slot's location).</summary>
-    public Task<List<Slot>> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct) =>
+    /// <summary>Free slots on the local dates <paramref name="from"/>..<paramref name="to"/> (at each slot's location); dispose the list once written.</summary>
+    public Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId, CancellationToken ct) =>
         FindAsync(db, rules, from, to, clinicianId, locationId, clock.GetUtcNow(), ct);
 
     /// <summary>The first free slot starting within <see cref="NextWindow"/> of now, or null; searched a week at a time.</summary>
@@ -65,9 +65,11 @@ public sealed class AvailabilityService(TimeProvider clock)
         for (var from = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1); from <= last; from = from.AddDays(NextChunkDays))
         {
             var to = from.AddDays(NextChunkDays - 1) < last ? from.AddDays(NextChunkDays - 1) : last;
-            if ((await FindAsync(db, rules, from, to, clinicianId, locationId, now, ct)).FirstOrDefault() is { } slot)
+            using var slots = await FindAsync(db, rules, from, to, clinicianId, locationId, now, ct);
+            if (slots.Count > 0)
             {
-                return slot.StartTime <= limit ? slot : null;
+                var first = slots[0];
+                return first.StartTime <= limit ? first : null;
             }
         }
         return null;
@@ -84,17 +86,15 @@ public sealed class AvailabilityService(TimeProvider clock)
         return new SlotEngine(rules, now).Check(start, stretches, locationId, busy);
     }
 
-    private async Task<List<Slot>> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+    private async Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         DateTimeOffset now, CancellationToken ct)
     {
         var stretches = SlotEngine.Stretches(await AvailabilityStore.SessionsAsync(db, from, to, clinicianId, locationId, ct), from, to);
-        if (stretches.Count == 0)
-        {
-            return [];
-        }
         // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
-        var busy = await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
-            stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
+        var busy = stretches.Count == 0
+            ? BusyIntervals.None
+            : await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
+                stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
         return new SlotEngine(rules, now).FreeSlots(stretches, busy);
     }
 }

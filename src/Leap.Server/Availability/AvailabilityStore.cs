@@ -86,12 +86,11 @@ public static class AvailabilityStore
 
     /// <summary>
     /// The busy time of the clinicians that overlaps [from, to): appointments and unexpired holds (buffers
-    /// included) and blocks. A 14-day query of a busy practice reads thousands of rows, so they are read without
-    /// Dapper, each row names its clinician by position in <paramref name="clinicianIds"/> rather than by id, and
-    /// they are kept per clinician (small lists, where one list of them all would be a large-object-heap array).
-    /// Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
+    /// included) and blocks, in one query. A 14-day query of a busy practice reads thousands of rows, so they are
+    /// read without Dapper, and each row names its clinician by position in <paramref name="clinicianIds"/> rather
+    /// than by id. Busy intervals are at most <see cref="ClinicianBusy.MaxLength"/> long, which bounds the index range read.
     /// </summary>
-    public static Task<Dictionary<string, List<BusyTime>>> BusyTimesAsync(TenantDb db, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
+    public static Task<BusyIntervals> BusyTimesAsync(TenantDb db, IReadOnlyList<string> clinicianIds, DateTimeOffset from, DateTimeOffset to,
         DateTimeOffset now, CancellationToken ct)
     {
         var parameters = new SqlArgs(new { earliest = from - ClinicianBusy.MaxLength, from, to, now });
@@ -108,12 +107,12 @@ public static class AvailabilityStore
             """,
             parameters, async reader =>
             {
-                var times = clinicianIds.Select(_ => new List<BusyTime>()).ToArray();
+                using var busy = new BusyIntervals.Builder(clinicianIds);
                 while (await reader.ReadAsync(ct))
                 {
-                    times[reader.GetInt32(0)].Add(new BusyTime(TypeHandlers.ReadInstant(reader, 1), TypeHandlers.ReadInstant(reader, 2)));
+                    busy.Add(reader.GetInt32(0), TypeHandlers.ReadInstant(reader, 1).UtcTicks, TypeHandlers.ReadInstant(reader, 2).UtcTicks);
                 }
-                return clinicianIds.Select((id, i) => (id, i)).ToDictionary(c => c.id, c => times[c.i]);
+                return busy.Build();
             }, ct);
     }
 

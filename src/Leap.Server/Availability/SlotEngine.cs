@@ -7,9 +7,6 @@ namespace Leap.Server.Availability;
 /// <summary>A session with what the engine needs from its clinician and location.</summary>
 public readonly record struct ScheduledSession(ClinicianSession Session, string ClinicianName, string Timezone);
 
-/// <summary>Time a clinician is not free: an appointment or hold (buffers included), or a block.</summary>
-public readonly record struct BusyTime(DateTimeOffset Start, DateTimeOffset End);
-
 /// <summary>One clinician's busy interval, saying what it is: an appointment, a hold or a block.</summary>
 public sealed record BusyRow
 {
@@ -110,38 +107,59 @@ public sealed class SlotEngine
         }
     }
 
-    /// <summary>Every free slot in the stretches, ordered by start time, clinician name, clinician and location.</summary>
-    public List<Slot> FreeSlots(IReadOnlyList<Stretch> stretches, IReadOnlyDictionary<string, List<BusyTime>> busy)
+    /// <summary>
+    /// Every free slot in the stretches, ordered by start time, clinician name, clinician and location. A slot is a
+    /// start and the rank of its clinician and location, in one array for the whole answer: two weeks of a practice
+    /// are thousands of slots, and none of them is an object of its own.
+    /// </summary>
+    public SlotList FreeSlots(IReadOnlyList<Stretch> stretches, BusyIntervals busy)
     {
-        var obstacles = busy.ToDictionary(b => b.Key, b => Obstacles.From(b.Value));
         // Slots at one start are listed by clinician name, then id, then location: rank the stretches' owners once.
-        var ranks = stretches.Select(s => (s.ClinicianName, s.ClinicianId, s.LocationId)).Distinct()
-            .Order(Comparer<(string, string, string)>.Create(static (a, b) =>
-            {
-                var order = string.CompareOrdinal(a.Item1, b.Item1);
-                order = order != 0 ? order : string.CompareOrdinal(a.Item2, b.Item2);
-                return order != 0 ? order : string.CompareOrdinal(a.Item3, b.Item3);
-            }))
-            .Select((owner, rank) => (owner, rank)).ToDictionary(x => x.owner, x => x.rank);
+        var owners = stretches.Select(s => new SlotOwner(s.ClinicianId, s.ClinicianName, s.LocationId)).Distinct().ToArray();
+        Array.Sort(owners, static (a, b) =>
+        {
+            var order = string.CompareOrdinal(a.ClinicianName, b.ClinicianName);
+            order = order != 0 ? order : string.CompareOrdinal(a.ClinicianId, b.ClinicianId);
+            return order != 0 ? order : string.CompareOrdinal(a.LocationId, b.LocationId);
+        });
+        var ranks = new Dictionary<SlotOwner, int>(owners.Length);
+        for (var rank = 0; rank < owners.Length; rank++)
+        {
+            ranks[owners[rank]] = rank;
+        }
         // The loop runs in ticks: it visits every grid point of two weeks of every clinician.
         var (step, duration, before, after, last) = (rules.Step.Ticks, rules.Duration.Ticks, rules.BufferBefore.Ticks, rules.BufferAfter.Ticks, latest.UtcTicks);
-        var found = new List<(long Start, int Rank, int Stretch)>();
-        for (var i = 0; i < stretches.Count; i++)
+        var capacity = 0;
+        foreach (var stretch in stretches)
         {
-            var stretch = stretches[i];
-            var rank = ranks[(stretch.ClinicianName, stretch.ClinicianId, stretch.LocationId)];
-            var taken = obstacles.GetValueOrDefault(stretch.ClinicianId) ?? Obstacles.None;
+            capacity += (int)Math.Max(0, (stretch.End.UtcTicks - duration - after - FirstCandidate(stretch).UtcTicks) / step + 1);
+        }
+        var slots = new SlotList(rules, owners, capacity);
+        foreach (var stretch in stretches)
+        {
+            var rank = ranks[new SlotOwner(stretch.ClinicianId, stretch.ClinicianName, stretch.LocationId)];
+            var taken = busy.Of(stretch.ClinicianId);
+            var busyStarts = taken.Starts;
+            var busyEnds = taken.Ends;
+            var next = 0;
             var end = stretch.End.UtcTicks;
             for (var start = FirstCandidate(stretch).UtcTicks; start + duration + after <= end && start <= last; start += step)
             {
-                if (!taken.Overlap(start - before, start + duration + after))
+                // The buffered slot [start - before, start + duration + after) is free unless the first busy
+                // interval that ends after its start begins before its end (touching is not overlapping). Starts
+                // only grow along the stretch, so that interval is found by moving forward, never by searching.
+                while (next < busyEnds.Length && busyEnds[next] <= start - before)
                 {
-                    found.Add((start, rank, i));
+                    next++;
+                }
+                if (next == busyEnds.Length || busyStarts[next] >= start + duration + after)
+                {
+                    slots.Add(start, rank);
                 }
             }
         }
-        found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Rank.CompareTo(b.Rank));
-        return found.ConvertAll(f => SlotAt(stretches[f.Stretch], new DateTimeOffset(f.Start, TimeSpan.Zero)));
+        slots.Sort();
+        return slots;
     }
 
     /// <summary>
@@ -201,47 +219,4 @@ public sealed class SlotEngine
 
     private static string Describe(TimeSpan notice) =>
         notice.TotalMinutes % 1440 == 0 ? $"{notice.TotalDays:0} days'" : notice.TotalMinutes % 60 == 0 ? $"{notice.TotalHours:0} hours'" : $"{notice.TotalMinutes:0} minutes'";
-
-    /// <summary>One clinician's busy time (in ticks), merged and sorted, so an overlap test is a binary search.</summary>
-    private sealed class Obstacles
-    {
-        public static readonly Obstacles None = new([], []);
-
-        private readonly long[] starts;
-        private readonly long[] ends;
-
-        private Obstacles(long[] starts, long[] ends)
-        {
-            this.starts = starts;
-            this.ends = ends;
-        }
-
-        public static Obstacles From(IEnumerable<BusyTime> times)
-        {
-            var starts = new List<long>();
-            var ends = new List<long>();
-            foreach (var time in times.OrderBy(t => t.Start))
-            {
-                if (ends.Count > 0 && time.Start.UtcTicks <= ends[^1])
-                {
-                    ends[^1] = Math.Max(ends[^1], time.End.UtcTicks);
-                }
-                else
-                {
-                    starts.Add(time.Start.UtcTicks);
-                    ends.Add(time.End.UtcTicks);
-                }
-            }
-            return new Obstacles([.. starts], [.. ends]);
-        }
-
-        /// <summary>Whether any busy interval overlaps [from, to) (touching is not overlapping).</summary>
-        public bool Overlap(long from, long to)
-        {
-            // Merged intervals have increasing ends: find the first that ends after from.
-            var index = Array.BinarySearch(ends, from);
-            index = index >= 0 ? index + 1 : ~index;
-            return index < ends.Length && starts[index] < to;
-        }
-    }
 }

@@ -35,13 +35,10 @@ public static class ApiResponse
             var envelope = new DataEnvelope<T>(data, new Meta(RequestIds.Get(context)));
             JsonSerializer.Serialize(writer, envelope, (JsonTypeInfo<DataEnvelope<T>>)options.GetTypeInfo(typeof(DataEnvelope<T>)));
         }
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = buffer.WrittenMemory.Length;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory);
+        await WriteAsync(context, 200, buffer.WrittenMemory);
     }
 
-    public static Task WriteAsync(HttpContext context, int status, byte[] body)
+    public static Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = JsonContentType;

@@ -16,10 +16,59 @@ public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
-        // Formatted on the stack: long lists (availability slots) write thousands of timestamps per response.
-        Span<char> text = stackalloc char[32];
-        value.UtcDateTime.TryFormat(text, out var written, Format, CultureInfo.InvariantCulture);
-        writer.WriteStringValue(text[..written]);
+        Span<byte> text = stackalloc byte[UtcTimestamps.MaxLength];
+        writer.WriteStringValue(text[..UtcTimestamps.Write(value.UtcTicks, text)]);
+    }
+}
+
+/// <summary>
+/// The API's timestamp (<see cref="UtcTimestampConverter.Format"/>) written as UTF-8 digit by digit: availability
+/// answers hold thousands of them, and a format string is interpreted anew for each.
+/// </summary>
+public static class UtcTimestamps
+{
+    /// <summary>"yyyy-MM-ddTHH:mm:ss.fffZ".</summary>
+    public const int MaxLength = 24;
+
+    /// <summary>Writes the instant <paramref name="utcTicks"/> into <paramref name="destination"/>; returns the length written.</summary>
+    public static int Write(long utcTicks, Span<byte> destination)
+    {
+        new DateTime(utcTicks, DateTimeKind.Utc).Deconstruct(out int year, out int month, out int day);
+        var time = utcTicks % TimeSpan.TicksPerDay;
+        Digits(destination[..4], year);
+        destination[4] = (byte)'-';
+        Digits(destination[5..7], month);
+        destination[7] = (byte)'-';
+        Digits(destination[8..10], day);
+        destination[10] = (byte)'T';
+        Digits(destination[11..13], (int)(time / TimeSpan.TicksPerHour));
+        destination[13] = (byte)':';
+        Digits(destination[14..16], (int)(time / TimeSpan.TicksPerMinute % 60));
+        destination[16] = (byte)':';
+        Digits(destination[17..19], (int)(time / TimeSpan.TicksPerSecond % 60));
+        var length = 19;
+        // "FFF": milliseconds without their trailing zeros, and no decimal point at all when they are zero.
+        var milliseconds = (int)(time / TimeSpan.TicksPerMillisecond % 1000);
+        if (milliseconds != 0)
+        {
+            destination[length++] = (byte)'.';
+            for (var unit = 100; milliseconds != 0; unit /= 10)
+            {
+                destination[length++] = (byte)('0' + milliseconds / unit);
+                milliseconds %= unit;
+            }
+        }
+        destination[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
     }
 }
 

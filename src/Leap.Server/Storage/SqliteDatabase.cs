@@ -31,6 +31,7 @@ public sealed class SqliteDatabase : Database
     private readonly Task writerLoop;
     private readonly ConcurrentBag<StatementCachingConnection> readers = [];
     private readonly IDisposable inUse;
+    private int idleReaders;
     private StatementCachingConnection? writer;
     private volatile bool disposed;
 
@@ -64,6 +65,7 @@ public sealed class SqliteDatabase : Database
     {
         if (readers.TryTake(out var idle))
         {
+            Interlocked.Decrement(ref idleReaders);
             return idle;
         }
         var connection = new SqliteConnection(connectionString);
@@ -74,8 +76,14 @@ public sealed class SqliteDatabase : Database
 
     private void ReturnReader(StatementCachingConnection connection)
     {
-        if (disposed || readers.Count >= MaxIdleReaders)
+        // Counted apart: ConcurrentBag.Count stops every thread's list to count them, on every return.
+        if (disposed)
         {
+            connection.Destroy();
+        }
+        else if (Interlocked.Increment(ref idleReaders) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref idleReaders);
             connection.Destroy();
         }
         else

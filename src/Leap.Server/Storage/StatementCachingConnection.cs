@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Leap.Server.Storage;
 
@@ -11,13 +12,29 @@ namespace Leap.Server.Storage;
 /// command (and re-runs its set-up on every pooled open); under a booking load that was the largest cost of
 /// both the writer and the readers. A connection serves one caller at a time, so reusing statements is safe.
 /// Callers (Dapper) use it like any connection; disposing it hands it back to its owner via
-/// <paramref name="release"/> instead of closing it.
+/// its release callback instead of closing it.
 /// </summary>
-internal sealed class StatementCachingConnection(SqliteConnection inner, Action<StatementCachingConnection>? release = null) : DbConnection
+internal sealed class StatementCachingConnection : DbConnection
 {
     private const int MaxStatements = 200;
-    private Action<StatementCachingConnection>? release = release;
+    private const int EnableQueryPlannerStabilityGuarantee = 1007; // SQLITE_DBCONFIG_ENABLE_QPSG
+
+    private readonly SqliteConnection inner;
+    private Action<StatementCachingConnection>? release;
     private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
+
+    public StatementCachingConnection(SqliteConnection inner, Action<StatementCachingConnection>? release = null)
+    {
+        this.inner = inner;
+        this.release = release;
+        // A statement whose plan depends on a bound value (a LIMIT, the pattern of a LIKE) is otherwise compiled
+        // again each time that value is bound, that is, on every use: every page of every list paid a full compile.
+        // With the guarantee, a statement keeps the plan it was compiled with, whatever the values.
+        if (raw.sqlite3_db_config(inner.Handle, EnableQueryPlannerStabilityGuarantee, 1, out _) != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException("SQLite refused the query planner stability guarantee.");
+        }
+    }
 
     public SqliteConnection Inner => inner;
 
