@@ -17,7 +17,9 @@ public sealed class BenchOptions
     public string? OutputFile { get; private init; }
     public IReadOnlySet<string>? Only { get; private init; }
 
-    public bool Includes(string scenario) => Only is null || scenario == Scenarios.BaselineName || Only.Contains(scenario);
+    /// <summary>Whether the run measures <paramref name="scenario"/>: the baseline always, a limit row with what it is the limit of.</summary>
+    public bool Includes(Scenario scenario) =>
+        Only is null || scenario.Name == Scenarios.BaselineName || Only.Contains(scenario.Name) || (scenario.LimitOf is { } of && Only.Contains(of));
 
     public static BenchOptions Parse(string[] args)
     {

@@ -3,13 +3,17 @@ using System.Text;
 
 namespace Leap.Bench;
 
-/// <summary>The result table: every scenario beside the same engine's same-run baseline, plus targets and peak memory.</summary>
+/// <summary>
+/// The result table: every scenario beside the same engine's same-run baseline and, where it has one, its limit row
+/// (the same work without the API around it); what the server and the database spent per request; targets and peak
+/// memory.
+/// </summary>
 public sealed class Report(BenchOptions options)
 {
-    private sealed record Row(string Engine, Scenario Scenario, WrkResult Result, string Label);
-
-    /// <summary>Booking throughput as a share of the same engine's baseline (docs/performance.md, "Targets"): set for SQLite only.</summary>
-    private static readonly Dictionary<string, double> BookingTargets = new() { ["sqlite"] = 0.25 };
+    private sealed record Row(string Engine, Scenario Scenario, WrkResult Result, ServerStats Spent, long Queued, TimeSpan Drain, string Label)
+    {
+        public double PerRequest(long total) => total / (double)Math.Max(1, Result.Requests);
+    }
 
     private readonly List<Row> rows = [];
     private readonly Dictionary<string, double> memory = [];
@@ -17,10 +21,10 @@ public sealed class Report(BenchOptions options)
     /// <summary>A run with errors (non-2xx answers, socket errors) is not a valid measurement.</summary>
     public bool Failed => rows.Any(r => r.Result.Errors > 0 || r.Result.Requests == 0);
 
-    public void Add(string engine, Scenario scenario, WrkResult result)
+    public void Add(string engine, Scenario scenario, WrkResult result, ServerStats spent, long queued, TimeSpan drain)
     {
         var again = rows.Any(r => r.Engine == engine && r.Scenario.Name == scenario.Name);
-        rows.Add(new Row(engine, scenario, result, again ? scenario.Name + " (again, last)" : scenario.Name));
+        rows.Add(new Row(engine, scenario, result, spent, queued, drain, again ? scenario.Name + " (again, last)" : scenario.Name));
     }
 
     public void AddMemory(string engine, double peakMiB) => memory[engine] = peakMiB;
@@ -31,6 +35,13 @@ public sealed class Report(BenchOptions options)
 
     private double Baseline(string engine) => BaselineRuns(engine).Average();
 
+    private Row? Find(string engine, string scenario) => rows.FirstOrDefault(r => r.Engine == engine && r.Scenario.Name == scenario);
+
+    /// <summary>The row this one is measured against: its limit row, in the same run.</summary>
+    private Row? LimitOf(Row row) => rows.FirstOrDefault(r => r.Engine == row.Engine && r.Scenario.LimitOf == row.Scenario.Name);
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
     public void Print()
     {
         var text = new StringBuilder();
@@ -38,15 +49,19 @@ public sealed class Report(BenchOptions options)
             $"wrk -t{options.Threads} -c{options.Connections} -d{options.Duration.TotalSeconds}s after a {options.WarmUp.TotalSeconds}s warm-up, " +
             $"{(options.Size == DataSize.Full ? "100,000 patients / 50 clinicians / 200,000 appointments" : "quick data set")}");
         text.AppendLine();
-        text.AppendLine("| engine | scenario | requests/s | p50 ms | p99 ms | vs baseline | errors |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| engine | scenario | requests/s | p50 ms | p99 ms | vs baseline | vs limit row | server CPU µs/req | database CPU µs/req | write µs/req | commands/req | errors |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
-            var baseline = Baseline(row.Engine);
+            var limit = LimitOf(row);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row.Engine} | {row.Label} | {row.Result.RequestsPerSecond:N0} | {row.Result.P50Ms:N2} | {row.Result.P99Ms:N2} | " +
-                $"{row.Result.RequestsPerSecond / baseline:P0} | {row.Result.Errors} |");
+                $"{row.Result.RequestsPerSecond / Baseline(row.Engine):P0} | {(limit is null ? "" : (row.Result.RequestsPerSecond / limit.Result.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture))} | " +
+                $"{row.PerRequest(row.Spent.CpuMicroseconds):N0} | {(row.Spent.DatabaseCpuMicroseconds > 0 ? row.PerRequest(row.Spent.DatabaseCpuMicroseconds).ToString("N0", CultureInfo.InvariantCulture) : "")} | " +
+                $"{row.PerRequest(row.Spent.WriteMicroseconds):N0} | {row.PerRequest(row.Spent.Commands):N1} | {row.Result.Errors} |");
         }
+        text.AppendLine();
+        text.AppendLine("Per request: the server's CPU time (and on PostgreSQL the cluster's), the time spent inside write transactions (on SQLite the single writer's busy time) and database commands (statements and commits; on PostgreSQL each is one round trip), measured from the start of the run until every change it queued was routed.");
         text.AppendLine();
         foreach (var (engine, peak) in memory)
         {
@@ -57,14 +72,19 @@ public sealed class Report(BenchOptions options)
             var runs = BaselineRuns(engine);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"- {engine}: ratios are to the mean baseline, {Baseline(engine):N0} req/s (first run {runs[0]:N0}, last {runs[^1]:N0})");
-        }
-        foreach (var booking in rows.Where(r => r.Scenario.Name == "booking"))
-        {
-            var share = booking.Result.RequestsPerSecond / Baseline(booking.Engine);
-            var target = BookingTargets.TryGetValue(booking.Engine, out var least)
-                ? $"target: at least {least:P0}, {(share >= least ? "met" : "not met")}"
-                : "no target is set for this engine";
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {booking.Engine}: booking throughput is {share:P0} of the baseline ({target})");
+            if (Find(engine, Scenarios.BookingName) is { } booking)
+            {
+                var raw = Find(engine, Scenarios.RawInsertName);
+                var target = engine == "sqlite" ? "at least 10% of the baseline and 35% of the raw insert" : "at least 35% of the raw insert, p99 at most 100 ms";
+                var vsRaw = raw is null ? "" : Invariant($" and {booking.Result.RequestsPerSecond / raw.Result.RequestsPerSecond:P0} of the raw insert ({raw.Result.RequestsPerSecond:N0}/s)");
+                var rawCosts = raw is null ? "" : Invariant($" (raw insert: {raw.PerRequest(raw.Spent.WriteMicroseconds):N0} µs, {raw.PerRequest(raw.Spent.CpuMicroseconds + raw.Spent.DatabaseCpuMicroseconds):N0} µs CPU)");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {engine}: booking {booking.Result.RequestsPerSecond:N0}/s is {booking.Result.RequestsPerSecond / Baseline(engine):P0} of the baseline{vsRaw}, " +
+                    $"p99 {booking.Result.P99Ms:N1} ms (target: {target}); per booking {booking.PerRequest(booking.Spent.WriteMicroseconds):N0} µs inside write transactions, " +
+                    $"{booking.PerRequest(booking.Spent.CpuMicroseconds + booking.Spent.DatabaseCpuMicroseconds):N0} µs CPU{rawCosts}, " +
+                    $"{booking.PerRequest(booking.Spent.Commands):N1} commands, routing included; {booking.Queued:N0} changes still queued for routing " +
+                    $"when the run ended, all routed {booking.Drain.TotalSeconds:N1} s later");
+            }
         }
         if (Failed)
         {

@@ -9,6 +9,12 @@ namespace Leap.Bench;
 /// </summary>
 public sealed record Scenario(string Name, string Description, int ExpectedStatus, string Lua)
 {
+    /// <summary>The scenario this one is the limit row of (what the same work costs without the API around it).</summary>
+    public string? LimitOf { get; init; }
+
+    /// <summary>Set-up against the running server before the scenario runs.</summary>
+    public Func<HttpClient, Task>? Prepare { get; init; }
+
     /// <summary>The script wrk runs: the scenario plus the status check shared by every scenario.</summary>
     public string Script(int phase) => Lua.Replace("{PHASE}", phase.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) + $$"""
 
@@ -27,6 +33,8 @@ public sealed record Scenario(string Name, string Description, int ExpectedStatu
 public static class Scenarios
 {
     public const string BaselineName = "baseline";
+    public const string BookingName = "booking";
+    public const string RawInsertName = "raw insert";
 
     public static IEnumerable<Scenario> All(SeedInfo seed)
     {
@@ -51,7 +59,7 @@ public static class Scenarios
         yield return new Scenario(BaselineName, "GET /livez: trivial JSON, no database", 200,
             Threads + """wrk.path = "/livez" """);
 
-        yield return new Scenario("booking", "POST /appointments, distinct slots, Idempotency-Key on", 201,
+        yield return new Scenario(BookingName, "POST /appointments, distinct slots, Idempotency-Key on", 201,
             auth + $$"""
             local clinicians = {{LuaList(seed.ClinicianIds)}}
             local patients = {{LuaList(seed.PatientIds)}}
@@ -67,6 +75,12 @@ public static class Scenarios
               return wrk.format("POST", "/api/v1/appointments", wrk.headers, body)
             end
             """);
+
+        yield return new Scenario(RawInsertName, "POST /_bench/insert: one durable row through the same write path, nothing else", 201,
+            Threads + """
+            wrk.method = "POST"
+            wrk.path = "/_bench/insert"
+            """) { LimitOf = BookingName };
 
         yield return new Scenario("idempotent replay", "POST /appointments repeating one key and body", 201,
             auth + $$"""
@@ -95,6 +109,22 @@ public static class Scenarios
             end
             """);
 
+        var availabilityQuery = $"appointment_template_id={seed.TemplateId}&date_from={today.AddDays(1):yyyy-MM-dd}&date_to={today.AddDays(14):yyyy-MM-dd}&location_id={seed.LocationIds[0]}";
+        yield return new Scenario("availability serialize", "GET /_bench/availability: one location's 14-day answer, held in memory, serialized", 200,
+            Threads + """wrk.path = "/_bench/availability" """)
+        {
+            LimitOf = "availability",
+            Prepare = async http =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/availability?" + availabilityQuery);
+                request.Headers.Authorization = new("Bearer", seed.ApiKey);
+                using var answer = (await http.SendAsync(request)).EnsureSuccessStatusCode();
+                using var held = new ByteArrayContent(await answer.Content.ReadAsByteArrayAsync());
+                held.Headers.ContentType = new("application/json");
+                (await http.PutAsync("/_bench/availability", held)).EnsureSuccessStatusCode();
+            },
+        };
+
         var from = today.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         yield return new Scenario("appointment list", "GET /appointments?clinician_id=…&date_gte=…&limit=20", 200,
             auth + $$"""
@@ -104,6 +134,27 @@ public static class Scenarios
               return wrk.format("GET", "/api/v1/appointments?limit=20&date_gte={{from}}&clinician_id=" .. clinicians[(counter % #clinicians) + 1], wrk.headers)
             end
             """);
+
+        var rawRead = $"/_bench/read?orgId={seed.OrgId}&mode=test&from={from}T00:00:00Z&clinicianId=";
+        yield return new Scenario("raw read", "GET /_bench/read: the appointment list's 20 rows, every value read, no API work", 200,
+            Threads + $$"""
+            local clinicians = {{LuaList(seed.ClinicianIds)}}
+            function request()
+              counter = counter + 1
+              return wrk.format("GET", "{{rawRead}}" .. clinicians[(counter % #clinicians) + 1])
+            end
+            """)
+        {
+            LimitOf = "appointment list",
+            // A limit row that reads nothing would measure nothing.
+            Prepare = async http =>
+            {
+                if (await http.GetStringAsync(rawRead + seed.ClinicianIds[0]) == "0")
+                {
+                    throw new InvalidOperationException("The raw read found none of the appointment list's rows.");
+                }
+            },
+        };
 
         yield return new Scenario("patient appointments", "GET /appointments?patient_id=…&limit=20 (one patient among 200,000 appointments)", 200,
             auth + $$"""

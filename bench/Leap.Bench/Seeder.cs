@@ -2,6 +2,7 @@ using Leap.Server;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
+using Leap.Server.Benchmark;
 using Leap.Server.Clinicians;
 using Leap.Server.Locations;
 using Leap.Server.Patients;
@@ -14,6 +15,7 @@ namespace Leap.Bench;
 /// <summary>What the scenarios need to know about the seeded data set, and how to point a server at it.</summary>
 public sealed record SeedInfo(
     string ApiKey,
+    string OrgId,
     string TemplateId,
     IReadOnlyList<string> LocationIds,
     IReadOnlyList<string> ClinicianIds,
@@ -36,6 +38,8 @@ public static class Seeder
         var (storage, environment) = await PrepareStorageAsync(engine);
         await using var db = Database.Create(storage, NullLoggerFactory.Instance);
         await db.MigrateAsync();
+        // The raw-insert limit row's table (docs/performance.md): beside Leap's schema, not in it.
+        await db.CrossTenant("benchmark").WriteAsync(LimitEndpoints.CreateTableSql(db.Engine));
         var accounts = new AccountStore(db, TimeProvider.System);
         var organisation = await accounts.CreateOrganisationAsync("Benchmark clinic (fictional)");
         var (_, key) = await accounts.CreateKeyAsync(organisation.Id, "bench", Modes.Test, Scopes.All, rateLimitPerHour: int.MaxValue);
@@ -111,7 +115,7 @@ public static class Seeder
         });
 
         var terms = LastNames.Take(8).Select(n => n.ToLowerInvariant()).Concat(["bench12", "alex", "07700 91", "1985-"]).ToList();
-        return new SeedInfo(key, template.Id, locationIds, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
+        return new SeedInfo(key, organisation.Id, template.Id, locationIds, clinicianIds, patientIds.Take(200).ToList(), terms, environment);
     }
 
     private static async Task InChunksAsync(TenantDb db, int count, string what, Func<TenantDb, int, Task> insert)
@@ -142,7 +146,7 @@ public static class Seeder
                 new() { ["Storage__Provider"] = "sqlite", ["Storage__Sqlite__Path"] = path });
         }
         // A schema of its own per run, so earlier runs never weigh on this one.
-        var schema = "leapbench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        var schema = FormattableString.Invariant($"leapbench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Random.Shared.Next(0x10000):x4}");
         await using (var connection = new NpgsqlConnection(engine.PostgresConnectionString))
         {
             await connection.OpenAsync();

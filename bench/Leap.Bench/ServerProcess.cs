@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Leap.Server.Benchmark;
 
 namespace Leap.Bench;
 
@@ -9,7 +12,9 @@ public static class ServerBuild
     public static async Task<string> PublishAsync()
     {
         var root = RepositoryRoot();
-        var output = Path.Combine(Path.GetTempPath(), "leap-bench-server");
+        // One folder per checkout: two checkouts benchmarking at once must not run each other's server.
+        var checkout = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
+        var output = Path.Combine(Path.GetTempPath(), "leap-bench-server-" + checkout);
         Console.WriteLine("== publishing src/Leap.Server (Release)");
         using var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "Leap.Server"), "-c", "Release", "-o", output, "--nologo", "-v", "q"])
         {
@@ -56,6 +61,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
+        // The limit rows' endpoints (never on outside a benchmark: they take no key).
+        start.Environment[LimitEndpoints.Setting.Replace(":", "__", StringComparison.Ordinal)] = "true";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

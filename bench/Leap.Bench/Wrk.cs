@@ -11,13 +11,8 @@ public static partial class Wrk
 {
     private static int phase;
 
-    public static async Task<WrkResult> RunAsync(string baseUrl, Scenario scenario, BenchOptions options)
-    {
-        await RunOnceAsync(baseUrl, scenario, options, options.WarmUp);
-        return await RunOnceAsync(baseUrl, scenario, options, options.Duration);
-    }
-
-    private static async Task<WrkResult> RunOnceAsync(string baseUrl, Scenario scenario, BenchOptions options, TimeSpan duration)
+    /// <summary>One wrk run of <paramref name="duration"/> (a warm-up or a measurement).</summary>
+    public static async Task<WrkResult> RunAsync(string baseUrl, Scenario scenario, BenchOptions options, TimeSpan duration)
     {
         var script = Path.Combine(Path.GetTempPath(), $"leap-bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, scenario.Script(Interlocked.Increment(ref phase)));

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
+using Leap.Server.Benchmark;
 using Leap.Server.Availability;
 using Leap.Server.Clinicians;
 using Leap.Server.Episodes;
@@ -150,6 +151,7 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
+        app.MapLimitEndpoints();
     }
 
     /// <summary>

@@ -241,6 +241,17 @@ public abstract class PipelineTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task The_benchmark_limit_endpoints_take_no_key_so_a_server_without_their_setting_does_not_map_them()
+    {
+        var t = await server.NewTenantAsync();
+        foreach (var (method, path) in new[] { ("POST", "/_bench/insert"), ("GET", "/_bench/read"), ("GET", "/_bench/availability"), ("PUT", "/_bench/availability"), ("GET", "/_bench/stats") })
+        {
+            var result = await t.Anonymous().SendAsync(new HttpMethod(method), path);
+            Assert.True(result.StatusCode == 404, $"{method} {path}: {result.StatusCode} {result.Raw}");
+        }
+    }
+
+    [Fact]
     public async Task OpenApi_document_and_docs_page_are_served_locally()
     {
         var t = await server.NewTenantAsync();
