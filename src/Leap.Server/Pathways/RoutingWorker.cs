@@ -29,33 +29,9 @@ public sealed class RoutingWorker(Database database, RoutingQueue queue, Appoint
         await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
     }
 
-    private async Task WorkAsync(CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var routed = 0;
-                try
-                {
-                    routed = await RunOnceAsync(ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Routing round failed; retrying in {Interval}", options.PollInterval);
-                }
-                // A full batch suggests more is waiting: go again at once.
-                if (routed < options.BatchSize)
-                {
-                    await queue.WaitAsync(options.PollInterval, ct);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down: a batch cut short is rolled back and its rows are claimed again.
-        }
-    }
+    /// <summary>A batch cut short by shutting down is rolled back, and its rows are claimed again.</summary>
+    private Task WorkAsync(CancellationToken ct) =>
+        WorkRounds.RunAsync("Routing", RunOnceAsync, options.BatchSize, token => queue.WaitAsync(options.PollInterval, token), options.PollInterval, logger, ct);
 
     /// <summary>One round: routes a batch of due rows in one transaction; returns how many.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)

@@ -45,30 +45,9 @@ public sealed class WebhookDispatcher(Database database, WebhookOptions options,
             logger.LogInformation("Webhook delivery is off (Webhooks:DeliveryEnabled=false): events are recorded, not sent");
             return;
         }
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var claimed = 0;
-                try
-                {
-                    claimed = await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Webhook delivery round failed; retrying in {Interval}", options.PollInterval);
-                }
-                // A full batch suggests more is due: go again at once.
-                if (claimed < options.BatchSize)
-                {
-                    await Task.Delay(options.PollInterval, stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: claims of attempts cut short expire and are retried.
-        }
+        // Claims of attempts cut short by shutting down expire and are retried.
+        await WorkRounds.RunAsync("Webhook delivery", RunOnceAsync, options.BatchSize, token => Task.Delay(options.PollInterval, token),
+            options.PollInterval, logger, stoppingToken);
     }
 
     /// <summary>
