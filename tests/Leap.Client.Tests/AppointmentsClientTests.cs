@@ -42,11 +42,7 @@ public abstract class AppointmentsClientTests(LeapFixture server)
         Assert.Equal((At(4, 9), At(4, 9, 30)), (booked.StartTime, booked.EndTime));
         Assert.Equal(("Book Me", "book.me@example.com", "Knee pain"), (booked.AttendeeName, booked.AttendeeEmail, booked.Description));
         Assert.Equal((s.Clinician, s.Location, s.Template), (booked.ClinicianProfileId, booked.LocationId, booked.AppointmentTypeId));
-        // The answer is sent before routing files the booking on an episode (docs/appointments.md, "Routing").
-        await s.T.RoutedAsync();
-        var stored = await s.Appointments.GetAsync(booked.Id, Ct);
-        Assert.Equal((null, true), (booked.EpisodeId, stored.EpisodeId?.StartsWith("ep_", StringComparison.Ordinal)));
-        Assert.Equal(booked with { EpisodeId = stored.EpisodeId }, stored);
+        await s.Sdk.AssertStoredOnceRoutedAsync(s.T, booked, Ct);
 
         Assert.Equal([booked.Id, later.Id], (await s.Appointments.ListAsync(new() { PatientId = s.Patient }, Ct)).Data.Select(a => a.Id));
         Assert.Equal([later.Id], (await s.Appointments.ListAsync(new() { DateGte = At(5, 0), DateLte = At(5, 23) }, Ct)).Data.Select(a => a.Id));

@@ -87,11 +87,7 @@ public abstract class HoldsClientTests(LeapFixture server)
         Assert.Equal((s.Ten, s.Ten.AddMinutes(30), 30, 5), (appointment.StartTime, appointment.EndTime, appointment.DurationMinutes, appointment.BufferAfterMinutes));
         Assert.Equal(("Consultation", "From the web form", "api", AppointmentStatus.Confirmed),
             (appointment.Title, appointment.Description, appointment.BookingSource, appointment.Status));
-        // The answer is sent before routing files the booking on an episode (docs/appointments.md, "Routing").
-        await s.T.RoutedAsync();
-        var stored = await s.Sdk.Client.Appointments.GetAsync(appointment.Id, Ct);
-        Assert.Equal((null, true), (appointment.EpisodeId, stored.EpisodeId?.StartsWith("ep_", StringComparison.Ordinal)));
-        Assert.Equal(appointment with { EpisodeId = stored.EpisodeId }, stored);
+        await s.Sdk.AssertStoredOnceRoutedAsync(s.T, appointment, Ct);
         Assert.Equal([appointment.Id], await s.StoredAppointmentsAsync());
 
         var confirmed = await s.Holds.GetAsync(hold.Id, Ct);

@@ -24,6 +24,18 @@ public sealed class Sdk : IDisposable
     public InstantTime Time { get; }
     public RecordingHandler Handler { get; }
 
+    /// <summary>
+    /// A booking's answer is sent before routing files it on an episode (docs/appointments.md, "Routing"): the answer
+    /// has no episode, and once routed the stored appointment is the answer with the episode it was filed on.
+    /// </summary>
+    public async Task AssertStoredOnceRoutedAsync(TestTenant tenant, Appointment answer, CancellationToken ct)
+    {
+        await tenant.RoutedAsync();
+        var stored = await Client.Appointments.GetAsync(answer.Id, ct);
+        Assert.Equal((null, true), (answer.EpisodeId, stored.EpisodeId?.StartsWith("ep_", StringComparison.Ordinal)));
+        Assert.Equal(answer with { EpisodeId = stored.EpisodeId }, stored);
+    }
+
     public void Dispose()
     {
         Client.Dispose();
