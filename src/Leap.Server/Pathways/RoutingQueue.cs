@@ -84,18 +84,20 @@ public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
     /// <c>SKIP LOCKED</c> passes over rows another worker holds, so workers of several processes share the queue and
     /// never take the same row; a row whose worker died is free again when its transaction is rolled back.
     /// </summary>
-    public static Task<IReadOnlyList<Entry>> ClaimAsync(CrossTenantDb db, int limit, DateTimeOffset now, CancellationToken ct)
+    /// <remarks>Only rows from <paramref name="fromSeq"/> on are looked at (see <see cref="RoutingWorker"/> for why not always
+    /// from the start).</remarks>
+    public static Task<IReadOnlyList<Entry>> ClaimAsync(CrossTenantDb db, int limit, DateTimeOffset now, CancellationToken ct, long fromSeq = 0)
     {
         var skipLocked = db.Engine == Engine.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
         return db.ListAsync<Entry>(
             $"""
             SELECT seq, org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts FROM routing_queue q
-            WHERE q.due_at <= @now
+            WHERE q.seq >= @fromSeq AND q.due_at <= @now
               AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.patient_id = q.patient_id AND e.seq < q.seq)
               AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.subject_id = q.subject_id AND e.seq < q.seq)
             ORDER BY q.seq LIMIT @limit{skipLocked}
             """,
-            new { now, limit }, ct);
+            new { now, limit, fromSeq }, ct);
     }
 
     /// <summary>The row is routed: gone with the transaction that routed it.</summary>

@@ -183,6 +183,51 @@ public abstract class RoutingQueueTests(LeapFixture database) : IAsyncDisposable
             await p.TimelineAsync(episode));
     }
 
+    /// <summary>
+    /// A claim looks from where the last one started, not from the start of the queue (RoutingWorker): a row that commits
+    /// after rows queued later than it were routed lies behind that point, and must still be routed.
+    /// </summary>
+    [Fact]
+    public async Task A_change_committed_after_later_ones_were_routed_is_still_routed()
+    {
+        Assert.SkipWhen(database.Engine != Engine.Postgres, "Only PostgreSQL commits writes side by side; SQLite's one writer commits them in order.");
+        var p = await PracticeAsync();
+        var late = await p.BookAsync(await p.PatientAsync("Late"), "2031-05-05T09:00:00Z");
+
+        // The booking's row is queued again by a transaction that stays open while a later change is queued and routed:
+        // its new row's seq is lower than the later one's, and it becomes visible only after that one was routed.
+        var queued = new TaskCompletionSource();
+        var commit = new TaskCompletionSource();
+        var requeue = p.Database.CrossTenant("routing test").WriteAsync(async write =>
+        {
+            await write.ExecuteAsync(
+                """
+                INSERT INTO routing_queue (org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at)
+                SELECT org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at
+                FROM routing_queue WHERE subject_id = @late;
+                DELETE FROM routing_queue WHERE subject_id = @late AND seq = (SELECT MIN(seq) FROM routing_queue WHERE subject_id = @late)
+                """, new { late });
+            queued.SetResult();
+            await commit.Task;
+            return 0;
+        });
+        await queued.Task;
+        var later = await p.BookAsync(await p.PatientAsync("Later"), "2031-05-05T11:00:00Z");
+        Assert.Equal(1, await p.Worker.RunOnceAsync(CancellationToken.None));
+        commit.SetResult();
+        await requeue;
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await p.QueueAsync()).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The change that committed late was never routed.");
+            await p.Worker.RunOnceAsync(CancellationToken.None);
+            await Task.Delay(50);
+        }
+        Assert.Equal(new[] { late, later }.Order(StringComparer.Ordinal),
+            (await p.RecordEventsAsync()).Select(e => e.GetProperty("data").GetProperty("object").GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Changes_committed_before_a_SIGKILL_are_routed_once_by_the_restarted_server()
     {
