@@ -83,6 +83,19 @@ public abstract class QuestionnaireTemplatesTests(LeapFixture server)
             .ExpectError(422, "VALIDATION_ERROR").ErrorFields);
         Assert.Equal(["schema.fields[0].show_if.a"], (await t.Api.PostAsync("questionnaire-templates", Form(questions: new { key = "a", label = "A?", type = "boolean", show_if = new { a = true } })))
             .ExpectError(422, "VALIDATION_ERROR").ErrorFields);
+        // A number beyond a double's range is a validation error (not a 500), for a bound and for an answer alike.
+        var huge = (await t.Api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/questionnaire-templates")
+        {
+            Content = new StringContent("""{"title": "Huge", "schema": {"fields": [{"key": "n", "label": "N?", "type": "number", "max": 1e400}]}}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        })).ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal(["schema.fields[0].max"], huge.ErrorFields);
+        var answer = (await t.Api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/questionnaire-responses")
+        {
+            Content = new StringContent("""{"questionnaire_id": "qt_0190b2a0-0000-7000-8000-000000000001", "responses": {"main_reason": "x", "smoker": true, "cigarettes_per_day": 1e400}}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        })).ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal(["responses.cigarettes_per_day"], answer.ErrorFields);
         Assert.Equal(3, (await t.Api.GetAsync("questionnaire-templates")).Ids().Count);
 
         var id = (await CreateAsync(t)).GetProperty("id").GetString()!;
