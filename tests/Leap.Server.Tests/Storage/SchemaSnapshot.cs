@@ -5,8 +5,8 @@ namespace Leap.Server.Tests.Storage;
 
 /// <summary>
 /// A database schema as the parity test compares it: per table its columns (with a type named in one
-/// vocabulary for both engines), primary key, unique and plain indexes, foreign keys (each column of a composite one), and the no-overlap rules
-/// (an exclusion constraint on PostgreSQL, triggers on SQLite).
+/// vocabulary for both engines), primary key, unique and plain indexes, foreign keys (each column of a
+/// composite one), and the no-overlap rules (an exclusion constraint on PostgreSQL, triggers on SQLite).
 /// </summary>
 public sealed record SchemaSnapshot(IReadOnlyDictionary<string, TableShape> Tables)
 {
