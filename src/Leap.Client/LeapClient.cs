@@ -93,7 +93,7 @@ public sealed class LeapClient : IDisposable
     /// <summary><c>/pathway-rules</c>: how appointment and questionnaire events become episodes.</summary>
     public PathwayRulesClient PathwayRules { get; }
 
-    /// <summary><c>/questionnaire-templates</c> (read-only).</summary>
+    /// <summary><c>/questionnaire-templates</c>: the forms and their versions.</summary>
     public QuestionnaireTemplatesClient QuestionnaireTemplates { get; }
 
     /// <summary><c>/questionnaire-responses</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Leap.Client.Tests.Infrastructure;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -59,6 +60,24 @@ public abstract class LostAnswerTests(LeapFixture server)
         Assert.Equal(2, s.Faults.KeysSeen.Count);
         Assert.NotNull(Assert.Single(s.Faults.KeysSeen.Distinct()));
         Assert.Equal([note.Id], (await s.T.Api.GetAsync($"episodes/{episode.Id}/events")).Expect(200).Ids());
+    }
+
+    [Fact]
+    public async Task A_template_edit_whose_answer_was_lost_makes_one_version()
+    {
+        await using var s = await ArrangeAsync();
+        var form = await s.Client.QuestionnaireTemplates.CreateAsync(new QuestionnaireTemplateCreate
+        {
+            Title = "Lost edit", Schema = new JsonObject { ["fields"] = new JsonArray(new JsonObject { ["key"] = "ok", ["label"] = "OK?", ["type"] = "boolean" }) },
+        }, ct: Ct);
+        s.Faults.Plan("PATCH", "/" + form.Id, new FaultInjection.LoseResponse());
+
+        var edited = await s.Client.QuestionnaireTemplates.UpdateAsync(form.Id, new QuestionnaireTemplateUpdate { Title = "Edited once" }, ct: Ct);
+
+        Assert.Equal((2, "Edited once"), (edited.Version, edited.Title));
+        Assert.Equal(2, s.Faults.KeysSeen.Count);
+        Assert.NotNull(Assert.Single(s.Faults.KeysSeen.Distinct()));
+        Assert.Equal(2, (await s.T.Api.GetAsync($"questionnaire-templates/{form.Id}")).Expect(200).Data.GetProperty("version").GetInt32());
     }
 
     [Fact]

@@ -43,6 +43,57 @@ public abstract class QuestionnairesClientTests(LeapFixture server)
         await Assert.ThrowsAsync<LeapNotFoundException>(() => templates.GetAsync("qt_0190b2a0-0000-7000-8000-00000000dead", Ct));
     }
 
+    private static JsonObject Questions(params (string Key, string Type)[] questions) => new()
+    {
+        ["fields"] = new JsonArray(questions.Select(q => (JsonNode)new JsonObject { ["key"] = q.Key, ["label"] = $"{q.Key}?", ["type"] = q.Type, ["required"] = true }).ToArray()),
+    };
+
+    [Fact]
+    public async Task Templates_are_created_and_edited_into_versions_and_a_response_shows_the_version_it_answered()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var templates = sdk.Client.QuestionnaireTemplates;
+
+        var created = await templates.CreateAsync(new QuestionnaireTemplateCreate
+        {
+            Title = "Knee check-in", Schema = Questions(("swollen", "boolean")), Category = "physio", Tags = ["msk"], IsClinical = true, Key = "knee_check_in",
+        }, ct: Ct);
+        Assert.StartsWith("qt_", created.Id);
+        Assert.Equal((1, true, false, "knee_check_in", "physio"), (created.Version, created.IsActive, created.IsSystem, created.Key, created.Category));
+        var answered = await sdk.Client.QuestionnaireResponses.CreateAsync(new QuestionnaireResponseCreate
+        {
+            QuestionnaireId = created.Id, Responses = new JsonObject { ["swollen"] = true },
+        }, ct: Ct);
+        Assert.Equal(1, answered.QuestionnaireVersion);
+
+        var changes = new QuestionnaireTemplateUpdate { Schema = Questions(("swollen", "boolean"), ("pain", "text")), Description = "Now asks about pain" };
+        Assert.Equal(["schema", "description"], changes.FieldNames);
+        var edited = await templates.UpdateAsync(created.Id, changes, ct: Ct);
+        Assert.Equal((2, created.QuestionnaireId, "Now asks about pain"), (edited.Version, edited.QuestionnaireId, edited.Description));
+        var retired = await templates.UpdateAsync(created.Id, new QuestionnaireTemplateUpdate { IsActive = false, Tags = [] }, ct: Ct);
+        Assert.Equal((2, false), (retired.Version, retired.IsActive));
+        Assert.Empty(retired.Tags);
+
+        var shown = await templates.GetVersionAsync(created.Id, (await sdk.Client.QuestionnaireResponses.GetAsync(answered.Id, Ct)).QuestionnaireVersion, Ct);
+        Assert.Equal((1, (string?)null), (shown.Version, shown.Description));
+        Assert.Equal(["swollen"], shown.Schema.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("key").GetString()));
+        Assert.Equal(2, (await templates.GetAsync(created.Id, Ct)).Schema.GetProperty("fields").GetArrayLength());
+        await Assert.ThrowsAsync<LeapNotFoundException>(() => templates.GetVersionAsync(created.Id, 3, Ct));
+
+        var invalid = await Assert.ThrowsAsync<LeapValidationException>(() => templates.CreateAsync(new QuestionnaireTemplateCreate
+        {
+            Title = "Broken", Schema = Questions(("a", "choice"), ("a", "colour")),
+        }, ct: Ct));
+        Assert.Equal(["schema.fields[0].options", "schema.fields[1].key", "schema.fields[1].type"], invalid.Details.Select(d => d.Field).Order());
+        var system = await Assert.ThrowsAsync<LeapPermissionException>(() => templates.UpdateAsync(Phq2, new QuestionnaireTemplateUpdate { Title = "Mine" }, ct: Ct));
+        Assert.Equal(403, system.Status);
+        var key = Guid.NewGuid().ToString();
+        Assert.Equal(edited.Id, (await templates.UpdateAsync(created.Id, new QuestionnaireTemplateUpdate { Title = "Knee review" }, key, Ct)).Id);
+        await Assert.ThrowsAsync<LeapConflictException>(() => templates.UpdateAsync(created.Id, new QuestionnaireTemplateUpdate { Title = "Other" }, key, Ct));
+        Assert.Equal((3, "Knee review"), ((await templates.GetAsync(created.Id, Ct)).Version, (await templates.GetAsync(created.Id, Ct)).Title));
+    }
+
     [Fact]
     public async Task A_response_is_checked_stored_lands_on_an_episode_and_a_pathway_rule_applies()
     {

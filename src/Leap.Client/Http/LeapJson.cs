@@ -93,6 +93,7 @@ internal sealed record CancelBody(string? CancellationReason);
 [JsonSerializable(typeof(PathwayRuleConditions))]
 [JsonSerializable(typeof(DataEnvelope<QuestionnaireTemplate>))]
 [JsonSerializable(typeof(ListEnvelope<QuestionnaireTemplate>))]
+[JsonSerializable(typeof(QuestionnaireTemplateCreate))]
 [JsonSerializable(typeof(DataEnvelope<QuestionnaireResponse>))]
 [JsonSerializable(typeof(ListEnvelope<QuestionnaireResponse>))]
 [JsonSerializable(typeof(QuestionnaireResponseCreate))]

@@ -42,7 +42,8 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
         }
     }
 
-    public Task<T> GetAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Get, Item(id), ct);
+    /// <summary>GET /{path}/{id}, with <paramref name="query"/> (a query string such as <c>?version=2</c>) when there is one.</summary>
+    public Task<T> GetAsync(string id, CancellationToken ct, string query = "") => SendAsync(HttpMethod.Get, Item(id) + query, ct);
 
     /// <summary>
     /// A create, with an Idempotency-Key (the caller's, or a new UUID) that every retry of this call repeats,
@@ -51,8 +52,9 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> CreateAsync<TBody>(TBody body, JsonTypeInfo<TBody> bodyType, string? idempotencyKey, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, path, ct, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), idempotencyKey ?? Guid.NewGuid().ToString());
 
-    public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct) =>
-        SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson());
+    /// <summary>A PATCH; with an Idempotency-Key (for endpoints whose PATCH makes something new, such as a version) every retry repeats it.</summary>
+    public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct, string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson(), idempotencyKey);
 
     /// <summary>
     /// POST /{path}/{id}/{action}, e.g. /appointments/{id}/cancel, with an Idempotency-Key that every retry of the call

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace Leap.Client;
 
 /// <summary>
-/// A questionnaire template: a form patients fill in. Read-only through the API (the practice's tools manage
-/// them); system templates (<see cref="IsSystem"/>) are shared by every organisation.
+/// A questionnaire template: a form patients fill in. An organisation creates and edits its own; system templates
+/// (<see cref="IsSystem"/>) are shared by every organisation and read-only. A change to the title, description or
+/// questions makes a new <see cref="Version"/>; earlier versions stay readable.
 /// </summary>
 public sealed record QuestionnaireTemplate
 {
@@ -28,7 +29,10 @@ public sealed record QuestionnaireTemplate
     public IReadOnlyList<string> Tags { get; init; } = [];
     /// <summary>True for clinical questionnaires.</summary>
     public bool IsClinical { get; init; }
-    /// <summary>The template's version.</summary>
+    /// <summary>
+    /// The version: 1 when created, one more each time the title, description or questions change. Responses record the
+    /// version they answered (<see cref="QuestionnaireResponse.QuestionnaireVersion"/>).
+    /// </summary>
     public int Version { get; init; }
     /// <summary>Only active templates take new responses.</summary>
     public bool IsActive { get; init; }
@@ -38,8 +42,56 @@ public sealed record QuestionnaireTemplate
     public bool IsSystem { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
-    /// <summary>When the template last changed.</summary>
+    /// <summary>When the template last changed (for an earlier version read with <see cref="QuestionnaireTemplatesClient.GetVersionAsync"/>: when that version was made).</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A new template (version 1). The title and the questions are required.</summary>
+public sealed record QuestionnaireTemplateCreate
+{
+    /// <summary>Title (required).</summary>
+    public required string Title { get; init; }
+    /// <summary>
+    /// The questions (required): <c>{"fields": [{"key", "label", "type", …}, …]}</c>, checked as docs/questionnaires.md
+    /// says (unique keys, a known type, options for choice questions, only the properties a type uses).
+    /// </summary>
+    public required JsonObject Schema { get; init; }
+    /// <summary>Description.</summary>
+    public string? Description { get; init; }
+    /// <summary>Category, e.g. <c>intake</c>.</summary>
+    public string? Category { get; init; }
+    /// <summary>Tags.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+    /// <summary>True for clinical questionnaires (server default false).</summary>
+    public bool? IsClinical { get; init; }
+    /// <summary>Only active templates take new responses (server default true).</summary>
+    public bool? IsActive { get; init; }
+    /// <summary>A stable key pathway rules can match, e.g. <c>back_pain_check_in</c> (lower case, digits and underscores).</summary>
+    public string? Key { get; init; }
+}
+
+/// <summary>
+/// Changes to a template: only the properties you set are sent. A change to the title, description or questions makes
+/// the next version; the other properties change in place.
+/// </summary>
+public sealed class QuestionnaireTemplateUpdate : PatchBody
+{
+    /// <summary>Title.</summary>
+    public string? Title { get => Get<string>(); init => Set(value); }
+    /// <summary>Description (null clears it).</summary>
+    public string? Description { get => Get<string>(); init => Set(value); }
+    /// <summary>The questions, replaced whole.</summary>
+    public JsonObject? Schema { get => Get<JsonObject>(); init => Set(value); }
+    /// <summary>Category (null clears it).</summary>
+    public string? Category { get => Get<string>(); init => Set(value); }
+    /// <summary>Tags, replaced whole.</summary>
+    public IReadOnlyList<string>? Tags { get => Get<IReadOnlyList<string>>(); init => Set(value); }
+    /// <summary>Clinical or not.</summary>
+    public bool? IsClinical { get => Get<bool?>(); init => Set(value); }
+    /// <summary>False retires the template: it takes no new responses (templates are not deleted).</summary>
+    public bool? IsActive { get => Get<bool?>(); init => Set(value); }
+    /// <summary>The key (null clears it).</summary>
+    public string? Key { get => Get<string>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="QuestionnaireTemplatesClient.ListAsync"/> (oldest first); unset filters are not sent.</summary>
@@ -79,6 +131,8 @@ public sealed record QuestionnaireResponse
     public string Id { get; init; } = "";
     /// <summary>The template answered (<c>qt_…</c>).</summary>
     public string QuestionnaireId { get; init; } = "";
+    /// <summary>The template's version answered: <see cref="QuestionnaireTemplatesClient.GetVersionAsync"/> shows its questions.</summary>
+    public int QuestionnaireVersion { get; init; }
     /// <summary>The patient the response is about.</summary>
     public string? PatientId { get; init; }
     /// <summary>The appointment it belongs to.</summary>

@@ -3,8 +3,9 @@ using Leap.Client.Http;
 namespace Leap.Client;
 
 /// <summary>
-/// <c>/questionnaire-templates</c>: the forms, read-only (the practice's tools manage them; POST, PATCH and
-/// DELETE are a 405). Scope: <c>read_questionnaires</c>.
+/// <c>/questionnaire-templates</c>: the forms, the organisation's own and the system ones. Scopes:
+/// <c>read_questionnaires</c> to read, <c>write_questionnaires</c> to create and change (templates are not deleted:
+/// deactivate one instead).
 /// </summary>
 public sealed class QuestionnaireTemplatesClient
 {
@@ -31,6 +32,41 @@ public sealed class QuestionnaireTemplatesClient
     /// <param name="ct">Cancels the call.</param>
     /// <exception cref="LeapNotFoundException">No such template for this key.</exception>
     public Task<QuestionnaireTemplate> GetAsync(string id, CancellationToken ct = default) => endpoints.GetAsync(id, ct);
+
+    /// <summary>
+    /// The template as it was at one version (<c>GET /questionnaire-templates/{id}?version=N</c>): that version's title,
+    /// description and questions, e.g. to show a response with the questions it answered.
+    /// </summary>
+    /// <param name="id">The template's id (<c>qt_…</c>).</param>
+    /// <param name="version">The version, e.g. a response's <see cref="QuestionnaireResponse.QuestionnaireVersion"/>.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapNotFoundException">No such template for this key, or no such version of it.</exception>
+    public Task<QuestionnaireTemplate> GetVersionAsync(string id, int version, CancellationToken ct = default) =>
+        endpoints.GetAsync(id, ct, "?version=" + version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Creates one of the organisation's own templates, as version 1 (<c>POST /questionnaire-templates</c>).</summary>
+    /// <param name="template">The new template.</param>
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>; a new UUID when null. Retries of this call always repeat it.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapValidationException">A field or a question is invalid (<c>schema.fields[i].…</c>); every problem is reported together.</exception>
+    /// <exception cref="LeapConflictException">The key was already used with a different body.</exception>
+    public Task<QuestionnaireTemplate> CreateAsync(QuestionnaireTemplateCreate template, string? idempotencyKey = null, CancellationToken ct = default) =>
+        endpoints.CreateAsync(template, LeapJsonContext.Default.QuestionnaireTemplateCreate, idempotencyKey, ct);
+
+    /// <summary>
+    /// Changes the fields set in <paramref name="changes"/> (<c>PATCH /questionnaire-templates/{id}</c>); a change to the
+    /// title, description or questions makes the next version. Sent with an Idempotency-Key, so a retry after a lost
+    /// answer cannot make a second version.
+    /// </summary>
+    /// <param name="id">The template's id.</param>
+    /// <param name="changes">The fields to change.</param>
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>; a new UUID when null. Retries of this call always repeat it.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapValidationException">A field or a question is invalid.</exception>
+    /// <exception cref="LeapPermissionException">A system template (shared by every organisation), or a key without <c>write_questionnaires</c>.</exception>
+    /// <exception cref="LeapConflictException">The key was already used with a different body.</exception>
+    public Task<QuestionnaireTemplate> UpdateAsync(string id, QuestionnaireTemplateUpdate changes, string? idempotencyKey = null, CancellationToken ct = default) =>
+        endpoints.UpdateAsync(id, changes, ct, idempotencyKey ?? Guid.NewGuid().ToString());
 }
 
 /// <summary>

@@ -90,6 +90,36 @@ public sealed partial class BodyReader
         return TryGet(field, required, JsonValueKind.Object, "an object", out var value) ? new BodyReader(value, fieldPrefix + field + ".", errors, null) : null;
     }
 
+    /// <summary>
+    /// An array of JSON objects, each read with its own fields reported as <c>field[i].member</c> among this reader's
+    /// errors; null when absent or null, or when the array or an item is not of that shape.
+    /// </summary>
+    public IReadOnlyList<BodyReader>? Objects(string field, int maxItems, bool required = false)
+    {
+        if (shape is not null)
+        {
+            var members = new BodyShape();
+            shape.Add(field, new BodyShape.Field("array", Required: required, MaxItems: maxItems, Members: members));
+            return [new BodyReader(EmptyObject, fieldPrefix + field + "[0].", errors, members)];
+        }
+        if (!TryGet(field, required, JsonValueKind.Array, "an array of objects", out var value))
+        {
+            return null;
+        }
+        if (value.GetArrayLength() > maxItems)
+        {
+            Fail(field, $"must have at most {maxItems} items");
+            return null;
+        }
+        var items = value.EnumerateArray().ToList();
+        if (items.FindIndex(item => item.ValueKind != JsonValueKind.Object) is var bad and >= 0)
+        {
+            Fail($"{field}[{bad}]", $"must be an object, not {JsonBody.Describe(items[bad].ValueKind)}");
+            return null;
+        }
+        return items.Select((item, i) => new BodyReader(item, $"{fieldPrefix}{field}[{i}].", errors, null)).ToList();
+    }
+
     /// <summary>The raw JSON value of a field, for structures validated elsewhere; null when absent or null.</summary>
     public JsonElement? Raw(string field)
     {

@@ -67,6 +67,21 @@ public sealed class QueryReader
         return date;
     }
 
+    public int? Int(string name, int min, int max)
+    {
+        var text = String(name, required: false);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            Fail(name, $"must be a whole number from {min} to {max}");
+            return null;
+        }
+        return value;
+    }
+
     public string? Id(string name, string prefix, bool required = false)
     {
         var text = String(name, required);

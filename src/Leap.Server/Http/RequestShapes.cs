@@ -145,6 +145,15 @@ public static class RequestShapes
 
     private static OpenApiSchema Schema(BodyShape.Field spec, bool partial)
     {
+        if (spec.Members is { } items && spec.Type == "array")
+        {
+            return new OpenApiSchema
+            {
+                Type = spec.Required || spec.NotNull ? JsonSchemaType.Array : JsonSchemaType.Array | JsonSchemaType.Null,
+                MaxItems = spec.MaxItems,
+                Items = Schema(null, items, partial: false),
+            };
+        }
         if (spec.Members is { } members)
         {
             var nested = Schema(null, members, partial);

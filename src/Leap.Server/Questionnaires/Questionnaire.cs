@@ -5,9 +5,10 @@ using Leap.Server.Http;
 namespace Leap.Server.Questionnaires;
 
 /// <summary>
-/// A form patients fill in. Read-only through the API (managed by the practice's tools); system templates
-/// (<see cref="IsSystem"/>) are shared by every organisation. The <see cref="Schema"/> lists the questions
-/// (docs/questionnaires.md), which answers are checked against.
+/// A form patients fill in. An organisation creates and edits its own through the API; system templates
+/// (<see cref="IsSystem"/>) are shared by every organisation and read-only. The <see cref="Schema"/> lists the
+/// questions (docs/questionnaires.md), which answers are checked against. A change to the title, description or
+/// questions makes a new <see cref="Version"/>; every version is kept, so a response shows with the questions it answered.
 /// </summary>
 public sealed record QuestionnaireTemplate
 {
@@ -33,6 +34,8 @@ public sealed record QuestionnaireResponse
     public required string Id { get; init; }
     /// <summary>The questionnaire template (<c>qt_</c>) answered.</summary>
     public required string QuestionnaireId { get; init; }
+    /// <summary>The template's version answered: <c>GET /questionnaire-templates/{id}?version=N</c> shows its questions.</summary>
+    public int QuestionnaireVersion { get; init; }
     public string? PatientId { get; init; }
     public string? AppointmentId { get; init; }
     public string? EpisodeId { get; init; }

@@ -13,7 +13,7 @@ public static class QuestionnaireStore
 
     private const string ResponseColumns =
         """
-        id, questionnaire_id, patient_id, appointment_id, episode_id, responses, submitted_at, submitted_by_patient, is_pre_booking,
+        id, questionnaire_id, questionnaire_version, patient_id, appointment_id, episode_id, responses, submitted_at, submitted_by_patient, is_pre_booking,
         created_at, updated_at
         """;
 
@@ -42,18 +42,67 @@ public static class QuestionnaireStore
     public static Task<QuestionnaireTemplate?> FindTemplateAsync(TenantDb db, string id, CancellationToken ct) =>
         db.SingleAsync<QuestionnaireTemplate>($"SELECT {TemplateColumns} FROM questionnaire_templates WHERE id = @id AND {VisibleTemplates}", new { id }, ct);
 
+    /// <summary>
+    /// The template as it was at <paramref name="version"/>: that version's title, description and questions (and
+    /// <c>updated_at</c>: when the version was made), the rest as the template is now.
+    /// </summary>
+    public static Task<QuestionnaireTemplate?> FindTemplateVersionAsync(TenantDb db, string id, int version, CancellationToken ct) =>
+        db.SingleAsync<QuestionnaireTemplate>(
+            $"""
+            SELECT t.id, t.questionnaire_id, v.title, v.description, v.schema, t.category, t.tags, t.is_clinical, v.version, t.is_active, t.key,
+              t.org_id IS NULL AS is_system, t.created_at, v.created_at AS updated_at
+            FROM questionnaire_template_versions v JOIN questionnaire_templates t ON t.id = v.template_id
+            WHERE v.template_id = @id AND v.version = @version AND ({TenantSql.Of("t")} OR t.org_id IS NULL)
+            """,
+            new { id, version }, ct);
+
+    /// <summary>The organisation's own template, to change: locked until the transaction ends (system templates are not found).</summary>
+    public static Task<QuestionnaireTemplate?> FindOwnTemplateAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.SingleAsync<QuestionnaireTemplate>(
+            $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE id = @id AND {TenantSql.Filter}{db.RowLock()}", new { id }, ct);
+
     public static Task<Page<QuestionnaireTemplate>> ListTemplatesAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
         db.PageAsync<QuestionnaireTemplate>(
             $"SELECT {TemplateColumns} FROM questionnaire_templates WHERE {VisibleTemplates}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
-    /// <summary>An organisation's own template (demo data and admin tools add them; the API does not).</summary>
-    public static Task InsertTemplateAsync(TenantDb db, QuestionnaireTemplate template, CancellationToken ct) =>
-        db.ExecuteAsync(
+    /// <summary>An organisation's own template, as its version 1 (from the API, demo data or admin tools).</summary>
+    public static async Task InsertTemplateAsync(TenantDb db, QuestionnaireTemplate template, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
             $"""
             INSERT INTO questionnaire_templates (id, {TenantSql.Columns}, questionnaire_id, title, description, schema, category, tags, is_clinical,
               version, is_active, key, created_at, updated_at)
             VALUES (@Id, {TenantSql.Values}, @QuestionnaireId, @Title, @Description, @Schema, @Category, @Tags, @IsClinical, @Version, @IsActive,
               @Key, @CreatedAt, @UpdatedAt)
+            """,
+            template, ct);
+        await InsertVersionAsync(db, template, ct);
+    }
+
+    /// <summary>
+    /// Saves a change to a template found by <see cref="FindOwnTemplateAsync"/>; a new <see cref="QuestionnaireTemplate.Version"/>
+    /// is kept beside the earlier ones (two changes racing for one version number: the second breaks the key).
+    /// </summary>
+    public static async Task UpdateTemplateAsync(TenantDb db, QuestionnaireTemplate before, QuestionnaireTemplate after, CancellationToken ct)
+    {
+        if (after.Version != before.Version)
+        {
+            await InsertVersionAsync(db, after, ct);
+        }
+        await db.ExecuteAsync(
+            $"""
+            UPDATE questionnaire_templates SET title = @Title, description = @Description, schema = @Schema, category = @Category, tags = @Tags,
+              is_clinical = @IsClinical, version = @Version, is_active = @IsActive, key = @Key, updated_at = @UpdatedAt
+            WHERE id = @Id AND {TenantSql.Filter}
+            """,
+            after, ct);
+    }
+
+    private static Task InsertVersionAsync(TenantDb db, QuestionnaireTemplate template, CancellationToken ct) =>
+        db.ExecuteAsync(
+            """
+            INSERT INTO questionnaire_template_versions (template_id, version, title, description, schema, created_at)
+            VALUES (@Id, @Version, @Title, @Description, @Schema, @UpdatedAt)
             """,
             template, ct);
 
@@ -78,7 +127,7 @@ public static class QuestionnaireStore
         db.ExecuteBatchedAsync(
             $"""
             INSERT INTO questionnaire_responses ({TenantSql.Columns}, {ResponseColumns})
-            VALUES ({TenantSql.Values}, @Id, @QuestionnaireId, @PatientId, @AppointmentId, @EpisodeId, @Responses, @SubmittedAt, @SubmittedByPatient,
+            VALUES ({TenantSql.Values}, @Id, @QuestionnaireId, @QuestionnaireVersion, @PatientId, @AppointmentId, @EpisodeId, @Responses, @SubmittedAt, @SubmittedByPatient,
                     @IsPreBooking, @CreatedAt, @UpdatedAt)
             """,
             response, ct);

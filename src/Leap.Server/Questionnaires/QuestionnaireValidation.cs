@@ -10,7 +10,10 @@ namespace Leap.Server.Questionnaires;
 /// </summary>
 public static class QuestionnaireValidation
 {
-    private const int MaxTextLength = 5000;
+    public const int MaxTextLength = 5000;
+
+    /// <summary>The question types answers are checked for (docs/questionnaires.md).</summary>
+    public static readonly IReadOnlyCollection<string> QuestionTypes = ["text", "number", "scale", "boolean", "choice", "multi_choice", "date"];
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     public static QuestionnaireResponse Blank(string id, DateTimeOffset now) => new()

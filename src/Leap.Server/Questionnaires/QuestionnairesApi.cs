@@ -11,9 +11,22 @@ public static class QuestionnairesApi
         var templates = api.MapGroup("/questionnaire-templates").WithTags("Questionnaires");
         templates.MapGet("/", ListTemplates).RequireScope(Scopes.ReadQuestionnaires);
         templates.MapGet("/{id}", GetTemplate).RequireScope(Scopes.ReadQuestionnaires);
-        templates.MapPost("/", ReadOnly).ExcludeFromDescription();
-        templates.MapPatch("/{id}", ReadOnly).ExcludeFromDescription();
-        templates.MapDelete("/{id}", ReadOnly).ExcludeFromDescription();
+        templates.MapPost("/", CreateTemplate).RequireScope(Scopes.WriteQuestionnaires).Idempotent()
+            .Reads("QuestionnaireTemplateCreate", r => QuestionnaireTemplateValidation.Apply(r, BlankTemplate, creating: true, Sample.Now), """
+                {"title": "Back pain check-in", "description": "Before a physiotherapy review.", "category": "physio", "tags": ["msk"],
+                 "is_clinical": true, "key": "back_pain_check_in",
+                 "schema": {"fields": [
+                   {"key": "pain", "label": "How bad is the pain today?", "type": "scale", "min": 0, "max": 10, "required": true},
+                   {"key": "worse_at_night", "label": "Is it worse at night?", "type": "boolean"},
+                   {"key": "notes", "label": "Anything else?", "type": "text", "max_length": 2000, "show_if": {"worse_at_night": true}}]}}
+                """);
+        templates.MapPatch("/{id}", UpdateTemplate).RequireScope(Scopes.WriteQuestionnaires).Idempotent()
+            .Reads("QuestionnaireTemplateUpdate", r => QuestionnaireTemplateValidation.Apply(r, BlankTemplate, creating: false, Sample.Now), """
+                {"schema": {"fields": [
+                   {"key": "pain", "label": "How bad is the pain today (0 none, 10 worst)?", "type": "scale", "min": 0, "max": 10, "required": true},
+                   {"key": "sleep", "label": "How are you sleeping?", "type": "choice", "options": ["well", "badly", "not at all"]}]}}
+                """, partial: true);
+        templates.MapDelete("/{id}", Undeletable).ExcludeFromDescription();
 
         var responses = api.MapGroup("/questionnaire-responses").WithTags("Questionnaires");
         responses.MapGet("/", ListResponses).RequireScope(Scopes.ReadQuestionnaires);
@@ -31,11 +44,72 @@ public static class QuestionnairesApi
     private static async Task<ApiList<QuestionnaireTemplate>> ListTemplates(HttpRequest request, TenantDb db, CancellationToken ct) =>
         Api.List(await QuestionnaireStore.ListTemplatesAsync(db, QuestionnaireStore.TemplateListSpec.Parse(request), ct));
 
-    private static async Task<ApiData<QuestionnaireTemplate>> GetTemplate(string id, TenantDb db, CancellationToken ct) =>
-        Api.Ok(await QuestionnaireStore.FindTemplateAsync(db, id, ct) ?? throw ApiException.NotFound("questionnaire template", id));
+    /// <summary>The template as it is, or as it was at <c>?version=N</c> (what a response of that version answered).</summary>
+    private static async Task<ApiData<QuestionnaireTemplate>> GetTemplate(string id, HttpRequest request, TenantDb db, CancellationToken ct)
+    {
+        var q = new QueryReader(request, "version");
+        var version = q.Int("version", 1, int.MaxValue);
+        q.ThrowIfInvalid();
+        var template = version is { } v
+            ? await QuestionnaireStore.FindTemplateVersionAsync(db, id, v, ct)
+                ?? throw (await QuestionnaireStore.FindTemplateAsync(db, id, ct) is null
+                    ? ApiException.NotFound("questionnaire template", id)
+                    : new ApiException(404, ErrorCodes.NotFound, $"Questionnaire template {id} has no version {v}."))
+            : await QuestionnaireStore.FindTemplateAsync(db, id, ct);
+        return Api.Ok(template ?? throw ApiException.NotFound("questionnaire template", id));
+    }
 
-    private static IResult ReadOnly() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
-        "Questionnaire templates are read-only through the API: create and edit them in the practice's dashboard (Leap: the admin tools).");
+    private static IResult Undeletable() => throw new ApiException(405, ErrorCodes.MethodNotAllowed,
+        "Questionnaire templates are not deleted (responses refer to them): deactivate one with PATCH {\"is_active\": false}.");
+
+    private static readonly QuestionnaireTemplate BlankTemplate =
+        QuestionnaireTemplateValidation.Blank(Sample.Id(Ids.QuestionnaireTemplate), Sample.Id(Ids.Questionnaire), Sample.Now);
+
+    /// <summary>An organisation's own template, as version 1.</summary>
+    private static async Task<ApiCreated<QuestionnaireTemplate>> CreateTemplate(WriteRequest request, TimeProvider clock, CancellationToken ct)
+    {
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        var reader = request.Reader();
+        var template = QuestionnaireTemplateValidation.Apply(reader,
+            QuestionnaireTemplateValidation.Blank(Ids.New(Ids.QuestionnaireTemplate), Ids.New(Ids.Questionnaire), now), creating: true, now);
+        reader.ThrowIfInvalid();
+        return await request.CreateAsync(template, write => QuestionnaireStore.InsertTemplateAsync(write, template, ct), ct);
+    }
+
+    /// <summary>
+    /// Changes an organisation's own template; a change to what patients see makes the next version (earlier ones stay,
+    /// and the responses that answered them keep showing them). System templates are shared by every organisation: 403.
+    /// </summary>
+    private static async Task<ApiActed<QuestionnaireTemplate>> UpdateTemplate(string id, WriteRequest request, TimeProvider clock, CancellationToken ct)
+    {
+        try
+        {
+            return await request.ActAsync(async write =>
+            {
+                var current = await QuestionnaireStore.FindOwnTemplateAsync(write, id, ct) ?? throw await NotOwnAsync(write, id, ct);
+                var now = TypeHandlers.Truncate(clock.GetUtcNow());
+                var reader = request.Reader();
+                var changed = QuestionnaireTemplateValidation.Apply(reader, current, creating: false, now);
+                reader.ThrowIfInvalid();
+                if (QuestionnaireTemplateValidation.ChangesWhatPatientsSee(current, changed))
+                {
+                    changed = changed with { Version = current.Version + 1 };
+                }
+                await QuestionnaireStore.UpdateTemplateAsync(write, current, changed, ct);
+                return changed;
+            }, ct);
+        }
+        catch (Exception e) when (request.Db.IsUniqueViolation(e))
+        {
+            throw ApiException.Conflict($"Questionnaire template {id} was changed by another request at the same time. Fetch it and try again.");
+        }
+    }
+
+    private static async Task<ApiException> NotOwnAsync(TenantDb db, string id, CancellationToken ct) =>
+        await QuestionnaireStore.FindTemplateAsync(db, id, ct) is { IsSystem: true }
+            ? new ApiException(403, ErrorCodes.Forbidden,
+                $"Questionnaire template {id} is a system template, shared by every organisation, and cannot be changed: create your own with POST /questionnaire-templates.")
+            : ApiException.NotFound("questionnaire template", id);
 
     private static async Task<ApiList<QuestionnaireResponse>> ListResponses(HttpRequest request, TenantDb db, CancellationToken ct) =>
         Api.List(await QuestionnaireStore.ListResponsesAsync(db, QuestionnaireStore.ResponseListSpec.Parse(request), ct));
@@ -56,7 +130,7 @@ public static class QuestionnairesApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = request.Reader();
         var response = QuestionnaireValidation.Apply(reader, QuestionnaireValidation.Blank(Ids.New(Ids.QuestionnaireResponse), now), creating: true, now);
-        await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct);
+        response = response with { QuestionnaireVersion = await CheckTemplateAsync(reader, db, response.QuestionnaireId, ct) ?? 0 };
         reader.ThrowIfInvalid();
         return await request.CreateAsync(async write =>
         {
@@ -78,7 +152,7 @@ public static class QuestionnairesApi
             var reader = new BodyReader(body.Root);
             var response = QuestionnaireValidation.Apply(reader, current, creating: false, now);
             if (reader.Has("responses") && !reader.Failed("responses")
-                && await QuestionnaireStore.FindTemplateAsync(write, current.QuestionnaireId, ct) is { } template
+                && await QuestionnaireStore.FindTemplateVersionAsync(write, current.QuestionnaireId, current.QuestionnaireVersion, ct) is { } template
                 && reader.Object("responses") is { } answers)
             {
                 QuestionnaireValidation.CheckAnswers(answers, template.Schema);
@@ -90,12 +164,15 @@ public static class QuestionnairesApi
         }, ct));
     }
 
-    /// <summary>The template must be the organisation's or a system one, and active; the answers must fit it.</summary>
-    private static async Task CheckTemplateAsync(BodyReader reader, TenantDb db, string templateId, CancellationToken ct)
+    /// <summary>
+    /// The template must be the organisation's or a system one, and active; the answers must fit its current version,
+    /// which the response records (returned; null when the template is refused).
+    /// </summary>
+    private static async Task<int?> CheckTemplateAsync(BodyReader reader, TenantDb db, string templateId, CancellationToken ct)
     {
         if (reader.Failed("questionnaire_id"))
         {
-            return;
+            return null;
         }
         var template = await QuestionnaireStore.FindTemplateAsync(db, templateId, ct);
         if (template is null)
@@ -110,6 +187,7 @@ public static class QuestionnairesApi
         {
             QuestionnaireValidation.CheckAnswers(answers, template.Schema);
         }
+        return template?.Version;
     }
 
     /// <summary>

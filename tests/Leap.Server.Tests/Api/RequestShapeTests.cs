@@ -182,6 +182,10 @@ public abstract partial class RequestShapeTests(LeapFixture server)
             {
                 trigger_type = "appointment.booked", rule_name = "A rule to change", priority = 1,
             })).Expect(201).Id,
+            _ when relative.StartsWith("/questionnaire-templates/", StringComparison.Ordinal) => (await api.PostAsync("questionnaire-templates", new
+            {
+                title = "A form to change", schema = new { fields = new[] { new { key = "ok", label = "All well?", type = "boolean" } } },
+            })).Expect(201).Id,
             _ when relative.StartsWith("/questionnaire-responses/", StringComparison.Ordinal) => (await api.PostAsync("questionnaire-responses", new
             {
                 questionnaire_id = ExampleIds.QuestionnaireTemplate, patient_id = ids[ExampleIds.Patient], responses = new { little_interest = 0, feeling_down = 0 },

@@ -5,8 +5,8 @@ namespace Leap.Server.Tests.Storage;
 
 /// <summary>
 /// A database schema as the parity test compares it: per table its columns (with a type named in one
-/// vocabulary for both engines), primary key, unique and plain indexes, foreign keys, and the no-overlap rules
-/// (an exclusion constraint on PostgreSQL, triggers on SQLite).
+/// vocabulary for both engines), primary key, unique and plain indexes, foreign keys (each column of a
+/// composite one), and the no-overlap rules (an exclusion constraint on PostgreSQL, triggers on SQLite).
 /// </summary>
 public sealed record SchemaSnapshot(IReadOnlyDictionary<string, TableShape> Tables)
 {
@@ -130,9 +130,10 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, TableShape> Tabl
                 """
                 SELECT a.attname || ' -> ' || rc.relname || '(' || ra.attname || ')'
                 FROM pg_constraint k
-                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+                CROSS JOIN LATERAL unnest(k.conkey, k.confkey) AS pair(from_column, to_column)
+                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = pair.from_column
                 JOIN pg_class rc ON rc.oid = k.confrelid
-                JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
+                JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = pair.to_column
                 WHERE k.conrelid = @relation::regclass AND k.contype = 'f'
                 """, new { relation })).ToHashSet(StringComparer.Ordinal);
 
