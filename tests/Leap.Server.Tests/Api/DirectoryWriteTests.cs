@@ -432,6 +432,32 @@ public abstract class DirectoryWriteTests(LeapFixture server)
         Assert.True((await p.Api.GetAsync($"clinician-profiles/{p.Clinician}")).Expect(200).Data.GetProperty("is_active").GetBoolean());
     }
 
+    [Fact]
+    public async Task The_demo_clinicians_provide_different_services_and_availability_offers_each_only_their_own()
+    {
+        var (demo, _) = server.StartIsolatedServer();
+        await using var _ = demo;
+        using var http = demo.CreateHttpClient();
+        var api = new ApiClient(http, await Leap.Server.Cli.DemoData.SeedAsync(demo.Services));
+        var templates = (await api.GetAsync("appointment-templates?is_active=true")).Expect(200).Data.EnumerateArray()
+            .ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("id").GetString()!);
+        var services = (await api.GetAsync("clinician-profiles")).Expect(200).Data.EnumerateArray().ToDictionary(
+            c => c.GetProperty("name").GetString()!,
+            c => c.GetProperty("appointment_template_ids").EnumerateArray().Select(id => templates.Single(t => t.Value == id.GetString()).Key).Order().ToList());
+        Assert.Equal(["Extended GP Consultation", "Standard GP Consultation"], services["Dr Ada Example"]);
+        Assert.Equal(["Standard GP Consultation"], services["Dr Ben Sample"]);
+        Assert.Equal(["Nurse Appointment"], services["Cara Placeholder"]);
+        Assert.Equal(["Physiotherapy Assessment"], services["Dan Demo"]);
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        async Task<List<string>> OfferedAsync(string template) =>
+            (await api.GetAsync($"availability?appointment_template_id={templates[template]}&date_from={today:yyyy-MM-dd}&date_to={today.AddDays(14):yyyy-MM-dd}"))
+            .Expect(200).Data.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("clinician_name").GetString()!).Distinct().Order().ToList();
+        Assert.Equal(["Dan Demo"], await OfferedAsync("Physiotherapy Assessment"));
+        Assert.Equal(["Dr Ada Example"], await OfferedAsync("Extended GP Consultation"));
+        Assert.Equal(["Dr Ada Example", "Dr Ben Sample"], await OfferedAsync("Standard GP Consultation"));
+    }
+
     private static async Task<string> RotaAsync(Practice p)
     {
         var parts = new[]
