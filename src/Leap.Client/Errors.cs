@@ -66,6 +66,9 @@ public sealed record LeapError
 
     /// <summary>Ids of candidate records the server suggests, when it sends any.</summary>
     public IReadOnlyList<string> CandidateIds { get; init; } = [];
+
+    /// <summary>On a directory edit refused with <see cref="LeapErrorCodes.Conflict"/>: the future appointments it would strand.</summary>
+    public IReadOnlyList<string> StrandedAppointmentIds { get; init; } = [];
 }
 
 /// <summary>Base class of every exception the client throws about a call.</summary>
@@ -114,6 +117,12 @@ public class LeapApiException : LeapException
 
     /// <summary>Candidate record ids the server suggests, when it sends any.</summary>
     public IReadOnlyList<string> CandidateIds => Error.CandidateIds;
+
+    /// <summary>
+    /// A directory edit refused because it would strand future appointments (leave them outside working time): their ids.
+    /// Move or cancel them, or repeat the edit with <c>force</c>.
+    /// </summary>
+    public IReadOnlyList<string> StrandedAppointmentIds => Error.StrandedAppointmentIds;
 
     /// <summary>How many times the request was sent (1 when it was not retried).</summary>
     public int Attempts { get; }

@@ -8,4 +8,7 @@ public sealed record LeapDeletion
 
     /// <summary>True: the record is gone.</summary>
     public bool Deleted { get; init; }
+
+    /// <summary>A forced removal of working time: the future appointments it left outside the clinician's sessions (still booked).</summary>
+    public IReadOnlyList<string> StrandedAppointmentIds { get; init; } = [];
 }

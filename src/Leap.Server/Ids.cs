@@ -27,6 +27,7 @@ public static class Ids
     public const string WebhookDeliveryAttempt = "wha_";
     public const string Session = "ses_";
     public const string Block = "blk_";
+    public const string Closure = "clo_";
     public const string Hold = "hold_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();

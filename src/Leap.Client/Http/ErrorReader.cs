@@ -59,6 +59,7 @@ internal static class ErrorReader
                 RequestId = requestId,
                 ConflictingAppointmentId = String(body, "conflicting_appointment_id"),
                 CandidateIds = Strings(Property(body, "candidate_ids")),
+                StrandedAppointmentIds = Strings(Property(body, "stranded_appointment_ids")),
             },
             JsonValueKind.String => fallback with
             {

@@ -52,9 +52,13 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> CreateAsync<TBody>(TBody body, JsonTypeInfo<TBody> bodyType, string? idempotencyKey, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, path, ct, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), idempotencyKey ?? Guid.NewGuid().ToString());
 
-    /// <summary>A PATCH; with an Idempotency-Key (for endpoints whose PATCH makes something new, such as a version) every retry repeats it.</summary>
-    public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct, string? idempotencyKey = null) =>
-        SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson(), idempotencyKey);
+    /// <summary>
+    /// PATCH /{path}/{id}; <paramref name="force"/> adds <c>"force": true</c> (directory edits that may strand appointments).
+    /// With an Idempotency-Key (endpoints whose PATCH makes something new, such as a version, or answers with what it did)
+    /// every retry repeats it.
+    /// </summary>
+    public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct, bool force = false, string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson(force ? [new KeyValuePair<string, object?>("force", true)] : null), idempotencyKey);
 
     /// <summary>
     /// POST /{path}/{id}/{action}, e.g. /appointments/{id}/cancel, with an Idempotency-Key that every retry of the call
@@ -69,13 +73,15 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     /// <summary>
     /// DELETE /{path}/{id}, for endpoints that answer <c>{"id", "deleted": true}</c> (pathway rules, webhooks). A
     /// 404 heard by a retry means an earlier attempt deleted the record with its answer lost: that is the
-    /// outcome, and it is returned.
+    /// outcome, and it is returned. <paramref name="force"/> sends <c>{"force": true}</c> with an Idempotency-Key every retry
+    /// repeats (a rota removal that may strand appointments).
     /// </summary>
-    public async Task<LeapDeletion> DeleteWithReceiptAsync(string id, CancellationToken ct)
+    public async Task<LeapDeletion> DeleteWithReceiptAsync(string id, CancellationToken ct, bool force = false)
     {
         try
         {
-            return await transport.DataAsync(HttpMethod.Delete, Item(id), LeapJsonContext.Default.DataEnvelopeLeapDeletion, ct);
+            return await transport.DataAsync(HttpMethod.Delete, Item(id), LeapJsonContext.Default.DataEnvelopeLeapDeletion, ct,
+                force ? "{\"force\":true}"u8.ToArray() : null, force ? Guid.NewGuid().ToString() : null);
         }
         catch (LeapNotFoundException e) when (e.Attempts > 1)
         {

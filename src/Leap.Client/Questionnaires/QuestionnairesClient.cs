@@ -66,7 +66,7 @@ public sealed class QuestionnaireTemplatesClient
     /// <exception cref="LeapPermissionException">A system template (shared by every organisation), or a key without <c>write_questionnaires</c>.</exception>
     /// <exception cref="LeapConflictException">The key was already used with a different body.</exception>
     public Task<QuestionnaireTemplate> UpdateAsync(string id, QuestionnaireTemplateUpdate changes, string? idempotencyKey = null, CancellationToken ct = default) =>
-        endpoints.UpdateAsync(id, changes, ct, idempotencyKey ?? Guid.NewGuid().ToString());
+        endpoints.UpdateAsync(id, changes, ct, idempotencyKey: idempotencyKey ?? Guid.NewGuid().ToString());
 }
 
 /// <summary>

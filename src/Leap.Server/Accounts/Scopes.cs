@@ -20,7 +20,9 @@ public static class Scopes
     public const string WritePathwayRules = "write_pathway_rules";
     public const string ManageWebhooks = "manage_webhooks";
     public const string ReadClinicians = "read_clinicians";
+    public const string WriteClinicians = "write_clinicians";
     public const string ReadLocations = "read_locations";
+    public const string WriteLocations = "write_locations";
     public const string ReadAvailability = "read_availability";
     public const string WriteHolds = "write_holds";
 
@@ -33,7 +35,8 @@ public static class Scopes
         ReadQuestionnaires, WriteQuestionnaires,
         ReadPathwayRules, WritePathwayRules,
         ManageWebhooks,
-        ReadClinicians, ReadLocations,
+        ReadClinicians, WriteClinicians,
+        ReadLocations, WriteLocations,
         ReadAvailability, WriteHolds,
     ];
 

@@ -28,6 +28,7 @@ public static class SlotReasons
     public const string TooSoon = "too_soon";
     public const string TooFarAhead = "too_far_ahead";
     public const string OutsideSessions = "outside_sessions";
+    public const string Closed = "closed";
     public const string Blocked = "blocked";
     public const string Booked = "booked";
     public const string Held = "held";

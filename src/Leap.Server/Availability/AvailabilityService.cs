@@ -46,7 +46,8 @@ public sealed class AvailabilityService(TimeProvider clock)
                 TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
         }
         Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
-            (found.ClinicianActive, "is not active"), (found.ClinicianBookable, "is not bookable online (is_bookable_online is false)"));
+            (found.ClinicianActive, "is not active"), (found.ClinicianBookable, "is not bookable online (is_bookable_online is false)"),
+            (found.ClinicianProvides || found.TemplateName is null, $"does not provide appointment template {templateId} (see its appointment_template_ids)"));
         Usable("location_id", "location", locationId, found.LocationName is not null, (found.LocationActive, "is not active"));
         return (rules, found);
     }
@@ -80,16 +81,17 @@ public sealed class AvailabilityService(TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(start.UtcDateTime);
-        var sessions = await AvailabilityStore.SessionsAsync(db, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
-        var stretches = SlotEngine.Stretches(sessions, day.AddDays(-1), day.AddDays(1));
+        var rota = await AvailabilityStore.SessionsAsync(db, rules.TemplateId, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
+        var stretches = SlotEngine.Stretches(rota.Sessions, day.AddDays(-1), day.AddDays(1));
         var busy = await AvailabilityStore.BusyAsync(db, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
-        return new SlotEngine(rules, now).Check(start, stretches, locationId, busy);
+        return new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
     }
 
     private async Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         DateTimeOffset now, CancellationToken ct)
     {
-        var stretches = SlotEngine.Stretches(await AvailabilityStore.SessionsAsync(db, from, to, clinicianId, locationId, ct), from, to);
+        var rota = await AvailabilityStore.SessionsAsync(db, rules.TemplateId, from, to, clinicianId, locationId, ct);
+        var stretches = SlotEngine.Open(SlotEngine.Stretches(rota.Sessions, from, to), rota.Closures);
         // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
         var busy = stretches.Count == 0
             ? BusyIntervals.None

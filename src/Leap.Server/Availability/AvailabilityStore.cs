@@ -19,6 +19,8 @@ public sealed record AvailabilityReferences
     public string? ClinicianName { get; init; }
     public bool ClinicianActive { get; init; }
     public bool ClinicianBookable { get; init; }
+    /// <summary>The clinician provides the template: it is among their templates, or they list none.</summary>
+    public bool ClinicianProvides { get; init; }
     public string? LocationName { get; init; }
     public bool LocationActive { get; init; }
     public string? LocationTimezone { get; init; }
@@ -38,6 +40,7 @@ public static class AvailabilityStore
             SELECT t.name AS template_name, t.is_active AS template_active, t.allow_online_booking AS template_online, t.duration,
                    t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days,
                    c.name AS clinician_name, c.is_active AS clinician_active, c.is_bookable_online AS clinician_bookable,
+                   {Provides("c.id", "@templateId")} AS clinician_provides,
                    l.name AS location_name, l.is_active AS location_active, l.timezone AS location_timezone,
                    (SELECT CASE WHEN COUNT(DISTINCT z.timezone) = 1 THEN MIN(z.timezone) END
                     FROM clinician_locations cz JOIN locations z ON z.id = cz.location_id WHERE cz.clinician_id = c.id AND {TenantSql.Of("z")}) AS clinician_timezone
@@ -52,24 +55,40 @@ public static class AvailabilityStore
     {
         public required string ClinicianName { get; init; }
         public required string Timezone { get; init; }
+        public DateTimeOffset? ClosedFrom { get; init; }
+        public DateTimeOffset? ClosedUntil { get; init; }
     }
 
     /// <summary>
-    /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
-    /// bookable online) at active locations, optionally of one clinician and/or one location.
+    /// SQL that is true when the clinician <paramref name="clinician"/> provides the template <paramref name="template"/>:
+    /// it is among their templates, or they list none (docs/availability.md, "Services").
     /// </summary>
-    public static Task<IReadOnlyList<ScheduledSession>> SessionsAsync(TenantDb db, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+    private static string Provides(string clinician, string template) =>
+        $"""
+        (NOT EXISTS (SELECT 1 FROM clinician_services sa WHERE sa.clinician_id = {clinician} AND {TenantSql.Of("sa")})
+         OR EXISTS (SELECT 1 FROM clinician_services sp WHERE sp.clinician_id = {clinician} AND sp.template_id = {template} AND {TenantSql.Of("sp")}))
+        """;
+
+    /// <summary>
+    /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
+    /// bookable online, providing the template) at active locations, optionally of one clinician and/or one location;
+    /// with the closures of their locations around those dates. One query: a session's row comes once per closure of its
+    /// location in the range (rarely more than one).
+    /// </summary>
+    public static async Task<Rota> SessionsAsync(TenantDb db, string templateId, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         CancellationToken ct)
     {
         var sql = new StringBuilder(
             $"""
-            SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone
+            SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone, x.start_time AS closed_from, x.end_time AS closed_until
             FROM clinician_sessions s
             JOIN clinician_profiles c ON c.id = s.clinician_id AND {TenantSql.Of("c")}
             JOIN locations l ON l.id = s.location_id AND {TenantSql.Of("l")}
+            LEFT JOIN location_closures x ON x.location_id = s.location_id AND {TenantSql.Of("x")} AND x.end_time > @closedAfter AND x.start_time < @closedBefore
             WHERE {TenantSql.Of("s")} AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
               AND ((s.on_date IS NULL AND (s.valid_from IS NULL OR s.valid_from <= @to) AND (s.valid_until IS NULL OR s.valid_until >= @from))
                    OR (s.on_date >= @from AND s.on_date <= @to))
+              AND {Provides("s.clinician_id", "@templateId")}
             """);
         if (clinicianId is not null)
         {
@@ -79,9 +98,38 @@ public static class AvailabilityStore
         {
             sql.Append(" AND s.location_id = @locationId");
         }
-        return db.ListAsync<ClinicianSession, SessionPlace, ScheduledSession>(sql.ToString(),
-            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), "clinician_name",
-            new { yes = true, from, to, clinicianId, locationId }, ct);
+        // Local dates lie within a day of the UTC date on either side.
+        var (closedAfter, closedBefore) = (Midnight(from.AddDays(-1)), Midnight(to.AddDays(2)));
+        var closures = new HashSet<Closure>();
+        var rows = await db.ListAsync<ClinicianSession, SessionPlace, ScheduledSession>(sql.ToString(), (session, place) =>
+            {
+                if (place.ClosedFrom is { } closedFrom && place.ClosedUntil is { } closedUntil)
+                {
+                    closures.Add(new Closure(session.LocationId, closedFrom, closedUntil));
+                }
+                return new ScheduledSession(session, place.ClinicianName, place.Timezone);
+            }, "clinician_name",
+            new { yes = true, templateId, from, to, clinicianId, locationId, closedAfter, closedBefore }, ct);
+        var sessions = closures.Count == 0 ? rows : rows.DistinctBy(r => r.Session.Id).ToList();
+        return new Rota(sessions, closures.ToList());
+    }
+
+    private static DateTimeOffset Midnight(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>Every session of the clinicians, whatever its dates and whoever may be booked (to tell what an edit of the rota changes).</summary>
+    public static Task<IReadOnlyList<ScheduledSession>> AllSessionsAsync(TenantDb db, IReadOnlyList<string> clinicianIds, CancellationToken ct)
+    {
+        var parameters = new SqlArgs();
+        var ids = parameters.In("clinician", clinicianIds);
+        return db.ListAsync<ClinicianSession, SessionPlace, ScheduledSession>(
+            $"""
+            SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone
+            FROM clinician_sessions s
+            JOIN clinician_profiles c ON c.id = s.clinician_id AND {TenantSql.Of("c")}
+            JOIN locations l ON l.id = s.location_id AND {TenantSql.Of("l")}
+            WHERE {TenantSql.Of("s")} AND s.clinician_id IN {ids}
+            """,
+            (session, place) => new ScheduledSession(session, place.ClinicianName, place.Timezone), "clinician_name", parameters, ct);
     }
 
     /// <summary>

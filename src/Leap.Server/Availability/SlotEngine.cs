@@ -7,6 +7,12 @@ namespace Leap.Server.Availability;
 /// <summary>A session with what the engine needs from its clinician and location.</summary>
 public readonly record struct ScheduledSession(ClinicianSession Session, string ClinicianName, string Timezone);
 
+/// <summary>A location closed from <see cref="Start"/> to <see cref="End"/> (a bank holiday, the building shut).</summary>
+public readonly record struct Closure(string LocationId, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>The sessions of a range, with the closures of their locations.</summary>
+public sealed record Rota(IReadOnlyList<ScheduledSession> Sessions, IReadOnlyList<Closure> Closures);
+
 /// <summary>One clinician's busy interval, saying what it is: an appointment, a hold or a block.</summary>
 public sealed record BusyRow
 {
@@ -85,6 +91,32 @@ public sealed class SlotEngine
         merged.Sort((a, b) => a.Start.CompareTo(b.Start));
         return merged;
     }
+
+    /// <summary>The stretches without the time their location is closed: a closure cuts a stretch in two, or away.</summary>
+    public static IReadOnlyList<Stretch> Open(IReadOnlyList<Stretch> stretches, IReadOnlyList<Closure> closures)
+    {
+        if (closures.Count == 0)
+        {
+            return stretches;
+        }
+        var open = new List<Stretch>(stretches.Count);
+        foreach (var stretch in stretches)
+        {
+            var pieces = new List<Stretch> { stretch };
+            foreach (var closure in closures.Where(c => c.LocationId == stretch.LocationId && c.Start < stretch.End && c.End > stretch.Start))
+            {
+                pieces = pieces.SelectMany(p => new[] { p with { End = Min(p.End, closure.Start) }, p with { Start = Max(p.Start, closure.End) } })
+                    .Where(p => p.Start < p.End).ToList();
+            }
+            open.AddRange(pieces);
+        }
+        open.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return open;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static IEnumerable<DateOnly> Dates(ClinicianSession session, DateOnly from, DateOnly to)
     {
@@ -178,7 +210,8 @@ public sealed class SlotEngine
     }
 
     /// <summary>Whether one start time can be booked, and if not, why (the first reason in <see cref="SlotReasons"/> order).</summary>
-    public SlotCheck Check(DateTimeOffset start, IReadOnlyList<Stretch> stretches, string? locationId, IReadOnlyList<BusyRow> busy)
+    public SlotCheck Check(DateTimeOffset start, IReadOnlyList<Stretch> stretches, string? locationId, IReadOnlyList<BusyRow> busy,
+        IReadOnlyList<Closure>? closures = null)
     {
         var end = start + rules.Duration;
         var (busyFrom, busyTo) = (start - rules.BufferBefore, end + rules.BufferAfter);
@@ -199,6 +232,11 @@ public sealed class SlotEngine
         {
             return Refuse(SlotReasons.OutsideSessions,
                 $"The clinician does not work {(locationId is null ? "" : $"at location {locationId} ")}from {Format(busyFrom)} to {Format(busyTo)} (buffers included).");
+        }
+        if ((closures ?? []).Where(c => c.LocationId == stretch.LocationId && c.Start < busyTo && c.End > busyFrom).Select(c => (Closure?)c).FirstOrDefault() is { } closed)
+        {
+            return Refuse(SlotReasons.Closed,
+                $"Location {stretch.LocationId} is closed from {Format(closed.Start)} to {Format(closed.End)}.", stretch.LocationId);
         }
         var clash = busy.Where(b => b.StartTime < busyTo && b.EndTime > busyFrom).OrderBy(b => b.StartTime).FirstOrDefault();
         return clash switch

@@ -36,9 +36,14 @@ public static class DemoData
             organisation = await accounts.CreateOrganisationAsync(OrganisationName, ct);
             var now = TypeHandlers.Truncate(clock.GetUtcNow());
             var locations = Locations(now).ToList();
-            var clinicians = Clinicians(now).ToList();
+            var templates = Templates(now).ToList();
+            var clinicians = Clinicians(templates, now).ToList();
             await db.ForTenant(new Tenant(organisation.Id, Modes.Test)).WriteAsync(async write =>
             {
+                foreach (var template in templates)
+                {
+                    await AppointmentTemplateStore.InsertAsync(write, template, ct);
+                }
                 foreach (var location in locations)
                 {
                     await LocationStore.InsertAsync(write, location, ct);
@@ -54,11 +59,6 @@ public static class DemoData
                 foreach (var block in Blocks(clinicians, now))
                 {
                     await ClinicianScheduleStore.InsertBlockAsync(write, block, ct);
-                }
-                var templates = Templates(now).ToList();
-                foreach (var template in templates)
-                {
-                    await AppointmentTemplateStore.InsertAsync(write, template, ct);
                 }
                 foreach (var questionnaire in Questionnaires(now))
                 {
@@ -140,20 +140,24 @@ public static class DemoData
         };
     }
 
-    private static IEnumerable<ClinicianProfile> Clinicians(DateTimeOffset now)
+    /// <summary>Two GPs, a nurse and a physiotherapist, each providing their own services (so availability differs by service).</summary>
+    private static IEnumerable<ClinicianProfile> Clinicians(IReadOnlyList<AppointmentTemplate> templates, DateTimeOffset now)
     {
-        ClinicianProfile Make(string title, string first, string last, string role, string qualifications, string body) => new()
+        IReadOnlyList<string> Providing(string[] services) =>
+            templates.Where(t => services.Contains(t.Name)).Select(t => t.Id).Order(StringComparer.Ordinal).ToList();
+        ClinicianProfile Make(string title, string first, string last, string role, string qualifications, string body, params string[] services) => new()
         {
+            AppointmentTemplateIds = Providing(services),
             Id = Ids.New(Ids.Clinician), Name = $"{title} {first} {last}".Trim(), DisplayName = $"{title} {first[0]}. {last}".Trim(),
             FirstName = first, LastName = last, Title = title.Length > 0 ? title : null, Role = role,
             Email = $"{first}.{last}@example.com".ToLowerInvariant(), Bio = $"Fictional {role.ToLowerInvariant()} for the Leap demo.",
             Qualifications = qualifications, RegistrationNumber = "0000000", ProfessionalRegistrationBody = body,
             IsActive = true, IsBookableOnline = true, CreatedAt = now, UpdatedAt = now,
         };
-        yield return Make("Dr", "Ada", "Example", "GP Partner", "MBBS, MRCGP", "GMC");
-        yield return Make("Dr", "Ben", "Sample", "Salaried GP", "MBChB, MRCGP", "GMC");
-        yield return Make("", "Cara", "Placeholder", "Practice Nurse", "RGN", "NMC");
-        yield return Make("", "Dan", "Demo", "Physiotherapist", "BSc Physiotherapy", "HCPC");
+        yield return Make("Dr", "Ada", "Example", "GP Partner", "MBBS, MRCGP", "GMC", StandardGp, ExtendedGp);
+        yield return Make("Dr", "Ben", "Sample", "Salaried GP", "MBChB, MRCGP", "GMC", StandardGp);
+        yield return Make("", "Cara", "Placeholder", "Practice Nurse", "RGN", "NMC", Nurse);
+        yield return Make("", "Dan", "Demo", "Physiotherapist", "BSc Physiotherapy", "HCPC", Physiotherapy);
     }
 
     /// <summary>A weekly rota (Monday to Friday, a nurse on Saturday mornings), so the demo offers free slots.</summary>
@@ -190,6 +194,11 @@ public static class DemoData
         };
     }
 
+    private const string StandardGp = "Standard GP Consultation";
+    private const string ExtendedGp = "Extended GP Consultation";
+    private const string Nurse = "Nurse Appointment";
+    private const string Physiotherapy = "Physiotherapy Assessment";
+
     private static IEnumerable<AppointmentTemplate> Templates(DateTimeOffset now)
     {
         AppointmentTemplate Make(string name, int duration, int price, string pricing, int before = 0, int after = 0, bool active = true) => new()
@@ -200,10 +209,10 @@ public static class DemoData
             MinNoticeMinutes = AppointmentTemplateValidation.DefaultMinNoticeMinutes, MaxAdvanceDays = AppointmentTemplateValidation.DefaultMaxAdvanceDays,
             CreatedAt = now, UpdatedAt = now,
         };
-        yield return Make("Standard GP Consultation", 15, 0, "free");
-        yield return Make("Extended GP Consultation", 30, 0, "free");
-        yield return Make("Nurse Appointment", 20, 0, "free", after: 5);
-        yield return Make("Physiotherapy Assessment", 45, 8500, "stripe", before: 5, after: 10);
+        yield return Make(StandardGp, 15, 0, "free");
+        yield return Make(ExtendedGp, 30, 0, "free");
+        yield return Make(Nurse, 20, 0, "free", after: 5);
+        yield return Make(Physiotherapy, 45, 8500, "stripe", before: 5, after: 10);
         yield return Make("Travel Vaccination Clinic (retired)", 20, 4500, "stripe", active: false);
     }
 
@@ -236,7 +245,7 @@ public static class DemoData
     /// <summary>Physiotherapy bookings go to the physio team; a worrying screen result is urgent.</summary>
     private static IEnumerable<PathwayRule> Rules(IReadOnlyList<AppointmentTemplate> templates, DateTimeOffset now)
     {
-        var physio = templates.Single(t => t.Name.StartsWith("Physiotherapy", StringComparison.Ordinal));
+        var physio = templates.Single(t => t.Name == Physiotherapy);
         yield return PathwayRuleValidation.Blank(Ids.New(Ids.PathwayRule), now) with
         {
             TriggerType = PathwayValues.AppointmentBooked, RuleName = "Physiotherapy bookings to the physio team", Priority = 10,

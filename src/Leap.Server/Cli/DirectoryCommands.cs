@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Leap.Server.Accounts;
 using Leap.Server.Availability;
 using Leap.Server.Clinicians;
@@ -11,7 +13,7 @@ namespace Leap.Server.Cli;
 
 /// <summary>
 /// The practice's directory and rota from the command line: locations, clinicians, their weekly and one-off
-/// sessions, and blocks (leave, training). The API only reads these (as in Jump).
+/// sessions, and blocks (leave, training). Records are read with the API's own validation (docs/directory.md).
 /// </summary>
 public static class DirectoryCommands
 {
@@ -40,13 +42,6 @@ public static class DirectoryCommands
     public static readonly string[] Commands = ["locations", "clinicians", "sessions", "blocks"];
 
     private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-    private sealed record Owner
-    {
-        public required string OrgId { get; init; }
-        public required string Mode { get; init; }
-        public string? Timezone { get; init; }
-    }
 
     public static async Task<int> RunAsync(string[] args, IServiceProvider services)
     {
@@ -107,19 +102,12 @@ public static class DirectoryCommands
     private static async Task<int> CreateLocationAsync(IServiceProvider services, Dictionary<string, string> options, DateTimeOffset now)
     {
         var tenant = await TenantAsync(services, options);
-        var timezone = options.GetValueOrDefault("timezone", "Europe/London");
-        if (LocalTimes.FindZone(timezone) is null)
+        var body = Body(options, LocationFields);
+        if (options.TryGetValue("hours", out var hours))
         {
-            return Fail($"Unknown time zone '{timezone}': use an IANA zone id such as Europe/London.");
+            body["opening_hours"] = ParseHours(hours);
         }
-        var location = new Location
-        {
-            Id = Ids.New(Ids.Location), Name = Require(options, "name"), AddressLine1 = options.GetValueOrDefault("address"),
-            TownCity = options.GetValueOrDefault("town"), Postcode = options.GetValueOrDefault("postcode")?.ToUpperInvariant(),
-            Country = options.GetValueOrDefault("country", "United Kingdom"), Phone = options.GetValueOrDefault("phone"),
-            Email = options.GetValueOrDefault("email"), Timezone = timezone, OpeningHours = options.TryGetValue("hours", out var hours) ? ParseHours(hours) : null,
-            IsPrimary = Flag(options, "primary", false), IsActive = true, CreatedAt = now, UpdatedAt = now,
-        };
+        var location = Read(body, LocationFields, r => LocationValidation.Apply(r, LocationValidation.Blank(Ids.New(Ids.Location), now), creating: true, now));
         await tenant.WriteAsync(async write =>
         {
             await LocationStore.InsertAsync(write, location, default);
@@ -131,16 +119,8 @@ public static class DirectoryCommands
     private static async Task<int> CreateClinicianAsync(IServiceProvider services, Dictionary<string, string> options, DateTimeOffset now)
     {
         var tenant = await TenantAsync(services, options);
-        var name = Require(options, "name");
-        var clinician = new ClinicianProfile
-        {
-            Id = Ids.New(Ids.Clinician), Name = name, DisplayName = options.GetValueOrDefault("display-name", name),
-            Title = options.GetValueOrDefault("title"), FirstName = options.GetValueOrDefault("first-name"),
-            LastName = options.GetValueOrDefault("last-name"), Role = options.GetValueOrDefault("role"), Email = options.GetValueOrDefault("email"),
-            Qualifications = options.GetValueOrDefault("qualifications"), RegistrationNumber = options.GetValueOrDefault("registration-number"),
-            ProfessionalRegistrationBody = options.GetValueOrDefault("registration-body"), IsActive = true,
-            IsBookableOnline = Flag(options, "bookable-online", true), CreatedAt = now, UpdatedAt = now,
-        };
+        var clinician = Read(Body(options, ClinicianFields), ClinicianFields,
+            r => ClinicianValidation.Apply(r, ClinicianValidation.Blank(Ids.New(Ids.Clinician), now), creating: true, now));
         await tenant.WriteAsync(async write =>
         {
             await ClinicianStore.InsertAsync(write, clinician, default);
@@ -153,29 +133,17 @@ public static class DirectoryCommands
     {
         var clinicianId = Require(options, "clinician");
         var locationId = Require(options, "location");
-        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var tenant = await ClinicianOwnerAsync(database, everyone, clinicianId);
         var location = await tenant.SingleAsync<string>($"SELECT id FROM locations WHERE id = @locationId AND {TenantSql.Filter}", new { locationId });
         if (location is null)
         {
             return Fail($"No location {locationId} in the clinician's organisation and mode.");
         }
-        var (start, end) = (Time(Require(options, "start")), Time(Require(options, "end")));
-        if (string.CompareOrdinal(end, start) <= 0)
-        {
-            return Fail("--end must be after --start (sessions lie within one day).");
-        }
-        var session = new ClinicianSession
-        {
-            Id = "", ClinicianProfileId = clinicianId, LocationId = locationId, StartTime = start, EndTime = end,
-            ValidFrom = OptionalDate(options, "from"), ValidUntil = OptionalDate(options, "until"), CreatedAt = now, UpdatedAt = now,
-        };
-        IReadOnlyList<ClinicianSession> sessions = options.TryGetValue("date", out var date)
-            ? [session with { Id = Ids.New(Ids.Session), Date = Date(date), ValidFrom = null, ValidUntil = null }]
-            : Weekdays(Require(options, "weekdays")).Select(day => session with { Id = Ids.New(Ids.Session), Weekday = day }).ToList();
-        if (session.ValidFrom > session.ValidUntil)
-        {
-            return Fail("--until must not be before --from.");
-        }
+        var body = Body(options, SessionFields);
+        IReadOnlyList<JsonObject> bodies = options.ContainsKey("date") ? [body]
+            : Weekdays(Require(options, "weekdays")).Select(day => new JsonObject(body.Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))) { ["weekday"] = day }).ToList();
+        var sessions = bodies.Select(each => Read(each, SessionFields,
+            r => ScheduleValidation.ApplySession(r, ScheduleValidation.BlankSession(Ids.New(Ids.Session), clinicianId, now), creating: true, now))).ToList();
         await tenant.WriteAsync(async write =>
         {
             foreach (var each in sessions)
@@ -190,23 +158,9 @@ public static class DirectoryCommands
     private static async Task<int> AddBlockAsync(Database database, CrossTenantDb everyone, Dictionary<string, string> options, DateTimeOffset now)
     {
         var clinicianId = Require(options, "clinician");
-        var (tenant, timezone) = await ClinicianOwnerAsync(database, everyone, clinicianId);
-        var zone = LocalTimes.Zone(timezone ?? "Europe/London");
-        var reason = options.GetValueOrDefault("reason", "leave");
-        if (!ScheduleValues.BlockReasons.Contains(reason))
-        {
-            return Fail($"--reason must be one of: {string.Join(", ", ScheduleValues.BlockReasons)}.");
-        }
-        var block = new ClinicianBlock
-        {
-            Id = Ids.New(Ids.Block), ClinicianProfileId = clinicianId, Reason = reason, Note = options.GetValueOrDefault("note"),
-            StartTime = Instant(Require(options, "from"), zone, endOfDay: false), EndTime = Instant(Require(options, "to"), zone, endOfDay: true),
-            CreatedAt = now,
-        };
-        if (block.EndTime <= block.StartTime)
-        {
-            return Fail("--to must be after --from.");
-        }
+        var tenant = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var zone = LocalTimes.Zone(await ClinicianStore.TimezoneAsync(tenant, clinicianId, LocationValidation.DefaultTimezone, default));
+        var block = Read(Body(options, BlockFields), BlockFields, r => ScheduleValidation.ReadBlock(r, Ids.New(Ids.Block), clinicianId, zone, now));
         await tenant.WriteAsync(async write =>
         {
             await ClinicianScheduleStore.InsertBlockAsync(write, block, default);
@@ -215,16 +169,67 @@ public static class DirectoryCommands
         return Done($"{block.Id}  {block.Reason}  {block.StartTime:yyyy-MM-dd'T'HH:mm'Z'} to {block.EndTime:yyyy-MM-dd'T'HH:mm'Z'}");
     }
 
+    // The options of each command and the API fields they fill: the command line goes through the API's validation.
+    private static readonly Dictionary<string, string> LocationFields = new(StringComparer.Ordinal)
+    {
+        ["name"] = "name", ["address"] = "address_line_1", ["town"] = "town_city", ["postcode"] = "postcode", ["country"] = "country",
+        ["phone"] = "phone", ["email"] = "email", ["timezone"] = "timezone", ["primary"] = "is_primary", ["hours"] = "opening_hours",
+    };
+
+    private static readonly Dictionary<string, string> ClinicianFields = new(StringComparer.Ordinal)
+    {
+        ["name"] = "name", ["display-name"] = "display_name", ["title"] = "title", ["first-name"] = "first_name", ["last-name"] = "last_name",
+        ["role"] = "role", ["email"] = "email", ["qualifications"] = "qualifications", ["registration-number"] = "registration_number",
+        ["registration-body"] = "professional_registration_body", ["bookable-online"] = "is_bookable_online",
+    };
+
+    private static readonly Dictionary<string, string> SessionFields = new(StringComparer.Ordinal)
+    {
+        ["location"] = "location_id", ["date"] = "date", ["weekdays"] = "weekday", ["start"] = "start_time", ["end"] = "end_time",
+        ["from"] = "valid_from", ["until"] = "valid_until",
+    };
+
+    private static readonly Dictionary<string, string> BlockFields = new(StringComparer.Ordinal)
+    {
+        ["from"] = "start_time", ["to"] = "end_time", ["reason"] = "reason", ["note"] = "note",
+    };
+
+    /// <summary>The options as an API body (text options as strings, true/false as booleans); those of other meanings are left out.</summary>
+    private static JsonObject Body(Dictionary<string, string> options, Dictionary<string, string> fields)
+    {
+        var body = new JsonObject();
+        foreach (var (option, field) in fields.Where(f => options.ContainsKey(f.Key) && f.Key is not ("weekdays" or "hours")))
+        {
+            var text = options[option];
+            body[field] = field.StartsWith("is_", StringComparison.Ordinal) && bool.TryParse(text, out var flag) ? JsonValue.Create(flag) : JsonValue.Create(text);
+        }
+        return body;
+    }
+
+    /// <summary>Reads <paramref name="body"/> as the API does; its problems, named by option, refuse the command.</summary>
+    private static T Read<T>(JsonObject body, Dictionary<string, string> fields, Func<BodyReader, T> read)
+    {
+        var reader = new BodyReader(JsonDocument.Parse(body.ToJsonString()).RootElement);
+        var value = read(reader);
+        if (reader.Errors.Count > 0)
+        {
+            var options = fields.ToDictionary(f => f.Value, f => "--" + f.Key, StringComparer.Ordinal);
+            throw new ArgumentException(string.Join(Environment.NewLine, reader.Errors.Select(e =>
+                $"{options.GetValueOrDefault(e.Field.Split('.')[0], e.Field)}: {e.Message}")));
+        }
+        return value;
+    }
+
     private static async Task<int> ListSessionsAsync(Database database, CrossTenantDb everyone, string clinicianId)
     {
-        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var tenant = await ClinicianOwnerAsync(database, everyone, clinicianId);
         var page = await ClinicianScheduleStore.ListSessionsAsync(tenant, clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
         return PrintAll(page.Items, Describe);
     }
 
     private static async Task<int> ListBlocksAsync(Database database, CrossTenantDb everyone, string clinicianId)
     {
-        var (tenant, _) = await ClinicianOwnerAsync(database, everyone, clinicianId);
+        var tenant = await ClinicianOwnerAsync(database, everyone, clinicianId);
         var page = await ClinicianScheduleStore.ListBlocksAsync(tenant, clinicianId, new ListQuery { Limit = ListSpec.MaxLimit }, default);
         return PrintAll(page.Items, b => $"{b.Id}  {b.Reason,-8}  {b.StartTime:yyyy-MM-dd'T'HH:mm'Z'} to {b.EndTime:yyyy-MM-dd'T'HH:mm'Z'}  {b.Note}");
     }
@@ -233,19 +238,9 @@ public static class DirectoryCommands
         $"{s.Id}  {s.LocationId}  {(s.Weekday ?? s.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),-10}  {s.StartTime}-{s.EndTime}" +
         (s.ValidFrom is { } from ? $"  from {from:yyyy-MM-dd}" : "") + (s.ValidUntil is { } until ? $"  until {until:yyyy-MM-dd}" : "");
 
-    /// <summary>The clinician's tenant, and the time zone of their locations when they share one.</summary>
-    private static async Task<(TenantDb Tenant, string? Timezone)> ClinicianOwnerAsync(Database database, CrossTenantDb everyone, string clinicianId)
-    {
-        var owner = await everyone.SingleAsync<Owner>(
-            """
-            SELECT c.org_id, c.mode,
-                   (SELECT CASE WHEN COUNT(DISTINCT l.timezone) = 1 THEN MIN(l.timezone) END
-                    FROM clinician_locations cl JOIN locations l ON l.id = cl.location_id WHERE cl.clinician_id = c.id) AS timezone
-            FROM clinician_profiles c WHERE c.id = @clinicianId
-            """, new { clinicianId })
-            ?? throw new ArgumentException($"No clinician {clinicianId}.");
-        return (database.ForTenant(new Tenant(owner.OrgId, owner.Mode)), owner.Timezone);
-    }
+    /// <summary>The clinician's tenant.</summary>
+    private static async Task<TenantDb> ClinicianOwnerAsync(Database database, CrossTenantDb everyone, string clinicianId) =>
+        await OwnerAsync(database, everyone, "clinician_profiles", clinicianId) ?? throw new ArgumentException($"No clinician {clinicianId}.");
 
     private static IEnumerable<string> Weekdays(string list) => list.Split(',', StringSplitOptions.TrimEntries).Select(day =>
     {
@@ -253,10 +248,10 @@ public static class DirectoryCommands
         return index >= 0 ? ScheduleValues.Weekdays[index] : throw new ArgumentException($"'{day}' is not a weekday (mon, tue, ... sun).");
     });
 
-    /// <summary>"mon-fri=08:00-18:30,sat=09:00-12:00": days not named are closed.</summary>
-    private static OpeningHours ParseHours(string text)
+    /// <summary>"mon-fri=08:00-18:30,sat=09:00-12:00" as the API's <c>opening_hours</c>: days not named are closed.</summary>
+    private static JsonObject ParseHours(string text)
     {
-        var hours = new DayHours?[7];
+        var hours = new JsonObject();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var (days, times) = part.Split('=') is [var d, var t] ? (d.Split('-'), t.Split('-')) : throw new ArgumentException($"'{part}' is not day=HH:MM-HH:MM.");
@@ -268,30 +263,9 @@ public static class DirectoryCommands
             }
             for (var i = first; i <= last; i++)
             {
-                hours[i] = new DayHours(Time(times[0]), Time(times[1]));
+                hours[ScheduleValues.Weekdays[i]] = new JsonObject { ["open"] = times[0], ["close"] = times[1] };
             }
         }
-        return new OpeningHours(hours[0], hours[1], hours[2], hours[3], hours[4], hours[5], hours[6]);
+        return hours;
     }
-
-    private static string Time(string text) =>
-        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-            ? time.ToString("HH:mm", CultureInfo.InvariantCulture)
-            : throw new ArgumentException($"'{text}' is not a time HH:MM (00:00 to 23:59).");
-
-    private static DateOnly Date(string text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new ArgumentException($"'{text}' is not a date YYYY-MM-DD.");
-
-    private static DateOnly? OptionalDate(Dictionary<string, string> options, string name) => options.TryGetValue(name, out var text) ? Date(text) : null;
-
-    /// <summary>An ISO 8601 time with offset, or a date: its start in the zone (the day after it for an end, so the day is included).</summary>
-    private static DateTimeOffset Instant(string text, TimeZoneInfo zone, bool endOfDay) =>
-        BodyReader.TryParseTimestamp(text, out var instant) ? instant
-            : LocalTimes.ToInstant(endOfDay ? Date(text).AddDays(1) : Date(text), TimeOnly.MinValue, zone);
-
-    private static bool Flag(Dictionary<string, string> options, string name, bool fallback) =>
-        !options.TryGetValue(name, out var text) ? fallback
-            : bool.TryParse(text, out var value) ? value : throw new ArgumentException($"--{name} must be true or false.");
 }

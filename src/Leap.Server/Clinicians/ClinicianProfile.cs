@@ -1,6 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Leap.Server.Clinicians;
 
-/// <summary>A practitioner who can be booked, with the locations they work at.</summary>
+/// <summary>
+/// A practitioner who can be booked, with the locations they work at and the appointment templates they provide
+/// (none listed: every template).
+/// </summary>
 public sealed record ClinicianProfile
 {
     public required string Id { get; init; }
@@ -19,6 +24,9 @@ public sealed record ClinicianProfile
     public bool IsActive { get; init; }
     public bool IsBookableOnline { get; init; }
     public IReadOnlyList<string> LocationIds { get; init; } = [];
+    public IReadOnlyList<string> AppointmentTemplateIds { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Only in the answer of a forced write: the future appointments it left outside working time (docs/directory.md).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
 }

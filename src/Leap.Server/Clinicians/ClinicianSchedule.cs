@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Leap.Server.Clinicians;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed record ClinicianSession
 
     /// <summary><c>weekly</c> or <c>one_off</c>.</summary>
     public string Type => Weekday is null ? ScheduleValues.OneOff : ScheduleValues.Weekly;
+
+    /// <inheritdoc cref="ClinicianProfile.StrandedAppointmentIds"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
 }
 
 /// <summary>Time a clinician is away (leave, training...), as instants: no slot that touches it is offered.</summary>
@@ -33,6 +38,9 @@ public sealed record ClinicianBlock
     public required string Reason { get; init; }
     public string? Note { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <inheritdoc cref="ClinicianProfile.StrandedAppointmentIds"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
 }
 
 public static class ScheduleValues
@@ -42,6 +50,7 @@ public static class ScheduleValues
 
     public static readonly IReadOnlyList<string> Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     public static readonly IReadOnlyList<string> BlockReasons = ["leave", "training", "sickness", "other"];
+    public static readonly IReadOnlyList<string> ClosureReasons = ["bank_holiday", "closed", "other"];
 
     public static string WeekdayOf(DayOfWeek day) => Weekdays[((int)day + 6) % 7];
 }

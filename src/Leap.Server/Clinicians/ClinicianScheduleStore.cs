@@ -3,7 +3,7 @@ using Leap.Server.Storage;
 
 namespace Leap.Server.Clinicians;
 
-/// <summary>Clinicians' sessions and blocks: written by the admin command line and demo data, read by the API.</summary>
+/// <summary>Clinicians' sessions and blocks (written through the API, the admin command line and the demo data).</summary>
 public static class ClinicianScheduleStore
 {
     /// <summary>A session's columns, from <c>clinician_sessions s</c>.</summary>
@@ -49,6 +49,29 @@ public static class ClinicianScheduleStore
             session, ct);
         await ClinicianStore.LinkLocationAsync(db, session.ClinicianProfileId, session.LocationId, ct);
     }
+
+    /// <summary>The clinician's session <paramref name="id"/>, or null.</summary>
+    public static Task<ClinicianSession?> FindSessionAsync(TenantDb db, string clinicianId, string id, CancellationToken ct) =>
+        db.SingleAsync<ClinicianSession>(
+            $"SELECT {SessionColumns} FROM clinician_sessions s WHERE s.id = @id AND s.clinician_id = @clinicianId AND {TenantSql.Filter}",
+            new { id, clinicianId }, ct);
+
+    public static async Task UpdateSessionAsync(TenantDb db, ClinicianSession session, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
+            $"""
+            UPDATE clinician_sessions SET location_id = @LocationId, weekday = @Weekday, on_date = @Date, start_time = @StartTime, end_time = @EndTime,
+                                          valid_from = @ValidFrom, valid_until = @ValidUntil, updated_at = @UpdatedAt
+            WHERE id = @Id AND {TenantSql.Filter}
+            """,
+            session, ct);
+        await ClinicianStore.LinkLocationAsync(db, session.ClinicianProfileId, session.LocationId, ct);
+    }
+
+    /// <summary>The clinician's block <paramref name="id"/>, or null.</summary>
+    public static Task<ClinicianBlock?> FindBlockAsync(TenantDb db, string clinicianId, string id, CancellationToken ct) =>
+        db.SingleAsync<ClinicianBlock>($"SELECT {BlockColumns} FROM clinician_blocks WHERE id = @id AND clinician_id = @clinicianId AND {TenantSql.Filter}",
+            new { id, clinicianId }, ct);
 
     public static Task InsertBlockAsync(TenantDb db, ClinicianBlock block, CancellationToken ct) =>
         db.ExecuteAsync(

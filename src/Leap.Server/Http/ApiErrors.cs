@@ -55,9 +55,10 @@ public sealed class ApiException(int status, string code, string message) : Exce
     public IReadOnlyList<FieldError>? Details { get; init; }
     public string? ConflictingAppointmentId { get; init; }
     public IReadOnlyList<string>? CandidateIds { get; init; }
+    public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
     public TimeSpan? RetryAfter { get; init; }
 
-    public ErrorBody ToBody() => new(Code, Message, Details, ConflictingAppointmentId, CandidateIds);
+    public ErrorBody ToBody() => new(Code, Message, Details, ConflictingAppointmentId, CandidateIds, StrandedAppointmentIds);
 
     public static ApiException NotFound(string what, string id) =>
         new(404, ErrorCodes.NotFound, $"No {what} with id '{id}' exists.");

@@ -203,6 +203,24 @@ public sealed partial class BodyReader
         return (int)number;
     }
 
+    public double? Number(string field, double min, double max)
+    {
+        if (Describe(field, new BodyShape.Field("number", Minimum: (long)min, Maximum: (long)max)))
+        {
+            return min;
+        }
+        if (!TryGet(field, false, JsonValueKind.Number, "a number", out var value))
+        {
+            return null;
+        }
+        if (!value.TryGetDouble(out var number) || number < min || number > max)
+        {
+            Fail(field, $"must be a number from {min} to {max}");
+            return null;
+        }
+        return number;
+    }
+
     public bool? Bool(string field, bool required = false)
     {
         if (Describe(field, new BodyShape.Field("boolean", Required: required)))

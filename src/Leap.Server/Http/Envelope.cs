@@ -19,12 +19,17 @@ public sealed record ErrorBody(
     string Message,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FieldError>? Details = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictingAppointmentId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? CandidateIds = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? CandidateIds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? StrandedAppointmentIds = null);
 
 public sealed record ErrorEnvelope(object? Data, Meta Meta, ErrorBody Error);
 
 /// <summary>The answer to a DELETE: what was deleted (as Stripe answers).</summary>
-public sealed record Deletion(string Id, bool Deleted = true);
+public sealed record Deletion(string Id, bool Deleted = true)
+{
+    /// <summary>Only in the answer of a forced removal: the future appointments it left outside working time (docs/directory.md).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ErrorEnvelope))]

@@ -9,7 +9,7 @@ namespace Leap.Server.Http;
 public sealed class BodyShape
 {
     /// <summary>
-    /// One field: its JSON type (string, integer, boolean, object, array, any), format, limits, allowed values,
+    /// One field: its JSON type (string, integer, number, boolean, object, array, any), format, limits, allowed values,
     /// whether it is required, and the members of an object.
     /// </summary>
     public sealed record Field(
@@ -164,6 +164,7 @@ public static class RequestShapes
         {
             "string" => JsonSchemaType.String,
             "integer" => JsonSchemaType.Integer,
+            "number" => JsonSchemaType.Number,
             "boolean" => JsonSchemaType.Boolean,
             "array" => JsonSchemaType.Array,
             _ => (JsonSchemaType?)null,

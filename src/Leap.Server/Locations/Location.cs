@@ -23,6 +23,22 @@ public sealed record Location
     public bool IsActive { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <inheritdoc cref="Clinicians.ClinicianProfile.StrandedAppointmentIds"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
+}
+
+/// <summary>Time a location is closed (a bank holiday, the building shut), as instants: no session there is worked during it.</summary>
+public sealed record LocationClosure
+{
+    public required string Id { get; init; }
+    public required string LocationId { get; init; }
+    public DateTimeOffset StartTime { get; init; }
+    public DateTimeOffset EndTime { get; init; }
+    public required string Reason { get; init; }
+    public string? Note { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <inheritdoc cref="Clinicians.ClinicianProfile.StrandedAppointmentIds"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
 }
 
 /// <summary>Local opening and closing times ("08:00", "18:30") per weekday; null on a closed day.</summary>

@@ -12,14 +12,24 @@ public static class LocationStore
         timezone, opening_hours, is_primary, is_active, created_at, updated_at
         """;
 
+    private const string ClosureColumns = "id, location_id, start_time, end_time, reason, note, created_at";
+
+    private static readonly string Assignments = SqlColumns.Assignments(Columns);
+
     public static readonly ListSpec ListSpec = new ListSpec()
         .Bool("is_active", "is_active")
         .Custom("search");
 
+    public static readonly ListSpec ClosureListSpec = new ListSpec()
+        .ExactOrIn("reason", "reason", Clinicians.ScheduleValues.ClosureReasons)
+        .TimeRange("start_time", "start_time")
+        .TimeRange("end_time", "end_time");
+
     static LocationStore() => TypeHandlers.AddJson(LocationsJson.Default.OpeningHours);
 
+    /// <summary>The location, locked until the end of the write when read inside one (PostgreSQL).</summary>
     public static Task<Location?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
-        db.SingleAsync<Location>($"SELECT {Columns} FROM locations WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
+        db.SingleAsync<Location>($"SELECT {Columns} FROM locations WHERE id = @id AND {TenantSql.Filter}{db.RowLock(noKey: true)}", new { id }, ct);
 
     public static Task<Page<Location>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct)
     {
@@ -35,10 +45,31 @@ public static class LocationStore
         db.ExecuteAsync(
             $"""
             INSERT INTO locations ({TenantSql.Columns}, {Columns})
-            VALUES ({TenantSql.Values}, @Id, @Name, @AddressLine1, @AddressLine2, @AddressLine3, @TownCity, @Postcode, @Country,
-                    @Phone, @Email, @Lat, @Lng, @Timezone, @OpeningHours, @IsPrimary, @IsActive, @CreatedAt, @UpdatedAt)
+            VALUES ({TenantSql.Values}, {SqlColumns.Values(Columns)})
             """,
             location, ct);
+
+    public static Task UpdateAsync(TenantDb db, Location location, CancellationToken ct) =>
+        db.ExecuteAsync($"UPDATE locations SET {Assignments} WHERE id = @Id AND {TenantSql.Filter}", location, ct);
+
+    public static Task<Page<LocationClosure>> ListClosuresAsync(TenantDb db, string locationId, ListQuery query, CancellationToken ct)
+    {
+        query.AddCondition($"location_id = {query.Bind(locationId)}");
+        return db.PageAsync<LocationClosure>(
+            $"SELECT {ClosureColumns} FROM location_closures WHERE {TenantSql.Filter}{query.Where} ORDER BY start_time, id LIMIT @Limit OFFSET @Offset", query, ct);
+    }
+
+    public static Task<LocationClosure?> FindClosureAsync(TenantDb db, string locationId, string id, CancellationToken ct) =>
+        db.SingleAsync<LocationClosure>($"SELECT {ClosureColumns} FROM location_closures WHERE id = @id AND location_id = @locationId AND {TenantSql.Filter}",
+            new { id, locationId }, ct);
+
+    public static Task InsertClosureAsync(TenantDb db, LocationClosure closure, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"INSERT INTO location_closures ({TenantSql.Columns}, {ClosureColumns}) VALUES ({TenantSql.Values}, {SqlColumns.Values(ClosureColumns)})",
+            closure, ct);
+
+    public static Task<int> DeleteClosureAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.ExecuteAsync($"DELETE FROM location_closures WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);
 
     /// <summary>All of a tenant's locations, for the admin command line.</summary>
     public static Task<IReadOnlyList<Location>> AllAsync(TenantDb db, CancellationToken ct) =>
@@ -52,4 +83,6 @@ public static class LocationStore
 [JsonSerializable(typeof(OpeningHours))]
 [JsonSerializable(typeof(DataEnvelope<Location>))]
 [JsonSerializable(typeof(ListEnvelope<Location>))]
+[JsonSerializable(typeof(DataEnvelope<LocationClosure>))]
+[JsonSerializable(typeof(ListEnvelope<LocationClosure>))]
 internal sealed partial class LocationsJson : JsonSerializerContext;

@@ -15,10 +15,9 @@ public static class PatientStore
         created_at, updated_at
         """;
 
-    private static readonly string Values = "@" + string.Join(", @", Columns.Split(',', StringSplitOptions.TrimEntries).Select(ToPascal));
+    private static readonly string Values = SqlColumns.Values(Columns);
 
-    private static readonly string Assignments = string.Join(", ",
-        Columns.Split(',', StringSplitOptions.TrimEntries).Where(c => c is not ("id" or "created_at")).Select(c => $"{c} = @{ToPascal(c)}"));
+    private static readonly string Assignments = SqlColumns.Assignments(Columns);
 
     public static readonly ListSpec ListSpec = new ListSpec()
         .ExactOrIn("status", "status", PatientValues.Statuses)
@@ -118,7 +117,4 @@ public static class PatientStore
         return ("patient_search CROSS JOIN patients ON patients.seq = patient_search.rowid",
             string.Concat(conditions.Select(c => " AND " + c)), "patient_search.rowid");
     }
-
-    private static string ToPascal(string column) =>
-        string.Concat(column.Split('_').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 }

@@ -79,6 +79,12 @@ public static class WebhookEventTypes
     public const string AppointmentRescheduled = "appointment.rescheduled";
     public const string QuestionnaireResponseCreated = "questionnaire_response.created";
     public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
+    public const string ClinicianProfileCreated = "clinician_profile.created";
+    public const string ClinicianProfileUpdated = "clinician_profile.updated";
+    public const string ClinicianProfileDeactivated = "clinician_profile.deactivated";
+    public const string LocationCreated = "location.created";
+    public const string LocationUpdated = "location.updated";
+    public const string LocationDeactivated = "location.deactivated";
     public const string AppointmentTemplateUpdated = "appointment_template.updated";
     public const string AppointmentTemplateDeactivated = "appointment_template.deactivated";
     public const string EpisodeCreated = "episode.created";
@@ -91,16 +97,13 @@ public static class WebhookEventTypes
     /// <summary>Sent only by <c>POST /webhooks/{id}/test</c>, to that endpoint, whatever it subscribes to.</summary>
     public const string Test = "webhook.test";
 
-    /// <summary>
-    /// What an endpoint may subscribe to. The directory events (clinician profiles, locations) are Jump's and
-    /// accepted, though directory records only change through the admin tools today.
-    /// </summary>
+    /// <summary>What an endpoint may subscribe to.</summary>
     public static readonly IReadOnlyList<string> Subscribable =
     [
         PatientCreated, PatientUpdated, PatientArchived,
         AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled,
         QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
-        "clinician_profile.updated", "clinician_profile.deactivated", "location.updated", "location.deactivated",
+        ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
         EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,
     ];

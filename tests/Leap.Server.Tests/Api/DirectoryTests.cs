@@ -73,7 +73,7 @@ public abstract class DirectoryTests(LeapFixture server)
         var data = (await t.Api.GetAsync($"clinician-profiles/{clinician.Id}")).Expect(200).Data;
         Assert.Equal(
             $$"""
-            {"id":"{{clinician.Id}}","name":"Dr Sarah Example","display_name":"Dr S. Example","first_name":"Sarah","last_name":"Example","title":"Dr","role":"GP Partner","email":"sarah.example@example.com","bio":"Fictional.","photo_url":"https://example.com/sarah.jpg","qualifications":"MBBS, MRCGP","registration_number":"0000000","professional_registration_body":"GMC","is_active":true,"is_bookable_online":true,"location_ids":{{JsonSerializer.Serialize(new[] { north, south }.Order(StringComparer.Ordinal))}},"created_at":"2026-01-05T09:00:00Z","updated_at":"2026-01-05T09:00:00Z"}
+            {"id":"{{clinician.Id}}","name":"Dr Sarah Example","display_name":"Dr S. Example","first_name":"Sarah","last_name":"Example","title":"Dr","role":"GP Partner","email":"sarah.example@example.com","bio":"Fictional.","photo_url":"https://example.com/sarah.jpg","qualifications":"MBBS, MRCGP","registration_number":"0000000","professional_registration_body":"GMC","is_active":true,"is_bookable_online":true,"location_ids":{{JsonSerializer.Serialize(new[] { north, south }.Order(StringComparer.Ordinal))}},"appointment_template_ids":[],"created_at":"2026-01-05T09:00:00Z","updated_at":"2026-01-05T09:00:00Z"}
             """,
             data.GetRawText());
         Assert.Equal(data.GetRawText(), (await t.Api.GetAsync("clinician-profiles")).Expect(200).Data[0].GetRawText());

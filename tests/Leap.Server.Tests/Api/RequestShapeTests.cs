@@ -160,9 +160,18 @@ public abstract partial class RequestShapeTests(LeapFixture server)
     private static async Task<string> TargetAsync(TestTenant t, ApiClient api, Dictionary<string, string> ids, string path)
     {
         var relative = path[ApiPaths.Root.Length..];
+        var clinician = ids[ExampleIds.Clinician];
+        if (relative.StartsWith("/clinician-profiles/{id}/sessions/", StringComparison.Ordinal))
+        {
+            var session = (await api.PostAsync($"clinician-profiles/{clinician}/sessions",
+                new { location_id = ids[ExampleIds.Location], weekday = "wednesday", start_time = "09:00", end_time = "12:00" })).Expect(201).Id;
+            return $"{ApiPaths.Root}/clinician-profiles/{clinician}/sessions/{session}";
+        }
         var id = relative switch
         {
             _ when !relative.Contains('{', StringComparison.Ordinal) => null,
+            _ when relative.StartsWith("/clinician-profiles/", StringComparison.Ordinal) => clinician,
+            _ when relative.StartsWith("/locations/", StringComparison.Ordinal) => ids[ExampleIds.Location],
             _ when relative.StartsWith("/patients/external/", StringComparison.Ordinal) => "MRN-100234",
             _ when relative.StartsWith("/patients/", StringComparison.Ordinal) => ids[ExampleIds.Patient],
             _ when relative.StartsWith("/appointment-templates/", StringComparison.Ordinal) => ids[ExampleIds.Template],

@@ -63,7 +63,12 @@ public abstract class TenantMatrixTests(LeapFixture server)
             title = "Owned", patient_id = patient, appointment_type_id = template,
             start_time = "2031-05-05T10:00:00Z", end_time = "2031-05-05T10:30:00Z",
         })).Expect(201).Id;
-        var records = new Dictionary<string, string> { ["patients"] = patient, ["appointment-templates"] = template, ["appointments"] = appointment };
+        var location = (await a.Api.PostAsync("locations", new { name = "Owned site" })).Expect(201).Id;
+        var clinician = (await a.Api.PostAsync("clinician-profiles", new { name = "Dr Owned" })).Expect(201).Id;
+        var records = new Dictionary<string, string>
+        {
+            ["patients"] = patient, ["appointment-templates"] = template, ["appointments"] = appointment, ["clinician-profiles"] = clinician, ["locations"] = location,
+        };
         await a.RoutedAsync();
         var before = await SnapshotAsync(a, records);
 

@@ -52,8 +52,8 @@ public abstract class DirectoryCommandsTests(LeapFixture server)
 
     [Theory]
     [InlineData("funday", "09:00", "17:00", "is not a weekday")]
-    [InlineData("mon", "17:00", "09:00", "--end must be after --start")]
-    [InlineData("mon", "9am", "17:00", "is not a time")]
+    [InlineData("mon", "17:00", "09:00", "--end: must be after start_time")]
+    [InlineData("mon", "9am", "17:00", "--start: must be a local time HH:MM")]
     public async Task Bad_sessions_are_refused_with_a_message_and_nothing_is_written(string weekdays, string start, string end, string message)
     {
         var t = await server.NewTenantAsync();
