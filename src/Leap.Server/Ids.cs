@@ -28,6 +28,7 @@ public static class Ids
     public const string Session = "ses_";
     public const string Block = "blk_";
     public const string Hold = "hold_";
+    public const string User = "usr_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 
