@@ -212,15 +212,16 @@ public sealed class StaffSessions(Database database, TimeProvider clock, IAntifo
     private async Task<DateTimeOffset?> RecordFailureAsync(string id, DateTimeOffset now, CancellationToken ct)
     {
         var until = now + LockoutDuration;
-        var lockedUntil = await db.WriteAsync(write => write.SingleAsync<DateTimeOffset?>(
+        // The count goes back to zero exactly when this failure locks the account.
+        var count = await db.WriteAsync(write => write.SingleAsync<int>(
             """
             UPDATE users SET
               locked_until = CASE WHEN failed_attempts + 1 >= @max THEN @until ELSE locked_until END,
               failed_attempts = CASE WHEN failed_attempts + 1 >= @max THEN 0 ELSE failed_attempts + 1 END
-            WHERE id = @id RETURNING locked_until
+            WHERE id = @id RETURNING failed_attempts
             """,
             new { id, until, max = MaxFailures }, ct), ct);
-        return lockedUntil == until ? until : null;
+        return count == 0 ? until : null;
     }
 
     private Task RecordSuccessAsync(string id, long? step, DateTimeOffset now, CancellationToken ct) =>
