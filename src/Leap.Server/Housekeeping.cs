@@ -1,6 +1,7 @@
 using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Storage;
+using Leap.Server.Users;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server;
@@ -53,6 +54,7 @@ public sealed class Housekeeping(
                 purged += await shared.PurgeAsync(clock.GetUtcNow(), ct);
             }
             purged += await WebhookStore.PurgeAsync(db, clock.GetUtcNow() - webhookOptions.Retention, ct);
+            purged += await UserStore.PurgeSessionsAsync(db, clock.GetUtcNow(), ct);
             if (purged > 0)
             {
                 logger.LogInformation("Housekeeping removed {Count} expired rows", purged);

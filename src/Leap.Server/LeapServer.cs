@@ -12,8 +12,10 @@ using Leap.Server.Locations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
+using Leap.Server.StaffApp;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
+using Leap.Server.Users;
 using Leap.Server.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -39,6 +41,7 @@ public static class LeapServer
         WebhooksJson.Default,
         AvailabilityJson.Default,
         HoldsJson.Default,
+        UsersJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -61,6 +64,8 @@ public static class LeapServer
         });
 
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<StaffSessions>();
+        DatabaseKeyRepository.AddStaffAntiforgery(services);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<ScopeAuthorization>();
         services.AddSingleton<RateLimiting>();
@@ -117,6 +122,8 @@ public static class LeapServer
         builder.AddGracefulShutdown();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // Data Protection warns that keys are stored unencrypted: they are, in the database (docs/staff-accounts.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
     }
 
     public static void UseLeap(this WebApplication app)
@@ -138,6 +145,7 @@ public static class LeapServer
         app.MapOpenApi();
         app.MapScalarApiReference(DocsPath, ConfigureDocs);
         app.MapGet("/", () => Results.Redirect(DocsPath)).ExcludeFromDescription();
+        app.MapStaffApp();
 
         var api = app.MapGroup(ApiPaths.Root);
         api.MapPatients();
@@ -151,6 +159,7 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
+        api.MapUsers();
         app.MapLimitEndpoints();
     }
 

@@ -25,7 +25,8 @@ var app = builder.Build();
 
 await app.Services.GetRequiredService<Database>().MigrateAsync();
 var demoKey = demo ? await DemoData.SeedAsync(app.Services) : null;
+var demoStaff = demo ? await DemoData.SeedStaffAsync(app.Services) : null;
 app.UseLeap();
-app.Lifetime.ApplicationStarted.Register(() => DemoData.PrintWelcome(app, demoKey));
+app.Lifetime.ApplicationStarted.Register(() => DemoData.PrintWelcome(app, demoKey, demoStaff));
 await app.RunAsync();
 return 0;

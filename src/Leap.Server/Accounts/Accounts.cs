@@ -34,3 +34,23 @@ public sealed record ApiKey
 
 /// <summary>The dataset a request works in: one organisation, one mode.</summary>
 public readonly record struct Tenant(string OrgId, string Mode);
+
+/// <summary>
+/// Who makes a change: an API key, a signed-in user, or the server itself (expiry, housekeeping). Recorded with the
+/// change's webhook event and episode events (docs/staff-accounts.md, "Actors").
+/// </summary>
+public sealed record Actor(string Type, string? Id)
+{
+    public const string ApiKeyType = "api_key";
+    public const string UserType = "user";
+    public const string SystemType = "system";
+
+    public static readonly Actor System = new(SystemType, null);
+
+    public static Actor ApiKey(string keyId) => new(ApiKeyType, keyId);
+
+    public static Actor User(string userId) => new(UserType, userId);
+
+    /// <summary>The actor stored as two columns (null type: a row written before actors were recorded).</summary>
+    public static Actor From(string? type, string? id) => type is null ? System : new Actor(type, id);
+}

@@ -19,6 +19,7 @@ public static class Scopes
     public const string ReadPathwayRules = "read_pathway_rules";
     public const string WritePathwayRules = "write_pathway_rules";
     public const string ManageWebhooks = "manage_webhooks";
+    public const string ManageUsers = "manage_users";
     public const string ReadClinicians = "read_clinicians";
     public const string WriteClinicians = "write_clinicians";
     public const string ReadLocations = "read_locations";
@@ -35,6 +36,7 @@ public static class Scopes
         ReadQuestionnaires, WriteQuestionnaires,
         ReadPathwayRules, WritePathwayRules,
         ManageWebhooks,
+        ManageUsers,
         ReadClinicians, WriteClinicians,
         ReadLocations, WriteLocations,
         ReadAvailability, WriteHolds,

@@ -23,11 +23,11 @@ public static class AdminCommands
           keys list --org <org_id>          list an organisation's keys (never their secrets)
           keys revoke <key_id>              revoke a key immediately
           keys set-limit <key_id> <N>       set a key's requests per hour
-          demo                              load the demo organisation and print a fresh test key
+          demo                              load the demo organisation; print a fresh test key and the demo staff passwords
           scopes                            list every scope
-        """ + "\n" + BackupCommands.Usage + "\n" + DirectoryCommands.Usage;
+        """ + "\n" + BackupCommands.Usage + "\n" + DirectoryCommands.Usage + "\n" + UserCommands.Usage;
 
-    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. BackupCommands.Commands, .. DirectoryCommands.Commands];
+    private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. BackupCommands.Commands, .. DirectoryCommands.Commands, .. UserCommands.Commands];
 
     public static bool IsAdminCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -73,8 +73,9 @@ public static class AdminCommands
                 ["keys", "revoke", var keyId] => await accounts.RevokeKeyAsync(keyId) ? Done($"Revoked {keyId}.") : Fail($"No key {keyId}."),
                 ["keys", "set-limit", var keyId, var limit] when int.TryParse(limit, out var perHour) && perHour > 0 =>
                     await SetLimitAsync(accounts, keyId, perHour),
-                ["demo"] => Done($"Demo test key (all scopes): {await DemoData.SeedAsync(services)}"),
+                ["demo"] => await DemoAsync(services),
                 [var command, ..] when DirectoryCommands.Commands.Contains(command) => await DirectoryCommands.RunAsync(args, services),
+                [var command, ..] when UserCommands.Commands.Contains(command) => await UserCommands.RunAsync(args, services),
                 _ => Fail(Usage),
             };
         }
@@ -102,6 +103,13 @@ public static class AdminCommands
         Console.WriteLine($"Created {key.Id} ({key.Mode}, {key.RateLimitPerHour}/h) with scopes: {key.Scopes}");
         Console.WriteLine("Secret (shown once, store it now):");
         Console.WriteLine(secret);
+        return 0;
+    }
+
+    private static async Task<int> DemoAsync(IServiceProvider services)
+    {
+        Console.WriteLine($"Demo test key (all scopes): {await DemoData.SeedAsync(services)}");
+        DemoData.PrintStaff("http://127.0.0.1:5080", await DemoData.SeedStaffAsync(services));
         return 0;
     }
 

@@ -3,11 +3,13 @@ using Leap.Server.Accounts;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
 using Leap.Server.Clinicians;
+using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
+using Leap.Server.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -84,7 +86,60 @@ public static class DemoData
         return secret;
     }
 
-    public static void PrintWelcome(WebApplication app, string? demoKey)
+    /// <summary>A demo staff account and the password it got on this run.</summary>
+    public sealed record StaffLogin(string Email, string Role, string Password);
+
+    /// <summary>
+    /// The demo clinic's staff: an admin, a receptionist and a clinician (Dr Ada Example), in the test-mode dataset like
+    /// the rest of the demo. Each run gives them fresh passwords (printed), which also ends their earlier sessions.
+    /// </summary>
+    public static async Task<IReadOnlyList<StaffLogin>> SeedStaffAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var accounts = services.GetRequiredService<AccountStore>();
+        var organisation = (await accounts.ListOrganisationsAsync(ct)).First(o => o.Name == OrganisationName);
+        var tenant = services.GetRequiredService<Database>().ForTenant(new Tenant(organisation.Id, Modes.Test));
+        var now = TypeHandlers.Truncate(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var ada = (await ClinicianStore.AllAsync(tenant, ct)).First(c => c.LastName == "Example");
+        (string Email, string Name, string Role, string? Clinician)[] staff =
+        [
+            ("admin@demo-clinic.example", "Alex Admin (demo)", Roles.Admin, null),
+            ("reception@demo-clinic.example", "Robin Reception (demo)", Roles.Reception, null),
+            ("clinician@demo-clinic.example", "Dr Ada Example (demo)", Roles.Clinician, ada.Id),
+        ];
+        var existing = (await UserStore.ListAsync(tenant, new ListQuery { Limit = ListSpec.MaxLimit }, ct)).Items;
+        var logins = new List<StaffLogin>();
+        foreach (var (email, name, role, clinician) in staff)
+        {
+            var password = Passwords.Generate();
+            var hash = Passwords.Hash(password);
+            await tenant.WriteAsync(async write =>
+            {
+                if (existing.FirstOrDefault(u => u.Email == email) is { } user)
+                {
+                    return await UserStore.ResetPasswordAsync(write, user.Id, hash, clearSecondFactor: true, now, ct);
+                }
+                await UserStore.InsertAsync(write, new StoredUser
+                {
+                    Id = Ids.New(Ids.User), OrgId = organisation.Id, Mode = Modes.Test, Email = email, Name = name, Role = role,
+                    ClinicianProfileId = clinician, PasswordHash = hash, CreatedAt = now, UpdatedAt = now,
+                }, ct);
+                return true;
+            }, ct);
+            logins.Add(new StaffLogin(email, role, password));
+        }
+        return logins;
+    }
+
+    public static void PrintStaff(string address, IReadOnlyList<StaffLogin> staff)
+    {
+        Console.WriteLine($"  Staff sign-in: {address}{StaffApp.StaffAppEndpoints.SignInPath}   (demo accounts, test data; new passwords each run)");
+        foreach (var login in staff)
+        {
+            Console.WriteLine($"    {login.Role,-10} {login.Email,-32} {login.Password}");
+        }
+    }
+
+    public static void PrintWelcome(WebApplication app, string? demoKey, IReadOnlyList<StaffLogin>? staff = null)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? "http://127.0.0.1:5080";
@@ -115,6 +170,11 @@ public static class DemoData
                 Console.WriteLine("  Book as the front desk (the link carries the demo key):");
                 Console.WriteLine($"    {address}{BookingPage.Path}#key={demoKey}");
             }
+        }
+        if (staff is not null)
+        {
+            Console.WriteLine();
+            PrintStaff(address, staff);
         }
         Console.WriteLine();
     }

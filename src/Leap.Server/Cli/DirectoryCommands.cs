@@ -74,7 +74,7 @@ public static class DirectoryCommands
         };
     }
 
-    private static async Task<TenantDb> TenantAsync(IServiceProvider services, Dictionary<string, string> options)
+    internal static async Task<TenantDb> TenantAsync(IServiceProvider services, Dictionary<string, string> options)
     {
         var orgId = Require(options, "org");
         if (await services.GetRequiredService<AccountStore>().FindOrganisationAsync(orgId) is null)
@@ -93,8 +93,8 @@ public static class DirectoryCommands
         public required string Mode { get; init; }
     }
 
-    /// <summary>The tenant of the record <paramref name="id"/> of <paramref name="table"/> (one of the directory's), or null.</summary>
-    private static async Task<TenantDb?> OwnerAsync(Database database, CrossTenantDb everyone, string table, string id) =>
+    /// <summary>The tenant of the record <paramref name="id"/> of <paramref name="table"/> (a tenant table), or null.</summary>
+    internal static async Task<TenantDb?> OwnerAsync(Database database, CrossTenantDb everyone, string table, string id) =>
         await everyone.SingleAsync<Owned>($"SELECT org_id, mode FROM {table} WHERE id = @id", new { id }) is { } owned
             ? database.ForTenant(new Tenant(owned.OrgId, owned.Mode))
             : null;

@@ -97,8 +97,11 @@ public static partial class EpisodeValidation
         return e;
     }
 
-    /// <summary>An event a client adds: a note, a message sent, anything but the audit records of actions.</summary>
-    public static EpisodeEvent NewEvent(BodyReader r, string episodeId, string keyId, DateTimeOffset now)
+    /// <summary>
+    /// An event a client adds: a note, a message sent, anything but the audit records of actions. An integration may
+    /// name the person who wrote it (<c>created_by</c>); a signed-in user is always the author of their own events.
+    /// </summary>
+    public static EpisodeEvent NewEvent(BodyReader r, string episodeId, EpisodeJournal.Author caller, DateTimeOffset now)
     {
         var eventType = r.String("event_type", 64, required: true);
         if (eventType is not null && EpisodeEventTypes.ServerOnly.Contains(eventType))
@@ -112,7 +115,7 @@ public static partial class EpisodeValidation
         var createdBy = r.String("created_by", 100);
         return EpisodeJournal.NewEvent(episodeId, eventType ?? "", r.String("title", 200, required: true) ?? "",
             r.String("description", 10_000, multiline: true),
-            createdBy is null ? new EpisodeJournal.Author(keyId, EventAuthors.ApiKey) : new EpisodeJournal.Author(createdBy, EventAuthors.User), now) with
+            createdBy is null || caller.Type == EventAuthors.User ? caller : new EpisodeJournal.Author(createdBy, EventAuthors.User), now) with
         {
             MentionedUsers = r.StringList("mentioned_users") ?? [],
             RelatedObjectType = r.String("related_object_type", 50),

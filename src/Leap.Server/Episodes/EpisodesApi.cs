@@ -31,7 +31,7 @@ public static class EpisodesApi
             .Reads("EpisodePriority", r => EpisodeValidation.ReadChangePriority(r), """{"priority": "urgent", "reason": "Symptoms worse"}""");
         group.MapGet("/{id}/events", ListEvents).RequireScope(Scopes.ReadEpisodes);
         group.MapPost("/{id}/events", CreateEvent).RequireScope(Scopes.WriteEpisodes).Idempotent()
-            .Reads("EpisodeEventCreate", r => EpisodeValidation.NewEvent(r, Sample.Id(Ids.Episode), Sample.KeyId, Sample.Now),
+            .Reads("EpisodeEventCreate", r => EpisodeValidation.NewEvent(r, Sample.Id(Ids.Episode), new(Sample.KeyId, EventAuthors.ApiKey), Sample.Now),
                 """{"event_type": "note", "title": "Phoned the patient", "description": "Left a message #callback"}""");
 
         var events = api.MapGroup("/episode-events").WithTags("Episodes");
@@ -99,7 +99,7 @@ public static class EpisodesApi
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Closed, Responsibility = EpisodeValues.Nobody, ClosedAt = now };
             await journal.RecordChangeAsync(write, before, after,
-                new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", before.Status, after.Status, note), ApiKey(caller), now, ct);
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeClosed, EpisodeEventTypes.StatusChange, "Episode closed", before.Status, after.Status, note), Author(caller), now, ct);
             return after;
         });
     }
@@ -118,7 +118,7 @@ public static class EpisodesApi
             }
             var after = EpisodeJournal.Touched(before, now) with { Status = EpisodeValues.Open, Responsibility = EpisodeValues.Practice, ClosedAt = null };
             await journal.RecordChangeAsync(write, before, after,
-                new EpisodeJournal.Change(WebhookEventTypes.EpisodeReopened, EpisodeEventTypes.StatusChange, "Episode reopened", before.Status, after.Status, reason), ApiKey(caller), now, ct);
+                new EpisodeJournal.Change(WebhookEventTypes.EpisodeReopened, EpisodeEventTypes.StatusChange, "Episode reopened", before.Status, after.Status, reason), Author(caller), now, ct);
             return after;
         });
     }
@@ -143,7 +143,7 @@ public static class EpisodesApi
             await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodeAssigned, EpisodeEventTypes.Assignment,
                     assignee is null ? "Episode unassigned" : $"Episode assigned to {assignee}", before.AssignedTo, assignee, note),
-                ApiKey(caller), now, ct);
+                Author(caller), now, ct);
             return after;
         });
     }
@@ -164,7 +164,7 @@ public static class EpisodesApi
             await journal.RecordChangeAsync(write, before, after,
                 new EpisodeJournal.Change(WebhookEventTypes.EpisodePriorityChanged, EpisodeEventTypes.PriorityChange,
                     $"Priority changed from {before.Priority} to {priority}", before.Priority, priority, reason),
-                ApiKey(caller), now, ct);
+                Author(caller), now, ct);
             return after;
         });
     }
@@ -182,7 +182,7 @@ public static class EpisodesApi
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = request.Reader();
-        var evt = EpisodeValidation.NewEvent(reader, id, caller.KeyId, now);
+        var evt = EpisodeValidation.NewEvent(reader, id, Author(caller), now);
         reader.ThrowIfInvalid();
         return await request.CreateAsync(async write =>
         {
@@ -220,5 +220,6 @@ public static class EpisodesApi
         }
     }
 
-    private static EpisodeJournal.Author ApiKey(Caller caller) => new(caller.KeyId, EventAuthors.ApiKey);
+    /// <summary>The key or the signed-in user (the event author types are the actor types).</summary>
+    private static EpisodeJournal.Author Author(Caller caller) => new(caller.Actor.Id, caller.Actor.Type);
 }

@@ -1,19 +1,26 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Leap.Server.Accounts;
+using Leap.Server.StaffApp;
 
 namespace Leap.Server.Http;
 
 /// <summary>Endpoint metadata: the scope an API key needs to call the endpoint.</summary>
 public sealed record RequiredScope(string Scope);
 
-/// <summary>The authenticated API key behind a request. Handlers take it as a parameter.</summary>
-public sealed record Caller(string KeyId, string KeyName, Tenant Tenant, IReadOnlySet<string> Scopes, int RateLimitPerHour)
+/// <summary>
+/// The authenticated API key or signed-in user behind a request (<see cref="Actor"/> says which). Handlers take it
+/// as a parameter.
+/// </summary>
+public sealed record Caller(Actor Actor, Tenant Tenant, IReadOnlySet<string> Scopes, int RateLimitPerHour)
 {
     private const string ItemKey = "leap.caller";
 
     public string OrgId => Tenant.OrgId;
     public string Mode => Tenant.Mode;
+
+    /// <summary>The key or user id: what rate limits count and records name as their author.</summary>
+    public string Id => Actor.Id!;
 
     public static Caller? Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var c) ? c as Caller : null;
 
@@ -35,7 +42,8 @@ public static class AuthEndpointExtensions
 
 /// <summary>
 /// Bearer API-key authentication for every endpoint that declares a <see cref="RequiredScope"/>: 401 for a
-/// missing, unknown or revoked key. The scope itself is checked by <see cref="ScopeAuthorization"/>, after
+/// missing, unknown or revoked key. A request without an Authorization header may instead carry a staff session
+/// cookie (<see cref="StaffSessions.CallerAsync"/>): it acts as the signed-in user, with their role's scopes. The scope itself is checked by <see cref="ScopeAuthorization"/>, after
 /// rate limiting has counted the request.
 /// <para>
 /// Known keys are cached for <see cref="CacheLifetime"/> so that a request costs no key lookup: a key revoked
@@ -48,19 +56,21 @@ public sealed class ApiKeyAuthentication : IMiddleware
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     private readonly AccountStore accounts;
+    private readonly StaffSessions sessions;
     private readonly TimeProvider clock;
     private readonly ILogger<ApiKeyAuthentication> logger;
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastTouched = new();
     private readonly ConcurrentDictionary<string, (Caller? Caller, string? Refusal, DateTimeOffset Expires)> known = new(StringComparer.Ordinal);
 
-    public ApiKeyAuthentication(AccountStore accounts, TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
+    public ApiKeyAuthentication(AccountStore accounts, StaffSessions sessions, TimeProvider clock, ILogger<ApiKeyAuthentication> logger)
     {
         this.accounts = accounts;
+        this.sessions = sessions;
         this.clock = clock;
         this.logger = logger;
         accounts.KeyRevoked += keyId =>
         {
-            foreach (var entry in known.Where(e => e.Value.Caller?.KeyId == keyId))
+            foreach (var entry in known.Where(e => e.Value.Caller?.Id == keyId))
             {
                 known.TryRemove(entry.Key, out _);
             }
@@ -79,7 +89,13 @@ public sealed class ApiKeyAuthentication : IMiddleware
         var secret = ReadBearer(context.Request);
         if (secret is null)
         {
-            throw Unauthorised("Missing API key. Send 'Authorization: Bearer pk_live_…' or 'Bearer pk_test_…'.");
+            if (context.Request.Headers.Authorization.Count == 0 && await sessions.CallerAsync(context) is { } user)
+            {
+                user.AttachTo(context);
+                await next(context);
+                return;
+            }
+            throw Unauthorised("Missing API key. Send 'Authorization: Bearer pk_live_…' or 'Bearer pk_test_…' (or sign in at /app/sign-in).");
         }
         if (!ApiKeySecrets.LooksValid(secret))
         {
@@ -95,7 +111,7 @@ public sealed class ApiKeyAuthentication : IMiddleware
             throw Unauthorised(entry.Refusal!);
         }
         caller.AttachTo(context);
-        Touch(caller.KeyId);
+        Touch(caller.Id);
         await next(context);
     }
 
@@ -109,7 +125,7 @@ public sealed class ApiKeyAuthentication : IMiddleware
         }
         (Caller?, string?, DateTimeOffset) entry = key.RevokedAt is not null
             ? (null, "This API key has been revoked.", now + CacheLifetime)
-            : (new Caller(key.Id, key.Name, new Tenant(key.OrgId, key.Mode), key.ScopeList.ToHashSet(), key.RateLimitPerHour), null, now + CacheLifetime);
+            : (new Caller(Actor.ApiKey(key.Id), new Tenant(key.OrgId, key.Mode), key.ScopeList.ToHashSet(), key.RateLimitPerHour), null, now + CacheLifetime);
         known[secret] = entry;
         return entry;
     }
@@ -157,8 +173,9 @@ public sealed class ScopeAuthorization : IMiddleware
             && Caller.Of(context) is { } caller
             && !caller.Scopes.Contains(required.Scope))
         {
+            var who = caller.Actor.Type == Actor.UserType ? "The signed-in user's role" : "This API key";
             throw new ApiException(403, ErrorCodes.Forbidden,
-                $"This API key lacks the '{required.Scope}' scope required for {context.Request.Method} {context.Request.Path}.");
+                $"{who} lacks the '{required.Scope}' scope required for {context.Request.Method} {context.Request.Path}.");
         }
         return next(context);
     }

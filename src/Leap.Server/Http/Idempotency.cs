@@ -189,10 +189,9 @@ public sealed class WriteRequest
     /// <summary>Minimal API binding: reads the body and the key of the authenticated caller's request.</summary>
     public static async ValueTask<WriteRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
-        var caller = Caller.Of(context) ?? throw new InvalidOperationException("Endpoint has no RequiredScope metadata.");
+        var db = TenantDb.For(context);
         var services = context.RequestServices;
         var body = await JsonBody.ReadAsync(context.Request, context.RequestAborted);
-        var db = services.GetRequiredService<Database>().ForTenant(caller.Tenant);
         return new WriteRequest(context, services.GetRequiredService<Idempotency>(), body, Idempotency.Describe(context, db, body));
     }
 }

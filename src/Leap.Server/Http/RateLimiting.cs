@@ -23,7 +23,7 @@ public sealed class RateLimiting(IRateLimitCounter counter, TimeProvider clock) 
         var now = clock.GetUtcNow();
         var windowStart = new DateTimeOffset(now.UtcTicks - now.UtcTicks % Window.Ticks, TimeSpan.Zero);
         var reset = windowStart + Window;
-        var used = await counter.IncrementAsync(caller.KeyId, windowStart, caller.RateLimitPerHour, context.RequestAborted);
+        var used = await counter.IncrementAsync(caller.Id, windowStart, caller.RateLimitPerHour, context.RequestAborted);
 
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = caller.RateLimitPerHour.ToString(CultureInfo.InvariantCulture);

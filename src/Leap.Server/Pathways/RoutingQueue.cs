@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Leap.Server.Accounts;
 using Leap.Server.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,11 @@ public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
         public required string AfterJson { get; init; }
         public string? BeforeJson { get; init; }
         public int Attempts { get; init; }
+        public string? ActorType { get; init; }
+        public string? ActorId { get; init; }
+
+        /// <summary>Who made the change: its routing (and webhook event) is recorded as theirs.</summary>
+        public Actor Actor => Actor.From(ActorType, ActorId);
     }
 
     /// <summary>
@@ -47,10 +53,14 @@ public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         await db.ExecuteBatchedAsync(
             $"""
-            INSERT INTO routing_queue ({TenantSql.Columns}, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at)
-            VALUES ({TenantSql.Values}, @patientId, @subjectType, @subjectId, @change, @afterJson, @beforeJson, 0, @now, @now)
+            INSERT INTO routing_queue ({TenantSql.Columns}, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at, actor_type, actor_id)
+            VALUES ({TenantSql.Values}, @patientId, @subjectType, @subjectId, @change, @afterJson, @beforeJson, 0, @now, @now, @actorType, @actorId)
             """,
-            new { patientId, subjectType, subjectId, change, afterJson = Write(after), beforeJson = before is null ? null : Write(before), now }, ct);
+            new
+            {
+                patientId, subjectType, subjectId, change, afterJson = Write(after), beforeJson = before is null ? null : Write(before), now,
+                actorType = db.Actor.Type, actorId = db.Actor.Id,
+            }, ct);
         WriteScope.AfterCommit(Wake);
     }
 
@@ -91,7 +101,7 @@ public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
         var skipLocked = db.Engine == Engine.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
         return db.ListAsync<Entry>(
             $"""
-            SELECT seq, org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts FROM routing_queue q
+            SELECT seq, org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, actor_type, actor_id FROM routing_queue q
             WHERE q.seq >= @fromSeq AND q.due_at <= @now
               AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.patient_id = q.patient_id AND e.seq < q.seq)
               AND NOT EXISTS (SELECT 1 FROM routing_queue e WHERE e.subject_id = q.subject_id AND e.seq < q.seq)

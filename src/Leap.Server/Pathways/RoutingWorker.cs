@@ -122,7 +122,7 @@ public sealed class RoutingWorker(Database database, RoutingQueue queue, Appoint
 
     private async Task RouteAsync(CrossTenantDb write, RoutingQueue.Entry entry, CancellationToken ct)
     {
-        var tenant = write.ForTenant(new Tenant(entry.OrgId, entry.Mode));
+        var tenant = write.ForTenant(new Tenant(entry.OrgId, entry.Mode), entry.Actor);
         await (entry.SubjectType switch
         {
             RoutingQueue.Appointment => appointments.RouteAsync(tenant, entry, ct),

@@ -47,7 +47,7 @@ public static class PatientsApi
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = request.Reader();
-        var (patient, force) = PatientValidation.ReadCreate(reader, Ids.New(Ids.Patient), caller.KeyId, now);
+        var (patient, force) = PatientValidation.ReadCreate(reader, Ids.New(Ids.Patient), caller.Id, now);
         reader.ThrowIfInvalid();
         try
         {
@@ -109,7 +109,7 @@ public static class PatientsApi
                     }
                     var reader = new BodyReader(body.Root);
                     var fresh = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now) with { ExternalId = externalId },
-                        creating: true, caller.KeyId, now);
+                        creating: true, caller.Id, now);
                     reader.ThrowIfInvalid();
                     await InsertAsync(write, fresh, force, outbox, ct);
                     return (fresh, true);
@@ -129,7 +129,7 @@ public static class PatientsApi
     private static Patient Changed(JsonBody body, Caller caller, Patient current, DateTimeOffset now)
     {
         var reader = new BodyReader(body.Root);
-        var patient = PatientValidation.Apply(reader, current, creating: false, caller.KeyId, now);
+        var patient = PatientValidation.Apply(reader, current, creating: false, caller.Id, now);
         reader.ThrowIfInvalid();
         return patient;
     }

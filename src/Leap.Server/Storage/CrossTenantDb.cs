@@ -34,7 +34,7 @@ public sealed partial class CrossTenantDb : SqlSession
     /// One tenant's view, inside this session's write if it is in one: for cross-tenant work that picks up rows of
     /// every tenant and then acts for each as that tenant alone (the routing worker), so the tenant rule binds again.
     /// </summary>
-    public TenantDb ForTenant(Tenant tenant) => new(Database, tenant, Connection, Transaction);
+    public TenantDb ForTenant(Tenant tenant, Actor? actor = null) => new(Database, tenant, actor ?? Actor.System, Connection, Transaction);
 
     private protected override CrossTenantDb Rebind(DbConnection connection, DbTransaction transaction) => new(Database, purpose, connection, transaction);
 

@@ -55,7 +55,8 @@ public abstract class Database(ILogger logger) : IAsyncDisposable
     private bool GuardTenants { get; init; }
 
     /// <summary>The one tenant's view of the data: what request handlers work through.</summary>
-    public TenantDb ForTenant(Tenant tenant) => new(this, tenant);
+    /// <summary>One tenant's view; changes made through it are by <paramref name="actor"/> (the server itself unless told).</summary>
+    public TenantDb ForTenant(Tenant tenant, Actor? actor = null) => new(this, tenant, actor ?? Actor.System);
 
     /// <summary>Work across tenants, named by its <paramref name="purpose"/> (e.g. "housekeeping"): see <see cref="CrossTenantDb"/>.</summary>
     public CrossTenantDb CrossTenant(string purpose) => new(this, purpose);

@@ -15,13 +15,17 @@ namespace Leap.Server.Storage;
 /// </summary>
 public sealed class TenantDb : SqlSession
 {
-    internal TenantDb(Database database, Tenant tenant, DbConnection? connection = null, DbTransaction? transaction = null)
+    internal TenantDb(Database database, Tenant tenant, Actor actor, DbConnection? connection = null, DbTransaction? transaction = null)
         : base(database, connection, transaction)
     {
         Tenant = tenant;
+        Actor = actor;
     }
 
     public Tenant Tenant { get; }
+
+    /// <summary>Who the changes made through this session are by: recorded with their webhook events and routing.</summary>
+    public Actor Actor { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and returns once it is durably committed; if it throws,
@@ -30,7 +34,7 @@ public sealed class TenantDb : SqlSession
     public Task<T> WriteAsync<T>(Func<TenantDb, Task<T>> work, CancellationToken ct = default) =>
         InWrite ? work(this) : Database.WriteAsync((connection, transaction) => work(Rebind(connection, transaction)), ct);
 
-    private protected override TenantDb Rebind(DbConnection connection, DbTransaction transaction) => new(Database, Tenant, connection, transaction);
+    private protected override TenantDb Rebind(DbConnection connection, DbTransaction transaction) => new(Database, Tenant, Actor, connection, transaction);
 
     /// <summary>A page of a list: <paramref name="sql"/> ends with <c>LIMIT @Limit OFFSET @Offset</c>.</summary>
     public async Task<Page<T>> PageAsync<T>(string sql, ListQuery query, CancellationToken ct) =>
@@ -53,11 +57,13 @@ public sealed class TenantDb : SqlSession
         return parameters;
     }
 
-    /// <summary>Minimal API binding: the authenticated caller's tenant.</summary>
-    public static ValueTask<TenantDb?> BindAsync(HttpContext context, ParameterInfo parameter)
+    /// <summary>Minimal API binding: the authenticated caller's tenant, acting as the caller.</summary>
+    public static ValueTask<TenantDb?> BindAsync(HttpContext context, ParameterInfo parameter) => ValueTask.FromResult<TenantDb?>(For(context));
+
+    internal static TenantDb For(HttpContext context)
     {
         var caller = Caller.Of(context) ?? throw new InvalidOperationException("Endpoint has no RequiredScope metadata.");
-        return ValueTask.FromResult<TenantDb?>(context.RequestServices.GetRequiredService<Database>().ForTenant(caller.Tenant));
+        return context.RequestServices.GetRequiredService<Database>().ForTenant(caller.Tenant, caller.Actor);
     }
 }
 

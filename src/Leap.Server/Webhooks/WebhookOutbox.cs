@@ -51,6 +51,7 @@ public sealed class WebhookOutbox(IOptions<JsonOptions> json, TimeProvider clock
             ["created_at"] = now.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture),
             ["organization_id"] = db.Tenant.OrgId,
             ["mode"] = db.Tenant.Mode,
+            ["actor"] = new JsonObject { ["type"] = db.Actor.Type, ["id"] = db.Actor.Id },
             ["data"] = new JsonObject { ["object"] = current, ["previous"] = previous },
         };
         var buffer = new ArrayBufferWriter<byte>();

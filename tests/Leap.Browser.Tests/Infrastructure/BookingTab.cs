@@ -1,5 +1,3 @@
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -128,29 +126,10 @@ public sealed class BookingTab
     }
 
     /// <summary>Presses Tab until <paramref name="target"/> has the focus (failing after a sensible number of presses).</summary>
-    public async Task TabToAsync(ILocator target, int maxPresses = 30)
-    {
-        for (var i = 0; i < maxPresses; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
-            {
-                return;
-            }
-            await Page.Keyboard.PressAsync("Tab");
-        }
-        Assert.Fail($"{maxPresses} presses of Tab never reached {target}.");
-    }
+    public Task TabToAsync(ILocator target, int maxPresses = 30) => PageChecks.TabToAsync(Page, target, maxPresses);
 
     /// <summary>axe-core's WCAG 2.1 A/AA rules on the page as it is now: no violations.</summary>
-    public async Task ExpectAccessibleAsync()
-    {
-        var result = await Page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-        });
-        Assert.True(result.Violations.Length == 0, "Accessibility violations: " + string.Join("; ",
-            result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
-    }
+    public Task ExpectAccessibleAsync() => PageChecks.ExpectAccessibleAsync(Page);
 
     /// <summary>Nothing the page loaded or called left this server (no CDN, no fonts, no analytics).</summary>
     public void ExpectOnlyRequestsTo(string baseUrl)

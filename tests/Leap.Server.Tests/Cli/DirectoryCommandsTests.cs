@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Leap.Server.Tests.Infrastructure;
 
 namespace Leap.Server.Tests.Cli;
@@ -6,8 +5,6 @@ namespace Leap.Server.Tests.Cli;
 /// <summary>The admin command line for the directory and rota, run as the real `leap` process against the fixture's database.</summary>
 public abstract class DirectoryCommandsTests(LeapFixture server)
 {
-    private sealed record Run(int ExitCode, string Output, string Error);
-
     [Fact]
     public async Task Locations_clinicians_sessions_and_blocks_made_on_the_command_line_are_what_the_api_reads()
     {
@@ -65,30 +62,11 @@ public abstract class DirectoryCommandsTests(LeapFixture server)
         Assert.Empty((await t.Api.GetAsync($"clinician-profiles/{clinician}/sessions")).Expect(200).Ids());
     }
 
-    private Task<Run> LeapAsync(params string[] args) => LeapAsync(true, args);
+    private Task<LeapCommand.Run> LeapAsync(params string[] args) => LeapCommand.RunAsync(server, true, args);
 
-    private async Task<Run> LeapAsync(bool mustSucceed, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "leap.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in server.StorageSettings())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var run = new Run(process.ExitCode, await output, await error);
-        Assert.True(!mustSucceed || run.ExitCode == 0, $"leap {string.Join(' ', args)} failed ({run.ExitCode}): {run.Error}{run.Output}");
-        return run;
-    }
+    private Task<LeapCommand.Run> LeapAsync(bool mustSucceed, params string[] args) => LeapCommand.RunAsync(server, mustSucceed, args);
 
-    private static string FirstWord(string output) => output.Split(' ', 2)[0].Trim();
+    private static string FirstWord(string output) => LeapCommand.FirstWord(output);
 }
 
 public sealed class DirectoryCommandsTestsOnSqlite(SqliteServer server) : DirectoryCommandsTests(server);

@@ -202,8 +202,8 @@ public abstract class RoutingQueueTests(LeapFixture database) : IAsyncDisposable
         {
             await write.ExecuteAsync(
                 """
-                INSERT INTO routing_queue (org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at)
-                SELECT org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at
+                INSERT INTO routing_queue (org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at, actor_type, actor_id)
+                SELECT org_id, mode, patient_id, subject_type, subject_id, change, after_json, before_json, attempts, due_at, created_at, actor_type, actor_id
                 FROM routing_queue WHERE subject_id = @late;
                 DELETE FROM routing_queue WHERE subject_id = @late AND seq = (SELECT MIN(seq) FROM routing_queue WHERE subject_id = @late)
                 """, new { late });
