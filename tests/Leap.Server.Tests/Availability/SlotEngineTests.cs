@@ -32,6 +32,29 @@ public sealed class SlotEngineTests
         Enumerable.Range(0, slots.Count).Select(i => slots[i].StartTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     [Fact]
+    public void A_closure_cuts_the_stretches_at_its_location_in_two_or_away_and_leaves_other_locations_alone()
+    {
+        var stretches = new[] { Stretch("cli_a", "09:00", "17:00"), Stretch("cli_b", "09:00", "12:00"), Stretch("cli_a", "09:00", "17:00", location: "loc_2") };
+        var open = SlotEngine.Open(stretches, [new Closure("loc_1", At("12:00"), At("13:00")), new Closure("loc_1", At("08:00"), At("12:30"))]);
+
+        Assert.Equal(
+            [("cli_a", "loc_1", "13:00", "17:00"), ("cli_a", "loc_2", "09:00", "17:00")],
+            open.Select(s => (s.ClinicianId, s.LocationId, s.Start.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                s.End.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture))).OrderBy(s => s.LocationId, StringComparer.Ordinal));
+        Assert.Same(stretches, SlotEngine.Open(stretches, []));
+    }
+
+    [Fact]
+    public void A_slot_in_a_closure_is_refused_as_closed_and_the_message_gives_its_times()
+    {
+        var check = new SlotEngine(Rules(), Now).Check(At("10:00"), [Stretch("cli_a", "09:00", "17:00")], null, [],
+            [new Closure("loc_1", At("10:15"), At("11:00"))]);
+
+        Assert.Equal((false, SlotReasons.Closed), (check.Available, check.Reason));
+        Assert.Contains("2026-06-08T10:15Z", check.Message);
+    }
+
+    [Fact]
     public void Starts_every_15_minutes_and_a_slot_ends_inside_the_stretch()
     {
         using var slots = new SlotEngine(Rules(), Now).FreeSlots([Stretch("cli_a", "09:00", "10:15")], BusyIntervals.None);
