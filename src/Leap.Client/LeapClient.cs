@@ -61,6 +61,7 @@ public sealed class LeapClient : IDisposable
         QuestionnaireTemplates = new QuestionnaireTemplatesClient(transport);
         QuestionnaireResponses = new QuestionnaireResponsesClient(transport);
         Webhooks = new WebhooksClient(transport);
+        Users = new UsersClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -101,6 +102,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/webhooks</c>: endpoints, test events and delivery logs (scope <c>manage_webhooks</c>).</summary>
     public WebhooksClient Webhooks { get; }
+
+    /// <summary><c>/users</c>: staff accounts (scope <c>manage_users</c>).</summary>
+    public UsersClient Users { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();
