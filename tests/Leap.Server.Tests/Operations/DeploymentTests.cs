@@ -66,12 +66,7 @@ public sealed class DeploymentTests(SqliteServer server) : IDisposable
     /// <summary>The first bash block under the README's "Try it" heading, as a reader would paste it.</summary>
     private static string TryItCommands()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "README.md")) || !File.Exists(Path.Combine(directory.FullName, "Leap.slnx")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("README.md not found above the test output.");
-        }
-        var readme = File.ReadAllText(Path.Combine(directory.FullName, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
         var section = readme[readme.IndexOf("## Try it", StringComparison.Ordinal)..];
         var start = section.IndexOf("```bash\n", StringComparison.Ordinal) + "```bash\n".Length;
         return section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
