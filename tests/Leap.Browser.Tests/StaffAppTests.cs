@@ -347,6 +347,65 @@ public abstract class StaffAppTests(LeapFixture fixture, Chromium chromium)
         await tab.ShotAsync("leave-removed");
         tab.ExpectOnlyRequestsTo(c.BaseUrl);
     }
+
+    [Fact]
+    public async Task Directory_sets_a_clinicians_services_adds_a_clinician_and_closes_a_location_past_a_booking_when_forced()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var other = await c.T.CreateTemplateAsync("Other Service", duration: 30, minNoticeMinutes: 0);
+        var stranded = await BookAsync(c, "2030-03-12T09:00:00Z", "2030-03-12T09:30:00Z");
+        var tab = await SignInAsync(c, role: "admin");
+        var page = tab.Page;
+
+        await tab.Button("Directory").ClickAsync();
+        await Expect(page.Locator("#directory-title")).ToBeFocusedAsync();
+        await page.GetByText(BrowserClinic.ClinicianName, new() { Exact = true }).ClickAsync();
+        var clinician = page.GetByRole(AriaRole.Form, new() { Name = $"Edit {BrowserClinic.ClinicianName}" });
+        await clinician.GetByLabel(BrowserClinic.ServiceName).CheckAsync();
+        await clinician.GetByLabel("Job title").FillAsync("General practitioner");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("clinician-form");
+        await clinician.GetByRole(AriaRole.Button, new() { Name = "Save clinician" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Clinician saved.");
+        var profile = (await c.Api.GetAsync($"clinician-profiles/{c.Clinician}")).Expect(200).Data;
+        Assert.Equal([c.Template], profile.GetProperty("appointment_template_ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("General practitioner", profile.GetProperty("role").GetString());
+        Assert.Empty((await c.Api.GetAsync($"availability?appointment_template_id={other}&date_from=2030-03-04&date_to=2030-03-04")).Expect(200)
+            .Data.GetProperty("slots").EnumerateArray());
+
+        await page.GetByText("Add a clinician", new() { Exact = true }).ClickAsync();
+        var added = page.GetByRole(AriaRole.Form, new() { Name = "Add a clinician" });
+        await added.GetByLabel("Name").FillAsync("Dr Newly Added");
+        await added.GetByRole(AriaRole.Button, new() { Name = "Add clinician" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Clinician saved.");
+        await Expect(page.GetByText("Dr Newly Added", new() { Exact = true })).ToBeVisibleAsync();
+        Assert.Contains((await c.Api.GetAsync("clinician-profiles")).Expect(200).Data.EnumerateArray(), p => p.GetProperty("name").GetString() == "Dr Newly Added");
+        await tab.ShotAsync("clinician-added");
+
+        await page.GetByText(BrowserClinic.LocationName, new() { Exact = true }).ClickAsync();
+        var closure = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = $"Close {BrowserClinic.LocationName}" }) });
+        await closure.GetByLabel("First day").FillAsync("2030-03-12");
+        await closure.GetByLabel("Last day").FillAsync("2030-03-12");
+        await closure.GetByLabel("Reason").SelectOptionAsync("closed");
+        await closure.GetByLabel("Note (optional)").FillAsync("Boiler repair");
+        await closure.GetByRole(AriaRole.Button, new() { Name = "Add closure" }).ClickAsync();
+        var alert = page.Locator("#alert");
+        await Expect(alert.GetByRole(AriaRole.Heading)).ToHaveTextAsync("This change would leave 1 booked appointment outside working time");
+        await Expect(alert).ToContainTextAsync(stranded);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("closure-would-strand");
+        Assert.Empty((await c.Api.GetAsync($"locations/{c.Location}/closures")).Expect(200).Data.EnumerateArray());
+
+        await tab.Button("Save anyway").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync($"Closure saved. 1 appointment stays booked outside working time: {stranded}.");
+        var saved = Assert.Single((await c.Api.GetAsync($"locations/{c.Location}/closures")).Expect(200).Data.EnumerateArray());
+        Assert.Equal("Boiler repair", saved.GetProperty("note").GetString());
+        Assert.Equal("confirmed", (await AppointmentAsync(c, stranded)).GetProperty("status").GetString());
+        await page.GetByText(BrowserClinic.LocationName, new() { Exact = true }).ClickAsync();
+        await Expect(page.Locator($"#closures-{c.Location}")).ToContainTextAsync("Closed: Tuesday 12 March 2030 (Boiler repair)");
+        await tab.ShotAsync("closure-forced");
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
 }
 
 public sealed class StaffAppOnSqlite(SqliteServer server, Chromium chromium) : StaffAppTests(server, chromium);

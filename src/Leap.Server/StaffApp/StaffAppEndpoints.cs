@@ -70,6 +70,7 @@ public static class StaffAppEndpoints
               <nav aria-label="Staff app">
                 <button type="button" class="nav" data-view="diary" aria-current="page">Diary</button>
                 <button type="button" class="nav" data-view="rota">Rota</button>
+                <button type="button" class="nav" data-view="directory">Directory</button>
               </nav>
               <form method="post" action="/app/sign-out">
                 {TokenField(http, antiforgery)}

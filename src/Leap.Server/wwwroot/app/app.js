@@ -491,19 +491,23 @@ function openBooking(slot) {
 
 // ---------------------------------------------------------------------------------------------- rota
 
-/** Sends a rota change; a 409 naming stranded appointments is shown with the choice to save anyway. */
-async function rotaWrite(method, path, body, what) {
+/**
+ * Sends a rota or directory change, then redraws the screen (<refresh>); a 409 naming stranded appointments is shown
+ * with the choice to save anyway.
+ */
+async function save(method, path, body, what, refresh = showRota) {
   clearAlert();
+  say('');
   try {
     const { data } = await state.api.write(method, path, body);
     const stranded = data?.stranded_appointment_ids ?? [];
-    await showRota();
+    await refresh();
     say(stranded.length
       ? `${what} saved. ${stranded.length} appointment${stranded.length === 1 ? ' stays' : 's stay'} booked outside working time: ${stranded.join(', ')}.`
       : `${what} saved.`);
   } catch (error) {
     if (error instanceof ApiError && error.stranded.length && !body?.force) {
-      showStranded(error, () => rotaWrite(method, path, { ...body, force: true }, what));
+      showStranded(error, () => save(method, path, { ...body, force: true }, what, refresh));
     } else {
       explain(error);
     }
@@ -538,24 +542,25 @@ function sessionForm(kind) {
     el('button', { type: 'submit' }, 'Add session'));
   form.addEventListener('submit', event => {
     event.preventDefault();
-    rotaWrite('POST', `/clinician-profiles/${state.rotaClinician}/sessions`, Object.fromEntries(new FormData(form)), 'Session');
+    save('POST', `/clinician-profiles/${state.rotaClinician}/sessions`, Object.fromEntries(new FormData(form)), 'Session');
   });
   return form;
 }
 
-function leaveForm() {
-  const form = el('form', { class: 'panel', 'aria-labelledby': 'leave-title' },
-    el('h3', { id: 'leave-title' }, 'Add leave or other time away'),
+/** Whole local days away (a clinician's block) or closed (a location's closure). */
+function daysForm(prefix, title, reasons, path, what, refresh) {
+  const id = name => `${prefix}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-labelledby': id('title') },
+    el('h3', { id: id('title') }, title),
     el('div', { class: 'row' },
-      field('First day', el('input', { id: 'leave-start', name: 'start_time', type: 'date', required: true })),
-      field('Last day', el('input', { id: 'leave-end', name: 'end_time', type: 'date', required: true })),
-      field('Reason', el('select', { id: 'leave-reason', name: 'reason' }, ['leave', 'training', 'sickness', 'other'].map(r => el('option', { value: r }, REASONS[r])))),
-      field('Note (optional)', el('input', { id: 'leave-note', name: 'note', maxlength: '500' }))),
-    el('button', { type: 'submit' }, 'Add time away'));
+      field('First day', el('input', { id: id('start'), name: 'start_time', type: 'date', required: true })),
+      field('Last day', el('input', { id: id('end'), name: 'end_time', type: 'date', required: true })),
+      field('Reason', el('select', { id: id('reason'), name: 'reason' }, reasons.map(r => el('option', { value: r }, REASONS[r])))),
+      field('Note (optional)', el('input', { id: id('note'), name: 'note', maxlength: '500' }))),
+    el('button', { type: 'submit' }, `Add ${what.toLowerCase()}`));
   form.addEventListener('submit', event => {
     event.preventDefault();
-    const body = Object.fromEntries([...new FormData(form)].filter(([, v]) => v.trim()));
-    rotaWrite('POST', `/clinician-profiles/${state.rotaClinician}/blocks`, body, 'Time away');
+    save('POST', path, Object.fromEntries([...new FormData(form)].filter(([, v]) => v.trim())), what, refresh);
   });
   return form;
 }
@@ -571,8 +576,8 @@ function period(item) {
   return first === last ? `${dayTitle(first)} ${first.slice(0, 4)}` : `${dayTitle(first)} to ${dayTitle(last)} ${last.slice(0, 4)}`;
 }
 
-function removeButton(label, path, what) {
-  return el('button', { type: 'button', class: 'quiet', 'aria-label': label, onclick: () => rotaWrite('DELETE', path, undefined, what) }, 'Remove');
+function removeButton(label, path, what, refresh = showRota) {
+  return el('button', { type: 'button', class: 'quiet', 'aria-label': label, onclick: () => save('DELETE', path, undefined, what, refresh) }, 'Remove');
 }
 
 async function showRota() {
@@ -612,11 +617,108 @@ async function showRota() {
         blocks.length ? el('ul', { class: 'rows', id: 'blocks' }, blocks.map(b => el('li', {},
           `${REASONS[b.reason] ?? b.reason}: ${period(b)}${b.note ? ` (${b.note})` : ''} `,
           removeButton(`Remove ${(REASONS[b.reason] ?? b.reason).toLowerCase()} from ${dateIn(zone(), b.start_time)}`, `/clinician-profiles/${c}/blocks/${b.id}`, 'Removal'))))
-          : el('p', {}, 'None.'), leaveForm()));
+          : el('p', {}, 'None.'),
+        daysForm('leave', 'Add leave or other time away', ['leave', 'training', 'sickness', 'other'], `/clinician-profiles/${c}/blocks`, 'Time away')));
   } catch (error) {
     explain(error);
   } finally {
     $('#rota').removeAttribute('aria-busy');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- directory
+
+async function loadDirectory() {
+  [state.clinicians, state.locations, state.services] = await Promise.all([
+    all('/clinician-profiles', { is_active: 'true' }),
+    all('/locations', { is_active: 'true' }),
+    all('/appointment-templates', { is_active: 'true' }),
+  ]);
+}
+
+const refreshDirectory = async () => {
+  await loadDirectory();
+  await showDirectory();
+};
+
+function checkbox(id, name, label, checked, value = 'true') {
+  return el('div', { class: 'check' }, el('input', { id, name, type: 'checkbox', value, checked }), el('label', { for: id }, label));
+}
+
+function clinicianForm(c) {
+  const id = name => `${c?.id ?? 'new-clinician'}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-label': c ? `Edit ${c.name}` : 'Add a clinician' },
+    el('div', { class: 'row' },
+      field('Name', el('input', { id: id('name'), name: 'name', required: true, maxlength: '200', value: c?.name ?? '' })),
+      field('Job title', el('input', { id: id('role'), name: 'role', maxlength: '200', value: c?.role ?? '' })),
+      field('Email', el('input', { id: id('email'), name: 'email', type: 'email', maxlength: '254', value: c?.email ?? '' }))),
+    el('fieldset', {}, el('legend', {}, 'Services provided (none ticked: every service)'),
+      state.services.map(t => checkbox(id(t.id), 'appointment_template_ids', t.name, c?.appointment_template_ids.includes(t.id), t.id))),
+    checkbox(id('online'), 'is_bookable_online', 'Bookable online', c ? c.is_bookable_online : true),
+    c ? checkbox(id('active'), 'is_active', 'Active (untick to deactivate)', true) : null,
+    el('button', { type: 'submit' }, c ? 'Save clinician' : 'Add clinician'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = {
+      name: data.get('name').trim(), role: data.get('role').trim() || null, email: data.get('email').trim() || null,
+      appointment_template_ids: data.getAll('appointment_template_ids'), is_bookable_online: data.has('is_bookable_online'),
+    };
+    if (c) {
+      body.is_active = data.has('is_active');
+      save('PATCH', `/clinician-profiles/${c.id}`, body, 'Clinician', refreshDirectory);
+    } else {
+      save('POST', '/clinician-profiles', body, 'Clinician', refreshDirectory);
+    }
+  });
+  return form;
+}
+
+function locationForm(l) {
+  const id = name => `${l?.id ?? 'new-location'}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-label': l ? `Edit ${l.name}` : 'Add a location' },
+    el('div', { class: 'row' },
+      field('Name', el('input', { id: id('name'), name: 'name', required: true, maxlength: '200', value: l?.name ?? '' })),
+      field('Postcode', el('input', { id: id('postcode'), name: 'postcode', maxlength: '20', value: l?.postcode ?? '' })),
+      field('Phone', el('input', { id: id('phone'), name: 'phone', type: 'tel', maxlength: '50', value: l?.phone ?? '' })),
+      field('Time zone', el('input', { id: id('timezone'), name: 'timezone', maxlength: '100', value: l?.timezone ?? 'Europe/London' }))),
+    l ? checkbox(id('active'), 'is_active', 'Active (untick to deactivate)', true) : null,
+    el('button', { type: 'submit' }, l ? 'Save location' : 'Add location'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = Object.fromEntries(['name', 'postcode', 'phone', 'timezone'].map(k => [k, data.get(k).trim() || null]));
+    if (l) {
+      body.is_active = data.has('is_active');
+    }
+    save(l ? 'PATCH' : 'POST', l ? `/locations/${l.id}` : '/locations', body, 'Location', refreshDirectory);
+  });
+  return form;
+}
+
+async function showDirectory() {
+  state.view = 'directory';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'directory-title', tabindex: '-1' }, 'Directory'), el('div', { id: 'directory', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const closures = await Promise.all(state.locations.map(l => all(`/locations/${l.id}/closures`, { end_time_gte: `${today()}T00:00:00Z` })));
+    $('#directory').replaceChildren(
+      el('section', { 'aria-labelledby': 'clinicians-title' }, el('h2', { id: 'clinicians-title' }, 'Clinicians'),
+        state.clinicians.map(c => el('details', { class: 'record' }, el('summary', {}, c.name), clinicianForm(c))),
+        el('details', { class: 'record' }, el('summary', {}, 'Add a clinician'), clinicianForm(null))),
+      el('section', { 'aria-labelledby': 'locations-title' }, el('h2', { id: 'locations-title' }, 'Locations'),
+        state.locations.map((l, i) => el('details', { class: 'record' }, el('summary', {}, l.name), locationForm(l),
+          el('h3', {}, `Closures of ${l.name} (current and future)`),
+          closures[i].length ? el('ul', { class: 'rows', id: `closures-${l.id}` }, closures[i].map(x => el('li', {},
+            `${REASONS[x.reason] ?? x.reason}: ${period(x)}${x.note ? ` (${x.note})` : ''} `,
+            removeButton(`Remove closure from ${dateIn(zone(), x.start_time)}`, `/locations/${l.id}/closures/${x.id}`, 'Removal', refreshDirectory))))
+            : el('p', {}, 'None.'),
+          daysForm(`closure-${l.id}`, `Close ${l.name}`, ['bank_holiday', 'closed', 'other'], `/locations/${l.id}/closures`, 'Closure', refreshDirectory))),
+        el('details', { class: 'record' }, el('summary', {}, 'Add a location'), locationForm(null))));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#directory').removeAttribute('aria-busy');
   }
 }
 
@@ -642,11 +744,7 @@ async function start() {
     }
     session = (await response.json()).data;
     state.api = new Api(null, { [session.antiforgery.header_name]: session.antiforgery.token });
-    [state.clinicians, state.locations, state.services] = await Promise.all([
-      all('/clinician-profiles', { is_active: 'true' }),
-      all('/locations', { is_active: 'true' }),
-      all('/appointment-templates', { is_active: 'true' }),
-    ]);
+    await loadDirectory();
   } catch (error) {
     explain(error);
     return;
@@ -655,9 +753,11 @@ async function start() {
   // A clinician's diary opens on their own column; the rota is for those who may change it.
   state.clinician = session.user.clinician_profile_id ?? '';
   $('button.nav[data-view="rota"]').hidden = !session.scopes.includes('write_clinicians');
+  $('button.nav[data-view="directory"]').hidden = !session.scopes.includes('write_locations');
   state.service = state.services[0]?.id ?? '';
   for (const button of document.querySelectorAll('button.nav')) {
-    button.addEventListener('click', () => (button.dataset.view === 'rota' ? showRota() : showDiary()).then(() => $(`#${button.dataset.view}-title`)?.focus()));
+    const show = { diary: showDiary, rota: showRota, directory: showDirectory }[button.dataset.view];
+    button.addEventListener('click', () => show().then(() => $(`#${button.dataset.view}-title`)?.focus()));
   }
   await showDiary(false);
 }
