@@ -406,6 +406,73 @@ public abstract class StaffAppTests(LeapFixture fixture, Chromium chromium)
         await tab.ShotAsync("closure-forced");
         tab.ExpectOnlyRequestsTo(c.BaseUrl);
     }
+
+    [Fact]
+    public async Task Patient_page_shows_details_appointments_and_episodes()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var appointment = await BookAsync(c, "2030-03-04T10:00:00Z", "2030-03-04T10:30:00Z");
+        var past = await BookAsync(c, "2030-02-25T10:00:00Z", "2030-02-25T10:30:00Z");
+        (await c.Api.PostAsync("episodes", new { patient_id = c.Patient, title = "Knee pain" }, Guid.NewGuid().ToString())).Expect(201);
+        var tab = await SignInAsync(c);
+        var page = tab.Page;
+
+        await Appointment(tab, appointment).ClickAsync();
+        await tab.Button("Open patient page").ClickAsync();
+        await Expect(page.Locator("#patient-title")).ToHaveTextAsync(BrowserClinic.PatientName);
+        await Expect(page.Locator("#patient-title")).ToBeFocusedAsync();
+        await Expect(page.Locator("dd[data-field=\"Date of birth\"]")).ToHaveTextAsync("15 March 1985");
+        await Expect(page.Locator("dd[data-field=\"Email\"]")).ToHaveTextAsync("pat.testperson@example.com");
+        await Expect(Appointment(tab, appointment)).ToContainTextAsync("Monday 4 March 2030, 10:00–10:30");
+        await Expect(Appointment(tab, past)).ToContainTextAsync("Monday 25 February 2030, 10:00–10:30");
+        await Expect(page.Locator("#episodes")).ToContainTextAsync("Knee pain · Open");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("patient");
+
+        await Appointment(tab, past).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).Locator("dd[data-field=\"When\"]")).ToHaveTextAsync("Monday 25 February 2030, 10:00–10:30");
+        await tab.ShotAsync("patient-appointment");
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
+
+    [Fact]
+    public async Task Episodes_inbox_assigns_changes_priority_and_closes()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var episode = (await c.Api.PostAsync("episodes", new { patient_id = c.Patient, title = "Knee pain", description = "Referral letter to read" },
+            Guid.NewGuid().ToString())).Expect(201).Id;
+        var tab = await SignInAsync(c);
+        var page = tab.Page;
+        var me = (await c.Api.GetAsync("users")).Expect(200).Data.EnumerateArray().Single(u => u.GetProperty("role").GetString() == "reception").GetProperty("id").GetString();
+
+        await tab.Button("Episodes").ClickAsync();
+        await Expect(page.Locator("#inbox-title")).ToBeFocusedAsync();
+        var item = page.Locator($"[data-episode=\"{episode}\"]");
+        await Expect(item.Locator("summary")).ToHaveTextAsync("Knee pain · Open · priority medium");
+        await item.Locator("summary").ClickAsync();
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("inbox");
+
+        await item.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Assignment saved.");
+        await Expect(item.Locator("summary")).ToHaveTextAsync("Knee pain · Open · priority medium · assigned to you");
+        await item.Locator("summary").ClickAsync();
+        await item.GetByLabel("Priority").SelectOptionAsync("urgent");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Change priority" }).ClickAsync();
+        await Expect(item.Locator("summary")).ToHaveTextAsync("Knee pain · Open · priority urgent · assigned to you");
+        await tab.ShotAsync("assigned-urgent");
+        var changed = (await c.Api.GetAsync($"episodes/{episode}")).Expect(200).Data;
+        Assert.Equal(me, changed.GetProperty("assigned_to").GetString());
+        Assert.Equal("urgent", changed.GetProperty("priority").GetString());
+
+        await item.Locator("summary").ClickAsync();
+        await item.GetByLabel("Closing note (optional)").FillAsync("Letter filed");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Close episode" }).ClickAsync();
+        await Expect(page.Locator("#inbox")).ToHaveTextAsync("Nothing in the inbox.");
+        await tab.ShotAsync("closed");
+        Assert.Equal("closed", (await c.Api.GetAsync($"episodes/{episode}")).Expect(200).Data.GetProperty("status").GetString());
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
 }
 
 public sealed class StaffAppOnSqlite(SqliteServer server, Chromium chromium) : StaffAppTests(server, chromium);

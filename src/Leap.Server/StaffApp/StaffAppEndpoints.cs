@@ -69,6 +69,7 @@ public static class StaffAppEndpoints
                 {E(organisation?.Name ?? user.OrgId)}, {E(user.Mode)} data</p>
               <nav aria-label="Staff app">
                 <button type="button" class="nav" data-view="diary" aria-current="page">Diary</button>
+                <button type="button" class="nav" data-view="inbox">Episodes</button>
                 <button type="button" class="nav" data-view="rota">Rota</button>
                 <button type="button" class="nav" data-view="directory">Directory</button>
               </nav>

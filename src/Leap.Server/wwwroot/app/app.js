@@ -25,6 +25,7 @@ const state = {
   location: '',
   service: '',
   rotaClinician: '',
+  user: null,
 };
 
 // ---------------------------------------------------------------------------------------------- helpers
@@ -312,7 +313,8 @@ async function openAppointment(id) {
     started ? el('button', { type: 'button', onclick: e => act(a, 'no-show', e.target) }, 'Mark no-show') : null,
     started ? null : el('p', { class: 'hint' }, 'Completed and no-show can be recorded once the appointment has started.'))
     : el('p', {}, 'This appointment is finished: nothing more can be done with it.');
-  openDialog(`Appointment: ${a.attendee_name || a.title}`, details, actions, panel);
+  const patientLink = el('button', { type: 'button', class: 'quiet', onclick: () => { $('dialog')?.close(); showPatient(a.patient_id); } }, 'Open patient page');
+  openDialog(`Appointment: ${a.attendee_name || a.title}`, details, patientLink, actions, panel);
 }
 
 async function done(message) {
@@ -722,6 +724,84 @@ async function showDirectory() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- patient
+
+const EPISODE_STATUS = { open: 'Open', pending_patient: 'Waiting for the patient', awaiting_review: 'Awaiting review', closed: 'Closed' };
+
+async function showPatient(id) {
+  state.view = 'patient';
+  markNav();
+  clearAlert();
+  $('#view').replaceChildren(el('p', {}, 'Loading…'));
+  try {
+    const [patient, appointments, episodes] = await Promise.all([
+      state.api.get(`/patients/${id}`).then(r => r.data),
+      all('/appointments', { patient_id: id }),
+      all('/episodes', { patient_id: id }),
+    ]);
+    const details = el('dl', { class: 'details' });
+    for (const [label, value] of [['Date of birth', birthDate(patient.date_of_birth)], ['Email', patient.email],
+      ['Phone', patient.phone], ['NHS number', patient.nhs_number]].filter(([, v]) => v)) {
+      details.append(el('dt', {}, label), el('dd', { 'data-field': label }, value));
+    }
+    const z = zone();
+    appointments.sort((a, b) => b.start_time.localeCompare(a.start_time));
+    const heading = el('h1', { id: 'patient-title', tabindex: '-1' }, `${patient.first_name} ${patient.last_name}`);
+    $('#view').replaceChildren(heading, details,
+      el('section', { 'aria-labelledby': 'patient-appointments' }, el('h2', { id: 'patient-appointments' }, 'Appointments'),
+        appointments.length ? el('ul', { class: 'appts' }, appointments.map(a => el('li', { class: `appt status-${a.status}` },
+          el('button', { type: 'button', class: 'appt-button', 'data-appointment': a.id, onclick: () => openAppointment(a.id) },
+            `${when(z, a.start_time, a.end_time)} · ${a.title} · ${clinicianName(a.clinician_profile_id)} · ${STATUS[a.status] ?? a.status}`))))
+          : el('p', {}, 'None.')),
+      el('section', { 'aria-labelledby': 'patient-episodes' }, el('h2', { id: 'patient-episodes' }, 'Episodes'),
+        episodes.length ? el('ul', { class: 'rows', id: 'episodes' }, episodes.map(e => el('li', {},
+          `${e.title} · ${EPISODE_STATUS[e.status] ?? e.status}${e.priority ? ` · priority ${e.priority}` : ''}`)))
+          : el('p', {}, 'None.')));
+    heading.focus();
+  } catch (error) {
+    explain(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- episodes
+
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+
+async function episodeAction(episode, action, body, what) {
+  await save('POST', `/episodes/${episode.id}/${action}`, body, what, showInbox);
+}
+
+function episodeItem(e) {
+  const priority = el('select', { id: `${e.id}-priority` }, PRIORITIES.map(p => el('option', { value: p, selected: p === e.priority }, p[0].toUpperCase() + p.slice(1))));
+  const note = el('input', { id: `${e.id}-note`, maxlength: '500' });
+  const mine = e.assigned_to === state.user.id;
+  return el('details', { class: 'record', 'data-episode': e.id },
+    el('summary', {}, `${e.title} · ${EPISODE_STATUS[e.status] ?? e.status} · priority ${e.priority}${mine ? ' · assigned to you' : e.assigned_to ? ' · assigned' : ''}`),
+    e.description ? el('p', {}, e.description) : null,
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'quiet', onclick: () => showPatient(e.patient_id) }, 'Open patient page'),
+      el('button', { type: 'button', onclick: () => episodeAction(e, 'assign', { assigned_to: mine ? null : state.user.id }, 'Assignment') },
+        mine ? 'Unassign me' : 'Assign to me')),
+    el('div', { class: 'row' }, field('Priority', priority),
+      el('button', { type: 'button', onclick: () => episodeAction(e, 'change-priority', { priority: priority.value }, 'Priority') }, 'Change priority')),
+    el('div', { class: 'row' }, field('Closing note (optional)', note),
+      el('button', { type: 'button', class: 'danger', onclick: () => episodeAction(e, 'close', note.value.trim() ? { note: note.value.trim() } : {}, 'Episode closure') }, 'Close episode')));
+}
+
+async function showInbox() {
+  state.view = 'inbox';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'inbox-title', tabindex: '-1' }, 'Episodes inbox'), el('div', { id: 'inbox', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const episodes = await all('/episodes', { status_in: 'open,pending_patient,awaiting_review', inbox_visibility: 'surface' });
+    $('#inbox').replaceChildren(episodes.length ? el('div', {}, episodes.map(episodeItem)) : el('p', {}, 'Nothing in the inbox.'));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#inbox').removeAttribute('aria-busy');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 function markNav() {
@@ -753,10 +833,12 @@ async function start() {
   // A clinician's diary opens on their own column; the rota is for those who may change it.
   state.clinician = session.user.clinician_profile_id ?? '';
   $('button.nav[data-view="rota"]').hidden = !session.scopes.includes('write_clinicians');
+  state.user = session.user;
+  $('button.nav[data-view="inbox"]').hidden = !session.scopes.includes('write_episodes');
   $('button.nav[data-view="directory"]').hidden = !session.scopes.includes('write_locations');
   state.service = state.services[0]?.id ?? '';
   for (const button of document.querySelectorAll('button.nav')) {
-    const show = { diary: showDiary, rota: showRota, directory: showDirectory }[button.dataset.view];
+    const show = { diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory }[button.dataset.view];
     button.addEventListener('click', () => show().then(() => $(`#${button.dataset.view}-title`)?.focus()));
   }
   await showDiary(false);
