@@ -22,7 +22,7 @@ public sealed record SecondFactorSetup(string Secret, string OtpauthUri);
 /// <summary>
 /// The staff app's doorway at <c>/app</c> (docs/staff-accounts.md): a server-rendered sign-in form (email and password,
 /// then the authenticator code when the account has one), sign-out, the session as JSON for the app's pages, enrolment
-/// of the second factor, and a minimal signed-in landing page that the staff app replaces.
+/// of the second factor, and the staff app's shell.
 /// </summary>
 public static class StaffAppEndpoints
 {
@@ -32,6 +32,11 @@ public static class StaffAppEndpoints
     /// <summary>Only this server's own stylesheet; forms post only here; no script, no framing.</summary>
     private const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    /// <summary>The app shell: its own scripts and calls to this server only, as the booking page.</summary>
+    private const string AppContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; " +
+        "base-uri 'none'; frame-ancestors 'none'";
 
     public static void MapStaffApp(this IEndpointRouteBuilder app)
     {
@@ -46,6 +51,10 @@ public static class StaffAppEndpoints
         group.MapPost("/second-factor/confirm", ConfirmSecondFactor);
     }
 
+    /// <summary>
+    /// The staff app itself (docs/staff-app.md): this shell names who is signed in and offers sign-out without any
+    /// script; <c>/app/app.js</c> then reads <c>GET /app/session</c> and draws the diary and the rota through the API.
+    /// </summary>
     private static async Task<IResult> Landing(HttpContext http, StaffSessions sessions, AccountStore accounts, IAntiforgery antiforgery)
     {
         if (await sessions.FindAsync(http) is not { SecondFactorPending: false } session)
@@ -55,15 +64,24 @@ public static class StaffAppEndpoints
         var user = session.User;
         var organisation = await accounts.FindOrganisationAsync(user.OrgId, http.RequestAborted);
         return Html(http, 200, "Leap", $"""
-            <h1>Leap</h1>
-            <p>Signed in as <strong>{E(user.Name)}</strong> ({E(user.Email)}), {E(user.Role)}.</p>
-            <p>{E(organisation?.Name ?? user.OrgId)}, {E(user.Mode)} data.</p>
-            <p>The staff app will open here. This session also works with the API at <code>/api/v1</code>.</p>
-            <form method="post" action="/app/sign-out">
-              {TokenField(http, antiforgery)}
-              <button type="submit">Sign out</button>
-            </form>
-            """);
+            <header class="bar">
+              <p class="who">Signed in as <strong>{E(user.Name)}</strong> ({E(user.Email)}), {E(user.Role)} ·
+                {E(organisation?.Name ?? user.OrgId)}, {E(user.Mode)} data</p>
+              <nav aria-label="Staff app">
+                <button type="button" class="nav" data-view="diary" aria-current="page">Diary</button>
+                <button type="button" class="nav" data-view="inbox">Episodes</button>
+                <button type="button" class="nav" data-view="rota">Rota</button>
+                <button type="button" class="nav" data-view="directory">Directory</button>
+              </nav>
+              <form method="post" action="/app/sign-out">
+                {TokenField(http, antiforgery)}
+                <button type="submit" class="quiet">Sign out</button>
+              </form>
+            </header>
+            <div id="status" class="status" role="status" aria-live="polite"></div>
+            <div id="alert" class="alert" role="alert" tabindex="-1"></div>
+            <div id="view"><p>Loading the diary…</p></div>
+            """, appShell: true);
     }
 
     private static async Task<IResult> SignInForm(HttpContext http, StaffSessions sessions, IAntiforgery antiforgery) =>
@@ -232,10 +250,12 @@ public static class StaffAppEndpoints
         return $"""<input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken!)}">""";
     }
 
-    private static IResult Html(HttpContext http, int status, string title, string main)
+    private static IResult Html(HttpContext http, int status, string title, string main, bool appShell = false)
     {
         var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = appShell ? AppContentSecurityPolicy : ContentSecurityPolicy;
+        var script = appShell ? "\n  <script type=\"module\" src=\"/app/app.js\"></script>" : "";
+        var bodyClass = appShell ? "app" : "form";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
@@ -246,9 +266,9 @@ public static class StaffAppEndpoints
               <meta charset="utf-8">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>{E(title)}</title>
-              <link rel="stylesheet" href="/app/app.css">
+              <link rel="stylesheet" href="/app/app.css">{script}
             </head>
-            <body>
+            <body class="{bodyClass}">
             <main>
             {main}
             </main>

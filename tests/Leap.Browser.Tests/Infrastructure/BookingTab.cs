@@ -4,8 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Leap.Browser.Tests.Infrastructure;
 
 /// <summary>
-/// One browser tab on the booking page: what a front-desk user looks at and does, a numbered screenshot per
-/// step, and a record of every request the page made and every console error it logged.
+/// One browser tab on the booking page (or the staff app, <see cref="Watch"/>): what a front-desk user looks at and
+/// does, a numbered screenshot per step, and a record of every request the page made and every console error it logged.
 /// </summary>
 public sealed class BookingTab
 {
@@ -54,6 +54,9 @@ public sealed class BookingTab
         await tab.Page.GotoAsync(baseUrl + "/book" + (fragment is null ? "" : "#" + fragment));
         return tab;
     }
+
+    /// <summary>Watches a tab that is already open (the staff app's, signed in).</summary>
+    public static BookingTab Watch(IPage page, Screenshots shots) => new(page, shots, "");
 
     public IReadOnlyList<string> Requests
     {

@@ -18,8 +18,11 @@ public static class PageChecks
             result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
     }
 
-    /// <summary>Presses Tab until <paramref name="target"/> has the focus (failing after a sensible number of presses).</summary>
-    public static async Task TabToAsync(IPage page, ILocator target, int maxPresses = 30)
+    /// <summary>
+    /// Presses Tab (or <paramref name="key"/>, such as Shift+Tab to go back) until <paramref name="target"/> has the focus
+    /// (failing after a sensible number of presses).
+    /// </summary>
+    public static async Task TabToAsync(IPage page, ILocator target, int maxPresses = 30, string key = "Tab")
     {
         for (var i = 0; i < maxPresses; i++)
         {
@@ -27,8 +30,8 @@ public static class PageChecks
             {
                 return;
             }
-            await page.Keyboard.PressAsync("Tab");
+            await page.Keyboard.PressAsync(key);
         }
-        Assert.Fail($"{maxPresses} presses of Tab never reached {target}.");
+        Assert.Fail($"{maxPresses} presses of {key} never reached {target}.");
     }
 }

@@ -1,17 +1,20 @@
-// The Leap public API as this page uses it: same origin, a bearer key, the Jump envelope
+// The Leap public API as this page and the staff app use it: same origin, a bearer key (this page) or the staff
+// session's cookie with its antiforgery header (/app), the Jump envelope
 // ({data, meta} or {data: null, meta, error: {code, message, details}}).
 
 export const API_ROOT = '/api/v1';
 
 /** A failed call, with what the page needs to explain it: status, error code, per-field details. */
 export class ApiError extends Error {
-  constructor(status, code, message, { details = [], requestId = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { details = [], requestId = null, retryAfter = null, stranded = [] } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
     this.requestId = requestId;
     this.retryAfter = retryAfter;
+    // A rota edit refused because it would leave these future appointments outside working time (docs/directory.md).
+    this.stranded = stranded;
   }
 }
 
@@ -29,24 +32,32 @@ function uuid() {
 
 export class Api {
   #key;
+  #headers;
   // One Idempotency-Key per distinct create: sending the same body again (a retry after a lost answer or a
   // server error) reuses its key, so the server replays the first result instead of creating twice.
   #idempotencyKeys = new Map();
 
-  constructor(key) {
+  /** A bearer key, or null with the headers that authenticate instead (the staff session's antiforgery token). */
+  constructor(key, headers = {}) {
     this.#key = key;
+    this.#headers = headers;
   }
 
   get(path, query = {}) {
     return this.#send('GET', path, query);
   }
 
-  async create(path, body) {
-    const id = `${path} ${JSON.stringify(body)}`;
+  create(path, body) {
+    return this.write('POST', path, body);
+  }
+
+  /** A create, change, action or removal, with its Idempotency-Key. */
+  async write(method, path, body) {
+    const id = `${method} ${path} ${JSON.stringify(body)}`;
     if (!this.#idempotencyKeys.has(id)) {
       this.#idempotencyKeys.set(id, uuid());
     }
-    const result = await this.#send('POST', path, {}, body, this.#idempotencyKeys.get(id));
+    const result = await this.#send(method, path, {}, body, this.#idempotencyKeys.get(id));
     this.#idempotencyKeys.delete(id);
     return result;
   }
@@ -58,7 +69,10 @@ export class Api {
         url.searchParams.set(name, value);
       }
     }
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${this.#key}` };
+    const headers = { Accept: 'application/json', ...this.#headers };
+    if (this.#key) {
+      headers.Authorization = `Bearer ${this.#key}`;
+    }
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
     }
@@ -68,7 +82,7 @@ export class Api {
     let response;
     try {
       response = await fetch(url, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
+        method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
       });
     } catch {
       throw new ApiError(0, 'NETWORK', 'Could not reach the Leap server. Check the connection and try again.');
@@ -88,6 +102,7 @@ export class Api {
         details: Array.isArray(error.details) ? error.details : [],
         requestId: envelope?.meta?.request_id ?? response.headers.get('X-Request-Id'),
         retryAfter: Number(response.headers.get('Retry-After')) || null,
+        stranded: Array.isArray(error.stranded_appointment_ids) ? error.stranded_appointment_ids : [],
       });
   }
 }

@@ -1,0 +1,847 @@
+// The staff app (docs/staff-app.md): the diary by day and week, appointment actions, booking free time and the
+// rota editor. A client of the public API like the booking page, authenticated by the staff session's cookie
+// and its antiforgery header (GET /app/session); what the signed-in person may do is what their role's scopes allow.
+
+import { Api, ApiError } from '/book/api.js';
+import { addDays, birthDate, clock, dateIn, dayTitle, rangeTitle, when } from '/book/dates.js';
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const ACTIVE = new Set(['pending', 'pending_approval', 'confirmed', 'scheduled']);
+const STATUS = {
+  pending: 'Pending', pending_approval: 'Awaiting approval', confirmed: 'Confirmed', scheduled: 'Scheduled',
+  cancelled: 'Cancelled', completed: 'Completed', no_show: 'No-show',
+};
+const REASONS = { leave: 'Leave', training: 'Training', sickness: 'Sickness', other: 'Other', bank_holiday: 'Bank holiday', closed: 'Closed' };
+
+const state = {
+  api: null,
+  clinicians: [],
+  locations: [],
+  services: [],
+  view: 'diary',
+  mode: 'day',
+  date: null,
+  clinician: '',
+  location: '',
+  service: '',
+  rotaClinician: '',
+  user: null,
+};
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+/** An element with attributes (on* as listeners) and children (strings become text, never HTML). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (name.startsWith('on')) {
+      node.addEventListener(name.slice(2), value);
+    } else {
+      node.setAttribute(name, value === true ? '' : value);
+    }
+  }
+  node.append(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+function say(message) {
+  $('#status').textContent = message;
+}
+
+function clearAlert() {
+  $('#alert').replaceChildren();
+}
+
+/** Shows what went wrong where the person is looking: in the open dialog, else at the top of the page. */
+function explain(error, where = $('#alert')) {
+  if (error instanceof ApiError && error.status === 401) {
+    location.assign('/app/sign-in');
+    return;
+  }
+  const message = error instanceof ApiError ? error.message : 'Something went wrong in the page. Reload and try again.';
+  const details = error instanceof ApiError ? error.details.map(d => el('li', {}, `${d.field}: ${d.message}`)) : [];
+  where.replaceChildren(el('p', {}, message), ...(details.length ? [el('ul', {}, details)] : []));
+  where.focus();
+  if (!(error instanceof ApiError)) {
+    console.error(error);
+  }
+}
+
+async function all(path, query = {}) {
+  const rows = [];
+  for (let offset = 0; ;) {
+    const page = await state.api.get(path, { ...query, limit: 100, offset });
+    rows.push(...page.data);
+    if (!page.meta.has_more) {
+      return rows;
+    }
+    offset = page.meta.next_offset;
+  }
+}
+
+const clinicianName = id => state.clinicians.find(c => c.id === id)?.name ?? id ?? 'No clinician';
+const locationOf = id => state.locations.find(l => l.id === id);
+const serviceName = id => state.services.find(s => s.id === id)?.name ?? '';
+/** The zone the diary is read in: the chosen location's, else the first location's (the clinic's wall clock). */
+const zone = () => locationOf(state.location)?.timezone ?? state.locations[0]?.timezone ?? 'Europe/London';
+const today = () => dateIn(zone(), Date.now());
+const mondayOf = date => addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
+const weekdayOf = date => WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
+const overlapsDay = (item, date) => dateIn(zone(), item.start_time) <= date && date <= dateIn(zone(), new Date(item.end_time) - 1);
+
+function options(rows, chosen, label) {
+  return [el('option', { value: '' }, label), ...rows.map(r => el('option', { value: r.id, selected: r.id === chosen }, r.name))];
+}
+
+function field(label, control, hint) {
+  const id = control.id;
+  return el('div', { class: 'field' }, el('label', { for: id }, label), hint ? el('p', { class: 'hint', id: `${id}-hint` }, hint) : null, control);
+}
+
+// ---------------------------------------------------------------------------------------------- diary
+
+function days() {
+  if (state.mode === 'day') {
+    return [state.date];
+  }
+  const monday = mondayOf(state.date);
+  return WEEKDAYS.map((_, i) => addDays(monday, i));
+}
+
+async function loadDiary() {
+  const shown = days();
+  const from = addDays(shown[0], -1);
+  const to = addDays(shown.at(-1), 1);
+  const clinicians = state.clinician ? state.clinicians.filter(c => c.id === state.clinician) : state.clinicians;
+  const locations = state.location ? state.locations.filter(l => l.id === state.location) : state.locations;
+  const range = { start_time_lte: `${to}T23:59:59Z`, end_time_gte: `${from}T00:00:00Z` };
+  const [appointments, rotas, closures] = await Promise.all([
+    all('/appointments', {
+      start_time_gte: `${from}T00:00:00Z`, start_time_lte: `${to}T23:59:59Z`,
+      clinician_profile_id: state.clinician || undefined, location_id: state.location || undefined,
+    }),
+    Promise.all(clinicians.map(async c => ({
+      clinician: c,
+      sessions: (await all(`/clinician-profiles/${c.id}/sessions`)).filter(s => !state.location || s.location_id === state.location),
+      blocks: await all(`/clinician-profiles/${c.id}/blocks`, range),
+    }))),
+    Promise.all(locations.map(async l => (await all(`/locations/${l.id}/closures`, range)).map(c => ({ ...c, location: l })))),
+  ]);
+  let free = [];
+  if (state.mode === 'day' && state.service) {
+    try {
+      free = (await state.api.get('/availability', {
+        appointment_template_id: state.service, date_from: state.date, date_to: state.date,
+        clinician_profile_id: state.clinician || undefined, location_id: state.location || undefined,
+      })).data.slots;
+    } catch (error) {
+      // A service nobody on the chosen rota provides is a 422: the diary still shows, without free time.
+      if (!(error instanceof ApiError) || error.status !== 422) {
+        throw error;
+      }
+    }
+  }
+  return { shown, appointments, rotas, closures: closures.flat(), free };
+}
+
+function sessionsOn(sessions, date) {
+  return sessions.filter(s => s.type === 'one_off'
+    ? s.date === date
+    : s.weekday === weekdayOf(date) && (!s.valid_from || s.valid_from <= date) && (!s.valid_until || date <= s.valid_until))
+    .sort((a, b) => a.start_time.localeCompare(b.start_time));
+}
+
+/** "All day", "from 13:00", "until 12:00" or "09:00–12:00": the part of a block or closure on one local day. */
+function spanText(item, date) {
+  const z = zone();
+  const fromStart = dateIn(z, item.start_time) < date || clock(z, item.start_time) === '00:00';
+  const toEnd = dateIn(z, new Date(item.end_time) - 1) > date || clock(z, item.end_time) === '00:00';
+  if (fromStart && toEnd) {
+    return 'All day';
+  }
+  return fromStart ? `until ${clock(z, item.end_time)}` : toEnd ? `from ${clock(z, item.start_time)}` : `${clock(z, item.start_time)}–${clock(z, item.end_time)}`;
+}
+
+function appointmentButton(a) {
+  const z = zone();
+  const who = a.attendee_name || a.title;
+  return el('li', { class: `appt status-${a.status}` },
+    el('button', { type: 'button', class: 'appt-button', 'data-appointment': a.id, onclick: () => openAppointment(a.id) },
+      el('span', { class: 'time' }, `${clock(z, a.start_time)}–${clock(z, a.end_time)}`), ' ',
+      el('span', { class: 'who' }, who), ' ',
+      el('span', { class: 'what' }, `${a.title}${a.status === 'confirmed' ? '' : ` · ${STATUS[a.status] ?? a.status}`}`)));
+}
+
+function renderDiary({ shown, appointments, rotas, closures, free }) {
+  const z = zone();
+  const dayBlocks = shown.map(date => {
+    const closed = closures.filter(c => overlapsDay(c, date));
+    const people = rotas.map(({ clinician, sessions, blocks }) => {
+      const working = sessionsOn(sessions, date);
+      const away = blocks.filter(b => overlapsDay(b, date));
+      const booked = appointments.filter(a => a.clinician_profile_id === clinician.id && dateIn(z, a.start_time) === date)
+        .sort((a, b) => a.start_time.localeCompare(b.start_time));
+      const slots = free.filter(s => s.clinician_profile_id === clinician.id);
+      if (!working.length && !away.length && !booked.length && !slots.length && !state.clinician) {
+        return null;
+      }
+      return el('section', { class: 'person', 'aria-label': `${clinician.name}, ${dayTitle(date)}` },
+        el('h3', {}, clinician.name),
+        el('ul', { class: 'rota-lines' },
+          working.length ? working.map(s => el('li', { class: 'session' },
+            `Working ${s.start_time}–${s.end_time} at ${locationOf(s.location_id)?.name ?? s.location_id}`))
+            : el('li', { class: 'session none' }, 'Not working'),
+          away.map(b => el('li', { class: 'block' }, `${REASONS[b.reason] ?? b.reason}: ${spanText(b, date)}${b.note ? ` (${b.note})` : ''}`))),
+        booked.length ? el('ul', { class: 'appts', 'aria-label': `Appointments with ${clinician.name}` }, booked.map(appointmentButton))
+          : el('p', { class: 'empty' }, 'No appointments.'),
+        slots.length ? el('div', { class: 'free' },
+          el('h4', {}, `Free for ${serviceName(state.service)}`),
+          el('ul', { class: 'slots' }, slots.map(s => el('li', {},
+            el('button', {
+              type: 'button', class: 'slot', 'aria-label': `Book ${clock(z, s.start_time)} with ${clinician.name}`,
+              onclick: () => openBooking(s),
+            }, clock(z, s.start_time)))))) : null);
+    }).filter(Boolean);
+    return el('section', { class: 'day', 'aria-labelledby': `day-${date}` },
+      el('h2', { id: `day-${date}` }, state.mode === 'week'
+        ? el('button', { type: 'button', class: 'link', onclick: () => { state.mode = 'day'; state.date = date; showDiary(); } }, dayTitle(date))
+        : dayTitle(date)),
+      closed.map(c => el('p', { class: 'closure' },
+        `${c.location.name} closed (${REASONS[c.reason] ?? c.reason}): ${spanText(c, date)}${c.note ? `, ${c.note}` : ''}`)),
+      people.length ? people : el('p', { class: 'empty' }, 'Nobody is working.'));
+  });
+  $('#diary').replaceChildren(...dayBlocks);
+  $('#diary').className = `diary ${state.mode}`;
+}
+
+function diaryControls() {
+  const title = state.mode === 'day' ? `${dayTitle(state.date)} ${state.date.slice(0, 4)}` : `Week of ${rangeTitle(days()[0], days()[6])}`;
+  const change = key => event => { state[key] = event.target.value; showDiary(); };
+  const move = step => () => { state.date = addDays(state.date, state.mode === 'day' ? step : 7 * step); showDiary(); };
+  return el('form', { class: 'controls', 'aria-label': 'Diary', onsubmit: e => e.preventDefault() },
+    el('h1', { id: 'diary-title', tabindex: '-1' }, title),
+    el('div', { class: 'row' },
+      el('div', { class: 'group', role: 'group', 'aria-label': 'Show' },
+        el('button', { type: 'button', 'aria-pressed': String(state.mode === 'day'), onclick: () => { state.mode = 'day'; showDiary(); } }, 'Day'),
+        el('button', { type: 'button', 'aria-pressed': String(state.mode === 'week'), onclick: () => { state.mode = 'week'; showDiary(); } }, 'Week')),
+      el('div', { class: 'group', role: 'group', 'aria-label': 'Move' },
+        el('button', { type: 'button', onclick: move(-1) }, state.mode === 'day' ? 'Previous day' : 'Previous week'),
+        el('button', { type: 'button', onclick: () => { state.date = today(); showDiary(); } }, 'Today'),
+        el('button', { type: 'button', onclick: move(1) }, state.mode === 'day' ? 'Next day' : 'Next week'))),
+    el('div', { class: 'row' },
+      field('Date', el('input', { id: 'f-date', type: 'date', value: state.date, onchange: e => { if (e.target.value) { state.date = e.target.value; showDiary(); } } })),
+      field('Clinician', el('select', { id: 'f-clinician', onchange: change('clinician') }, options(state.clinicians, state.clinician, 'Everyone'))),
+      field('Location', el('select', { id: 'f-location', onchange: change('location') }, options(state.locations, state.location, 'Every location'))),
+      field('Free time for', el('select', { id: 'f-service', onchange: change('service') }, options(state.services, state.service, 'No service (hide free time)')))));
+}
+
+async function showDiary(focus = true) {
+  state.view = 'diary';
+  markNav();
+  $('#view').replaceChildren(diaryControls(), el('div', { id: 'diary', class: 'diary', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    renderDiary(await loadDiary());
+    say(`Diary loaded: ${$('#diary-title').textContent}.`);
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#diary').removeAttribute('aria-busy');
+  }
+  if (focus) {
+    $('#diary-title').focus();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- dialogs
+
+/** A modal dialog (the browser keeps the focus inside it and Escape closes it), removed once closed. */
+function openDialog(title, ...content) {
+  const dialog = el('dialog', { 'aria-labelledby': 'dialog-title' },
+    el('div', { class: 'dialog-head' },
+      el('h2', { id: 'dialog-title' }, title),
+      el('button', { type: 'button', class: 'quiet', onclick: () => dialog.close() }, 'Close')),
+    el('div', { class: 'alert', id: 'dialog-alert', role: 'alert', tabindex: '-1' }),
+    ...content);
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+async function busy(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- appointment
+
+async function openAppointment(id) {
+  clearAlert();
+  let a;
+  try {
+    a = (await state.api.get(`/appointments/${id}`)).data;
+  } catch (error) {
+    explain(error);
+    return;
+  }
+  const z = locationOf(a.location_id)?.timezone ?? zone();
+  const started = new Date(a.start_time) <= Date.now();
+  const details = el('dl', { class: 'details' });
+  for (const row of [
+    ['Patient', a.attendee_name || a.patient_id], ['When', when(z, a.start_time, a.end_time)],
+    ['Service', serviceName(a.appointment_type_id) || a.title], ['Clinician', clinicianName(a.clinician_profile_id)],
+    ['Location', locationOf(a.location_id)?.name ?? '—'], ['Status', STATUS[a.status] ?? a.status],
+    a.cancellation_reason ? ['Reason for cancelling', a.cancellation_reason] : null,
+    a.description ? ['Notes', a.description] : null,
+  ].filter(Boolean)) {
+    details.append(el('dt', {}, row[0]), el('dd', { 'data-field': row[0] }, row[1]));
+  }
+  const panel = el('div', { id: 'appointment-panel' });
+  const actions = ACTIVE.has(a.status) ? el('div', { class: 'actions' },
+    el('button', { type: 'button', onclick: () => showReschedule(a, panel) }, 'Reschedule'),
+    el('button', { type: 'button', onclick: () => showCancel(a, panel) }, 'Cancel appointment'),
+    started ? el('button', { type: 'button', onclick: e => act(a, 'complete', e.target) }, 'Mark completed') : null,
+    started ? el('button', { type: 'button', onclick: e => act(a, 'no-show', e.target) }, 'Mark no-show') : null,
+    started ? null : el('p', { class: 'hint' }, 'Completed and no-show can be recorded once the appointment has started.'))
+    : el('p', {}, 'This appointment is finished: nothing more can be done with it.');
+  const patientLink = el('button', { type: 'button', class: 'quiet', onclick: () => { $('dialog')?.close(); showPatient(a.patient_id); } }, 'Open patient page');
+  openDialog(`Appointment: ${a.attendee_name || a.title}`, details, patientLink, actions, panel);
+}
+
+async function done(message) {
+  $('dialog')?.close();
+  await showDiary(false);
+  say(message);
+  $('#diary-title').focus();
+}
+
+async function act(a, action, button) {
+  await busy(button, async () => {
+    try {
+      await state.api.create(`/appointments/${a.id}/${action}`, {});
+      await done(action === 'complete' ? 'Marked completed.' : 'Marked as a no-show.');
+    } catch (error) {
+      explain(error, $('#dialog-alert'));
+    }
+  });
+}
+
+function showCancel(a, panel) {
+  const reason = el('textarea', { id: 'cancel-reason', name: 'reason', rows: '3', maxlength: '500' });
+  const form = el('form', { class: 'panel', 'aria-labelledby': 'cancel-title' },
+    el('h3', { id: 'cancel-title' }, 'Cancel this appointment'),
+    field('Reason for cancelling', reason),
+    el('button', { type: 'submit', class: 'danger' }, 'Confirm cancellation'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      explain(new ApiError(422, 'VALIDATION_ERROR', 'Enter the reason for cancelling.'), $('#dialog-alert'));
+      return;
+    }
+    await busy(event.submitter, async () => {
+      try {
+        await state.api.create(`/appointments/${a.id}/cancel`, { cancellation_reason: text });
+        await done('Appointment cancelled.');
+      } catch (error) {
+        explain(error, $('#dialog-alert'));
+      }
+    });
+  });
+  panel.replaceChildren(form);
+  reason.focus();
+}
+
+async function showReschedule(a, panel) {
+  const z = zone();
+  const from = [dateIn(z, a.start_time), today()].sort().at(-1);
+  panel.replaceChildren(el('p', {}, 'Finding free times…'));
+  let slots;
+  try {
+    slots = (await state.api.get('/availability', {
+      appointment_template_id: a.appointment_type_id, clinician_profile_id: a.clinician_profile_id,
+      date_from: from, date_to: addDays(from, 6),
+    })).data.slots;
+  } catch (error) {
+    panel.replaceChildren();
+    explain(error, $('#dialog-alert'));
+    return;
+  }
+  const byDay = Map.groupBy(slots, s => dateIn(z, s.start_time));
+  const heading = el('h3', { id: 'reschedule-title', tabindex: '-1' }, `Choose a new time with ${clinicianName(a.clinician_profile_id)}`);
+  panel.replaceChildren(el('section', { class: 'panel', 'aria-labelledby': 'reschedule-title' }, heading,
+    slots.length === 0 ? el('p', {}, 'No free times in the next 7 days.') : [...byDay].map(([date, daySlots]) => el('div', {},
+      el('h4', {}, dayTitle(date)),
+      el('ul', { class: 'slots' }, daySlots.map(s => el('li', {}, el('button', {
+        type: 'button', class: 'slot', 'aria-label': `Move to ${dayTitle(date)} ${clock(z, s.start_time)}`,
+        onclick: e => reschedule(a, s, e.target),
+      }, clock(z, s.start_time)))))))));
+  heading.focus();
+}
+
+async function reschedule(a, slot, button) {
+  await busy(button, async () => {
+    try {
+      const body = { start_time: slot.start_time, end_time: slot.end_time };
+      if (slot.location_id) {
+        body.location_id = slot.location_id;
+      }
+      await state.api.write('PATCH', `/appointments/${a.id}`, body);
+      await done(`Moved to ${when(zone(), slot.start_time, slot.end_time)}.`);
+    } catch (error) {
+      explain(error, $('#dialog-alert'));
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- booking
+
+function openBooking(slot) {
+  clearAlert();
+  const z = locationOf(slot.location_id)?.timezone ?? zone();
+  const chosen = { patient: null };
+  const patientLine = el('p', { id: 'chosen-patient', class: 'chosen' }, 'No patient chosen yet.');
+  const results = el('div', { id: 'patient-results', 'aria-live': 'polite' });
+  const search = el('input', { id: 'patient-search', type: 'search', autocomplete: 'off', maxlength: '200' });
+  const choose = patient => {
+    chosen.patient = patient;
+    patientLine.textContent = `Patient: ${patient.first_name} ${patient.last_name}, born ${birthDate(patient.date_of_birth)}`;
+    results.replaceChildren();
+    $('#book-button').focus();
+  };
+  const searchForm = el('form', { role: 'search', 'aria-label': 'Patients', class: 'inline' },
+    field('Search patients', search, 'Name, date of birth, phone, email or NHS number'),
+    el('button', { type: 'submit' }, 'Search'));
+  search.setAttribute('aria-describedby', 'patient-search-hint');
+  searchForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    const text = search.value.trim();
+    if (!text) {
+      return;
+    }
+    try {
+      const { data } = await state.api.get('/patients', { search: text, limit: 10 });
+      results.replaceChildren(data.length === 0 ? el('p', {}, `No patients match “${text}”.`)
+        : el('ul', { class: 'matches', 'aria-label': `Patients matching ${text}` }, data.map(p => el('li', {},
+          el('button', { type: 'button', class: 'match', onclick: () => choose(p) },
+            `Choose ${p.first_name} ${p.last_name}, born ${birthDate(p.date_of_birth)}`)))));
+    } catch (error) {
+      explain(error, $('#dialog-alert'));
+    }
+  });
+  const newPatient = el('form', { class: 'panel', 'aria-labelledby': 'new-patient-title' },
+    el('h3', { id: 'new-patient-title' }, 'Or add a new patient'),
+    field('First name', el('input', { id: 'np-first_name', name: 'first_name', autocomplete: 'off', maxlength: '100' })),
+    field('Last name', el('input', { id: 'np-last_name', name: 'last_name', autocomplete: 'off', maxlength: '100' })),
+    field('Date of birth', el('input', { id: 'np-date_of_birth', name: 'date_of_birth', type: 'date' })),
+    field('Email (optional)', el('input', { id: 'np-email', name: 'email', type: 'email', autocomplete: 'off', maxlength: '254' })),
+    el('button', { type: 'submit' }, 'Add patient'));
+  newPatient.addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = Object.fromEntries([...new FormData(newPatient)].map(([k, v]) => [k, v.trim()]).filter(([, v]) => v));
+    await busy(event.submitter, async () => {
+      try {
+        choose((await state.api.create('/patients', body)).data);
+        newPatient.reset();
+      } catch (error) {
+        explain(error, $('#dialog-alert'));
+      }
+    });
+  });
+  const notes = el('textarea', { id: 'book-notes', rows: '2', maxlength: '2000' });
+  const bookForm = el('form', { class: 'panel' }, patientLine, field('Notes (optional)', notes),
+    el('button', { type: 'submit', id: 'book-button' }, 'Book'));
+  bookForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    if (!chosen.patient) {
+      explain(new ApiError(422, 'VALIDATION_ERROR', 'Choose or add the patient first.'), $('#dialog-alert'));
+      return;
+    }
+    const body = {
+      patient_id: chosen.patient.id, appointment_type_id: state.service, clinician_profile_id: slot.clinician_profile_id,
+      title: serviceName(state.service), start_time: slot.start_time, end_time: slot.end_time,
+    };
+    if (slot.location_id) {
+      body.location_id = slot.location_id;
+    }
+    if (notes.value.trim()) {
+      body.description = notes.value.trim();
+    }
+    await busy(event.submitter, async () => {
+      try {
+        await state.api.create('/appointments', body);
+        await done(`Booked ${chosen.patient.first_name} ${chosen.patient.last_name} at ${when(z, slot.start_time, slot.end_time)}.`);
+      } catch (error) {
+        explain(error, $('#dialog-alert'));
+      }
+    });
+  });
+  openDialog(`Book ${clock(z, slot.start_time)} on ${dayTitle(dateIn(z, slot.start_time))}`,
+    el('p', { class: 'summary' }, `${serviceName(state.service)} with ${clinicianName(slot.clinician_profile_id)} at ${locationOf(slot.location_id)?.name ?? '—'}, ${when(z, slot.start_time, slot.end_time)}.`),
+    searchForm, results, newPatient, bookForm);
+  search.focus();
+}
+
+// ---------------------------------------------------------------------------------------------- rota
+
+/**
+ * Sends a rota or directory change, then redraws the screen (<refresh>); a 409 naming stranded appointments is shown
+ * with the choice to save anyway.
+ */
+async function save(method, path, body, what, refresh = showRota) {
+  clearAlert();
+  say('');
+  try {
+    const { data } = await state.api.write(method, path, body);
+    const stranded = data?.stranded_appointment_ids ?? [];
+    await refresh();
+    say(stranded.length
+      ? `${what} saved. ${stranded.length} appointment${stranded.length === 1 ? ' stays' : 's stay'} booked outside working time: ${stranded.join(', ')}.`
+      : `${what} saved.`);
+  } catch (error) {
+    if (error instanceof ApiError && error.stranded.length && !body?.force) {
+      showStranded(error, () => save(method, path, { ...body, force: true }, what, refresh));
+    } else {
+      explain(error);
+    }
+  }
+}
+
+function showStranded(error, force) {
+  const n = error.stranded.length;
+  const alert = $('#alert');
+  alert.replaceChildren(el('div', { class: 'stranded' },
+    el('h2', {}, `This change would leave ${n} booked appointment${n === 1 ? '' : 's'} outside working time`),
+    el('ul', {}, error.details.map(d => el('li', {}, d.message))),
+    el('p', { class: 'warning' }, 'Saving anyway keeps these appointments exactly as they are: they are not cancelled or moved, ' +
+      'and the patients are not told. Move or cancel them from the diary, or contact the patients yourself.'),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'danger', onclick: force }, 'Save anyway'),
+      el('button', { type: 'button', onclick: () => { clearAlert(); say('Nothing was changed.'); } }, 'Don’t save'))));
+  alert.focus();
+}
+
+function sessionForm(kind) {
+  const id = name => `${kind}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-labelledby': id('title') },
+    el('h3', { id: id('title') }, kind === 'weekly' ? 'Add a weekly session' : 'Add a one-off session'),
+    el('div', { class: 'row' },
+      field('Location', el('select', { id: id('location'), name: 'location_id', required: true }, options(state.locations, state.locations[0]?.id, 'Choose…'))),
+      kind === 'weekly'
+        ? field('Day of the week', el('select', { id: id('weekday'), name: 'weekday' }, WEEKDAYS.map(d => el('option', { value: d }, d[0].toUpperCase() + d.slice(1)))))
+        : field('Date', el('input', { id: id('date'), name: 'date', type: 'date', required: true })),
+      field('Starts', el('input', { id: id('start'), name: 'start_time', type: 'time', required: true, value: '09:00' })),
+      field('Ends', el('input', { id: id('end'), name: 'end_time', type: 'time', required: true, value: '17:00' }))),
+    el('button', { type: 'submit' }, 'Add session'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    save('POST', `/clinician-profiles/${state.rotaClinician}/sessions`, Object.fromEntries(new FormData(form)), 'Session');
+  });
+  return form;
+}
+
+/** Whole local days away (a clinician's block) or closed (a location's closure). */
+function daysForm(prefix, title, reasons, path, what, refresh) {
+  const id = name => `${prefix}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-labelledby': id('title') },
+    el('h3', { id: id('title') }, title),
+    el('div', { class: 'row' },
+      field('First day', el('input', { id: id('start'), name: 'start_time', type: 'date', required: true })),
+      field('Last day', el('input', { id: id('end'), name: 'end_time', type: 'date', required: true })),
+      field('Reason', el('select', { id: id('reason'), name: 'reason' }, reasons.map(r => el('option', { value: r }, REASONS[r])))),
+      field('Note (optional)', el('input', { id: id('note'), name: 'note', maxlength: '500' }))),
+    el('button', { type: 'submit' }, `Add ${what.toLowerCase()}`));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    save('POST', path, Object.fromEntries([...new FormData(form)].filter(([, v]) => v.trim())), what, refresh);
+  });
+  return form;
+}
+
+/** "Monday 11 March to Friday 15 March 2030" for whole local days, else the times. */
+function period(item) {
+  const z = zone();
+  if (clock(z, item.start_time) !== '00:00' || clock(z, item.end_time) !== '00:00') {
+    return `${when(z, item.start_time, item.start_time)} to ${when(z, item.end_time, item.end_time)}`.replace(/–\d\d:\d\d/g, '');
+  }
+  const first = dateIn(z, item.start_time);
+  const last = addDays(dateIn(z, item.end_time), -1);
+  return first === last ? `${dayTitle(first)} ${first.slice(0, 4)}` : `${dayTitle(first)} to ${dayTitle(last)} ${last.slice(0, 4)}`;
+}
+
+function removeButton(label, path, what, refresh = showRota) {
+  return el('button', { type: 'button', class: 'quiet', 'aria-label': label, onclick: () => save('DELETE', path, undefined, what, refresh) }, 'Remove');
+}
+
+async function showRota() {
+  state.view = 'rota';
+  markNav();
+  state.rotaClinician ||= state.clinicians[0]?.id ?? '';
+  const c = state.rotaClinician;
+  const picker = el('select', { id: 'rota-clinician', onchange: e => { state.rotaClinician = e.target.value; showRota(); } },
+    state.clinicians.map(x => el('option', { value: x.id, selected: x.id === c }, x.name)));
+  const heading = el('h1', { id: 'rota-title', tabindex: '-1' }, 'Rota');
+  $('#view').replaceChildren(heading, el('form', { class: 'controls', onsubmit: e => e.preventDefault() }, field('Clinician', picker)),
+    el('div', { id: 'rota', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  if (!c) {
+    $('#rota').replaceChildren(el('p', {}, 'There are no clinicians yet.'));
+    return;
+  }
+  try {
+    const [sessions, blocks] = await Promise.all([
+      all(`/clinician-profiles/${c}/sessions`),
+      all(`/clinician-profiles/${c}/blocks`, { end_time_gte: `${today()}T00:00:00Z` }),
+    ]);
+    const name = clinicianName(c);
+    const sessionRow = s => el('li', {},
+      `${s.type === 'weekly' ? `Every ${s.weekday[0].toUpperCase()}${s.weekday.slice(1)}` : dayTitle(s.date) + ' ' + s.date.slice(0, 4)}, ` +
+      `${s.start_time}–${s.end_time} at ${locationOf(s.location_id)?.name ?? s.location_id}` +
+      `${s.valid_from ? ` from ${s.valid_from}` : ''}${s.valid_until ? ` until ${s.valid_until}` : ''} `,
+      removeButton(`Remove ${s.type === 'weekly' ? s.weekday : s.date} ${s.start_time}–${s.end_time} session`,
+        `/clinician-profiles/${c}/sessions/${s.id}`, 'Removal'));
+    const weekly = sessions.filter(s => s.type === 'weekly').sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday) || a.start_time.localeCompare(b.start_time));
+    const oneOff = sessions.filter(s => s.type === 'one_off').sort((a, b) => (a.date + a.start_time).localeCompare(b.date + b.start_time));
+    $('#rota').replaceChildren(
+      el('section', { 'aria-labelledby': 'weekly-title' }, el('h2', { id: 'weekly-title' }, `Weekly sessions of ${name}`),
+        weekly.length ? el('ul', { class: 'rows', id: 'weekly-sessions' }, weekly.map(sessionRow)) : el('p', {}, 'None.'), sessionForm('weekly')),
+      el('section', { 'aria-labelledby': 'oneoff-title' }, el('h2', { id: 'oneoff-title' }, 'One-off sessions'),
+        oneOff.length ? el('ul', { class: 'rows', id: 'one-off-sessions' }, oneOff.map(sessionRow)) : el('p', {}, 'None.'), sessionForm('one-off')),
+      el('section', { 'aria-labelledby': 'away-title' }, el('h2', { id: 'away-title' }, 'Leave and time away (current and future)'),
+        blocks.length ? el('ul', { class: 'rows', id: 'blocks' }, blocks.map(b => el('li', {},
+          `${REASONS[b.reason] ?? b.reason}: ${period(b)}${b.note ? ` (${b.note})` : ''} `,
+          removeButton(`Remove ${(REASONS[b.reason] ?? b.reason).toLowerCase()} from ${dateIn(zone(), b.start_time)}`, `/clinician-profiles/${c}/blocks/${b.id}`, 'Removal'))))
+          : el('p', {}, 'None.'),
+        daysForm('leave', 'Add leave or other time away', ['leave', 'training', 'sickness', 'other'], `/clinician-profiles/${c}/blocks`, 'Time away')));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#rota').removeAttribute('aria-busy');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- directory
+
+async function loadDirectory() {
+  [state.clinicians, state.locations, state.services] = await Promise.all([
+    all('/clinician-profiles', { is_active: 'true' }),
+    all('/locations', { is_active: 'true' }),
+    all('/appointment-templates', { is_active: 'true' }),
+  ]);
+}
+
+const refreshDirectory = async () => {
+  await loadDirectory();
+  await showDirectory();
+};
+
+function checkbox(id, name, label, checked, value = 'true') {
+  return el('div', { class: 'check' }, el('input', { id, name, type: 'checkbox', value, checked }), el('label', { for: id }, label));
+}
+
+function clinicianForm(c) {
+  const id = name => `${c?.id ?? 'new-clinician'}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-label': c ? `Edit ${c.name}` : 'Add a clinician' },
+    el('div', { class: 'row' },
+      field('Name', el('input', { id: id('name'), name: 'name', required: true, maxlength: '200', value: c?.name ?? '' })),
+      field('Job title', el('input', { id: id('role'), name: 'role', maxlength: '200', value: c?.role ?? '' })),
+      field('Email', el('input', { id: id('email'), name: 'email', type: 'email', maxlength: '254', value: c?.email ?? '' }))),
+    el('fieldset', {}, el('legend', {}, 'Services provided (none ticked: every service)'),
+      state.services.map(t => checkbox(id(t.id), 'appointment_template_ids', t.name, c?.appointment_template_ids.includes(t.id), t.id))),
+    checkbox(id('online'), 'is_bookable_online', 'Bookable online', c ? c.is_bookable_online : true),
+    c ? checkbox(id('active'), 'is_active', 'Active (untick to deactivate)', true) : null,
+    el('button', { type: 'submit' }, c ? 'Save clinician' : 'Add clinician'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = {
+      name: data.get('name').trim(), role: data.get('role').trim() || null, email: data.get('email').trim() || null,
+      appointment_template_ids: data.getAll('appointment_template_ids'), is_bookable_online: data.has('is_bookable_online'),
+    };
+    if (c) {
+      body.is_active = data.has('is_active');
+      save('PATCH', `/clinician-profiles/${c.id}`, body, 'Clinician', refreshDirectory);
+    } else {
+      save('POST', '/clinician-profiles', body, 'Clinician', refreshDirectory);
+    }
+  });
+  return form;
+}
+
+function locationForm(l) {
+  const id = name => `${l?.id ?? 'new-location'}-${name}`;
+  const form = el('form', { class: 'panel', 'aria-label': l ? `Edit ${l.name}` : 'Add a location' },
+    el('div', { class: 'row' },
+      field('Name', el('input', { id: id('name'), name: 'name', required: true, maxlength: '200', value: l?.name ?? '' })),
+      field('Postcode', el('input', { id: id('postcode'), name: 'postcode', maxlength: '20', value: l?.postcode ?? '' })),
+      field('Phone', el('input', { id: id('phone'), name: 'phone', type: 'tel', maxlength: '50', value: l?.phone ?? '' })),
+      field('Time zone', el('input', { id: id('timezone'), name: 'timezone', maxlength: '100', value: l?.timezone ?? 'Europe/London' }))),
+    l ? checkbox(id('active'), 'is_active', 'Active (untick to deactivate)', true) : null,
+    el('button', { type: 'submit' }, l ? 'Save location' : 'Add location'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = Object.fromEntries(['name', 'postcode', 'phone', 'timezone'].map(k => [k, data.get(k).trim() || null]));
+    if (l) {
+      body.is_active = data.has('is_active');
+    }
+    save(l ? 'PATCH' : 'POST', l ? `/locations/${l.id}` : '/locations', body, 'Location', refreshDirectory);
+  });
+  return form;
+}
+
+async function showDirectory() {
+  state.view = 'directory';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'directory-title', tabindex: '-1' }, 'Directory'), el('div', { id: 'directory', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const closures = await Promise.all(state.locations.map(l => all(`/locations/${l.id}/closures`, { end_time_gte: `${today()}T00:00:00Z` })));
+    $('#directory').replaceChildren(
+      el('section', { 'aria-labelledby': 'clinicians-title' }, el('h2', { id: 'clinicians-title' }, 'Clinicians'),
+        state.clinicians.map(c => el('details', { class: 'record' }, el('summary', {}, c.name), clinicianForm(c))),
+        el('details', { class: 'record' }, el('summary', {}, 'Add a clinician'), clinicianForm(null))),
+      el('section', { 'aria-labelledby': 'locations-title' }, el('h2', { id: 'locations-title' }, 'Locations'),
+        state.locations.map((l, i) => el('details', { class: 'record' }, el('summary', {}, l.name), locationForm(l),
+          el('h3', {}, `Closures of ${l.name} (current and future)`),
+          closures[i].length ? el('ul', { class: 'rows', id: `closures-${l.id}` }, closures[i].map(x => el('li', {},
+            `${REASONS[x.reason] ?? x.reason}: ${period(x)}${x.note ? ` (${x.note})` : ''} `,
+            removeButton(`Remove closure from ${dateIn(zone(), x.start_time)}`, `/locations/${l.id}/closures/${x.id}`, 'Removal', refreshDirectory))))
+            : el('p', {}, 'None.'),
+          daysForm(`closure-${l.id}`, `Close ${l.name}`, ['bank_holiday', 'closed', 'other'], `/locations/${l.id}/closures`, 'Closure', refreshDirectory))),
+        el('details', { class: 'record' }, el('summary', {}, 'Add a location'), locationForm(null))));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#directory').removeAttribute('aria-busy');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- patient
+
+const EPISODE_STATUS = { open: 'Open', pending_patient: 'Waiting for the patient', awaiting_review: 'Awaiting review', closed: 'Closed' };
+
+async function showPatient(id) {
+  state.view = 'patient';
+  markNav();
+  clearAlert();
+  $('#view').replaceChildren(el('p', {}, 'Loading…'));
+  try {
+    const [patient, appointments, episodes] = await Promise.all([
+      state.api.get(`/patients/${id}`).then(r => r.data),
+      all('/appointments', { patient_id: id }),
+      all('/episodes', { patient_id: id }),
+    ]);
+    const details = el('dl', { class: 'details' });
+    for (const [label, value] of [['Date of birth', birthDate(patient.date_of_birth)], ['Email', patient.email],
+      ['Phone', patient.phone], ['NHS number', patient.nhs_number]].filter(([, v]) => v)) {
+      details.append(el('dt', {}, label), el('dd', { 'data-field': label }, value));
+    }
+    const z = zone();
+    appointments.sort((a, b) => b.start_time.localeCompare(a.start_time));
+    const heading = el('h1', { id: 'patient-title', tabindex: '-1' }, `${patient.first_name} ${patient.last_name}`);
+    $('#view').replaceChildren(heading, details,
+      el('section', { 'aria-labelledby': 'patient-appointments' }, el('h2', { id: 'patient-appointments' }, 'Appointments'),
+        appointments.length ? el('ul', { class: 'appts' }, appointments.map(a => el('li', { class: `appt status-${a.status}` },
+          el('button', { type: 'button', class: 'appt-button', 'data-appointment': a.id, onclick: () => openAppointment(a.id) },
+            `${when(z, a.start_time, a.end_time)} · ${a.title} · ${clinicianName(a.clinician_profile_id)} · ${STATUS[a.status] ?? a.status}`))))
+          : el('p', {}, 'None.')),
+      el('section', { 'aria-labelledby': 'patient-episodes' }, el('h2', { id: 'patient-episodes' }, 'Episodes'),
+        episodes.length ? el('ul', { class: 'rows', id: 'episodes' }, episodes.map(e => el('li', {},
+          `${e.title} · ${EPISODE_STATUS[e.status] ?? e.status}${e.priority ? ` · priority ${e.priority}` : ''}`)))
+          : el('p', {}, 'None.')));
+    heading.focus();
+  } catch (error) {
+    explain(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- episodes
+
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+
+async function episodeAction(episode, action, body, what) {
+  await save('POST', `/episodes/${episode.id}/${action}`, body, what, showInbox);
+}
+
+function episodeItem(e) {
+  const priority = el('select', { id: `${e.id}-priority` }, PRIORITIES.map(p => el('option', { value: p, selected: p === e.priority }, p[0].toUpperCase() + p.slice(1))));
+  const note = el('input', { id: `${e.id}-note`, maxlength: '500' });
+  const mine = e.assigned_to === state.user.id;
+  return el('details', { class: 'record', 'data-episode': e.id },
+    el('summary', {}, `${e.title} · ${EPISODE_STATUS[e.status] ?? e.status} · priority ${e.priority}${mine ? ' · assigned to you' : e.assigned_to ? ' · assigned' : ''}`),
+    e.description ? el('p', {}, e.description) : null,
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'quiet', onclick: () => showPatient(e.patient_id) }, 'Open patient page'),
+      el('button', { type: 'button', onclick: () => episodeAction(e, 'assign', { assigned_to: mine ? null : state.user.id }, 'Assignment') },
+        mine ? 'Unassign me' : 'Assign to me')),
+    el('div', { class: 'row' }, field('Priority', priority),
+      el('button', { type: 'button', onclick: () => episodeAction(e, 'change-priority', { priority: priority.value }, 'Priority') }, 'Change priority')),
+    el('div', { class: 'row' }, field('Closing note (optional)', note),
+      el('button', { type: 'button', class: 'danger', onclick: () => episodeAction(e, 'close', note.value.trim() ? { note: note.value.trim() } : {}, 'Episode closure') }, 'Close episode')));
+}
+
+async function showInbox() {
+  state.view = 'inbox';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'inbox-title', tabindex: '-1' }, 'Episodes inbox'), el('div', { id: 'inbox', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const episodes = await all('/episodes', { status_in: 'open,pending_patient,awaiting_review', inbox_visibility: 'surface' });
+    $('#inbox').replaceChildren(episodes.length ? el('div', {}, episodes.map(episodeItem)) : el('p', {}, 'Nothing in the inbox.'));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#inbox').removeAttribute('aria-busy');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- start
+
+function markNav() {
+  for (const button of document.querySelectorAll('button.nav')) {
+    if (button.dataset.view === state.view) {
+      button.setAttribute('aria-current', 'page');
+    } else {
+      button.removeAttribute('aria-current');
+    }
+  }
+}
+
+async function start() {
+  let session;
+  try {
+    const response = await fetch('/app/session', { credentials: 'same-origin', cache: 'no-store' });
+    if (response.status === 401) {
+      location.assign('/app/sign-in');
+      return;
+    }
+    session = (await response.json()).data;
+    state.api = new Api(null, { [session.antiforgery.header_name]: session.antiforgery.token });
+    await loadDirectory();
+  } catch (error) {
+    explain(error);
+    return;
+  }
+  state.date = today();
+  // A clinician's diary opens on their own column; the rota is for those who may change it.
+  state.clinician = session.user.clinician_profile_id ?? '';
+  $('button.nav[data-view="rota"]').hidden = !session.scopes.includes('write_clinicians');
+  state.user = session.user;
+  $('button.nav[data-view="inbox"]').hidden = !session.scopes.includes('write_episodes');
+  $('button.nav[data-view="directory"]').hidden = !session.scopes.includes('write_locations');
+  state.service = state.services[0]?.id ?? '';
+  for (const button of document.querySelectorAll('button.nav')) {
+    const show = { diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory }[button.dataset.view];
+    button.addEventListener('click', () => show().then(() => $(`#${button.dataset.view}-title`)?.focus()));
+  }
+  await showDiary(false);
+}
+
+start();
