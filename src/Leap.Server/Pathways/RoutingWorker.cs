@@ -21,10 +21,10 @@ public sealed class RoutingWorker(Database database, RoutingQueue queue, Appoint
 
     /// <summary>
     /// Where a claim starts looking: the first row of the last claim. On PostgreSQL a routed row stays in the queue's
-    /// index as a dead entry until vacuum, so a claim that always scanned from the start walked tens of thousands of
-    /// them under load (about 20 ms a claim, and routing fell behind the bookings). Rows before this point were routed,
-    /// or could not be taken at that moment (not due, behind an earlier row of their patient, held by another worker,
-    /// or committed later than rows after them): a claim from the start, at least once per poll interval, finds those.
+    /// index as a dead entry until vacuum, and a claim that always scanned from the start walked them all. Rows before
+    /// this point were routed, or could not be taken at that moment (not due, behind an earlier row of their patient,
+    /// held by another worker, or committed later than rows after them): a claim from the start, at least once per
+    /// poll interval, finds those.
     /// </summary>
     private long claimFrom;
     private long nextScanFromStart;
