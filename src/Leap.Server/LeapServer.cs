@@ -9,6 +9,7 @@ using Leap.Server.Episodes;
 using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
+using Leap.Server.Notifications;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
@@ -95,6 +96,8 @@ public static class LeapServer
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<AvailabilityService>();
+        services.AddSingleton(EmailOptions.Read(builder.Configuration, storage));
+        services.AddSingleton(sp => IEmailTransport.Create(sp.GetRequiredService<EmailOptions>()));
         builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
