@@ -12,6 +12,9 @@ public sealed record Scenario(string Name, string Description, int ExpectedStatu
     /// <summary>The scenario this one is the limit row of (what the same work costs without the API around it).</summary>
     public string? LimitOf { get; init; }
 
+    /// <summary>Connections for this scenario when not the run's (1: one request at a time, the sequential latency targets).</summary>
+    public int? Connections { get; init; }
+
     /// <summary>Set-up against the running server before the scenario runs.</summary>
     public Func<HttpClient, Task>? Prepare { get; init; }
 
@@ -90,7 +93,7 @@ public static class Scenarios
             wrk.body = '{"title":"Replayed","patient_id":"{{seed.PatientIds[0]}}","start_time":"2040-01-01T09:00:00Z","end_time":"2040-01-01T09:30:00Z"}'
             """);
 
-        yield return new Scenario("patient search", "GET /patients?search=…&limit=5", 200,
+        var search = new Scenario("patient search", "GET /patients?search=…&limit=5", 200,
             auth + $$"""
             local terms = {{LuaList(seed.SearchTerms.Select(Uri.EscapeDataString))}}
             function request()
@@ -98,9 +101,11 @@ public static class Scenarios
               return wrk.format("GET", "/api/v1/patients?limit=5&search=" .. terms[(counter % #terms) + 1], wrk.headers)
             end
             """);
+        yield return search;
+        yield return OneAtATime(search);
 
         var today = DateTimeOffset.UtcNow;
-        yield return new Scenario("availability", "GET /availability, 14 days, one template, one location (10 clinicians)", 200,
+        var availability = new Scenario("availability", "GET /availability, 14 days, one template, one location (10 clinicians)", 200,
             auth + $$"""
             local locations = {{LuaList(seed.LocationIds)}}
             function request()
@@ -108,6 +113,8 @@ public static class Scenarios
               return wrk.format("GET", "/api/v1/availability?appointment_template_id={{seed.TemplateId}}&date_from={{today.AddDays(1):yyyy-MM-dd}}&date_to={{today.AddDays(14):yyyy-MM-dd}}&location_id=" .. locations[(counter % #locations) + 1], wrk.headers)
             end
             """);
+        yield return availability;
+        yield return OneAtATime(availability);
 
         var availabilityQuery = $"appointment_template_id={seed.TemplateId}&date_from={today.AddDays(1):yyyy-MM-dd}&date_to={today.AddDays(14):yyyy-MM-dd}&location_id={seed.LocationIds[0]}";
         yield return new Scenario("availability serialize", "GET /_bench/availability: one location's 14-day answer, held in memory, serialized", 200,
@@ -165,6 +172,10 @@ public static class Scenarios
             end
             """);
     }
+
+    /// <summary>The same requests on one connection: the latency of a request that waits for nobody.</summary>
+    private static Scenario OneAtATime(Scenario scenario) =>
+        scenario with { Name = scenario.Name + " (one at a time)", Description = scenario.Description + ", one connection", Connections = 1 };
 
     private static string LuaList(IEnumerable<string> values)
     {

@@ -16,12 +16,13 @@ public static partial class Wrk
     {
         var script = Path.Combine(Path.GetTempPath(), $"leap-bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, scenario.Script(Interlocked.Increment(ref phase)));
+        var connections = scenario.Connections ?? options.Connections;
         try
         {
             var start = new ProcessStartInfo("wrk",
             [
-                "-t", options.Threads.ToString(CultureInfo.InvariantCulture),
-                "-c", options.Connections.ToString(CultureInfo.InvariantCulture),
+                "-t", Math.Min(options.Threads, connections).ToString(CultureInfo.InvariantCulture),
+                "-c", connections.ToString(CultureInfo.InvariantCulture),
                 "-d", $"{(int)duration.TotalSeconds}s",
                 "--timeout", "10s",
                 "--latency",
