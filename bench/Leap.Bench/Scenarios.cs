@@ -103,6 +103,25 @@ public static class Scenarios
             """);
         yield return search;
         yield return OneAtATime(search);
+        var rawSearch = $"/_bench/search/{seed.OrgId}/test?limit=5&search=";
+        yield return new Scenario("raw search", "GET /_bench/search: the patient search's query run and mapped by the store, no key, no JSON", 200,
+            Threads + $$"""
+            local terms = {{LuaList(seed.SearchTerms.Select(Uri.EscapeDataString))}}
+            function request()
+              counter = counter + 1
+              return wrk.format("GET", "{{rawSearch}}" .. terms[(counter % #terms) + 1])
+            end
+            """)
+        {
+            LimitOf = search.Name,
+            Prepare = async http =>
+            {
+                if (await http.GetStringAsync(rawSearch + Uri.EscapeDataString(seed.SearchTerms[0])) == "0")
+                {
+                    throw new InvalidOperationException("The raw search found none of the patient search's rows.");
+                }
+            },
+        };
 
         var today = DateTimeOffset.UtcNow;
         var availability = new Scenario("availability", "GET /availability, 14 days, one template, one location (10 clinicians)", 200,

@@ -14,7 +14,7 @@ namespace Leap.Server.Benchmark;
 /// <summary>
 /// What the machine can do without the API's work, beside each benchmark result (bench/Leap.Bench,
 /// docs/performance.md): a durable single-row insert through the same writer or connection pool as every write,
-/// a read of the rows the appointment list returns, the serialization of an availability answer held in memory,
+/// a read of the rows the appointment list returns, the patient search's query and mapping, the serialization of an availability answer held in memory,
 /// and the server's counters. Mapped only when <c>Benchmark:LimitEndpoints=true</c>, which the benchmark sets
 /// for its own server: they take no key and must never be on in a real deployment.
 /// </summary>
@@ -36,6 +36,7 @@ public static class LimitEndpoints
         var group = app.MapGroup("/_bench").ExcludeFromDescription();
         group.MapPost("/insert", InsertAsync);
         group.MapGet("/read", ReadAsync);
+        group.MapGet("/search/{orgId}/{mode}", SearchAsync);
         group.MapPut("/availability", HoldAvailabilityAsync);
         group.MapGet("/availability", () => heldAvailability is { } held ? (IResult)held.Answer() : Results.NotFound());
         group.MapGet("/stats", StatsAsync);
@@ -76,6 +77,16 @@ public static class LimitEndpoints
                 return rows;
             }, ct);
         return Results.Text(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The patient search scenario's query, parsed, run and mapped by the store exactly as the API does (the tenant
+    /// is in the path because the search parameters are the query string), without the key, the envelope or JSON.
+    /// </summary>
+    private static async Task<IResult> SearchAsync(string orgId, string mode, HttpRequest request, Database database, CancellationToken ct)
+    {
+        var page = await Patients.PatientStore.ListAsync(database.ForTenant(new Accounts.Tenant(orgId, mode)), Patients.PatientStore.ListSpec.Parse(request), ct);
+        return Results.Text(page.Items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<IResult> StatsAsync(Database database, CancellationToken ct)
