@@ -371,7 +371,7 @@ public abstract class NotificationTests(LeapFixture server) : IAsyncLifetime
         {
             notifications = new { delivery = "pigeon", booked = new { channels = new[] { "fax" } }, reminders = new[] { new { minutes_before = 0, channels = new[] { "email" } } } },
         })).ExpectError(422, "VALIDATION_ERROR");
-        Assert.Equal(["notifications.booked.channels", "notifications.reminders[0].minutes_before", "notifications.delivery"], bad.ErrorFields);
+        Assert.Equal(["notifications.booked.channels", "notifications.delivery", "notifications.reminders[0].minutes_before"], bad.ErrorFields.Order());
 
         await p.BookAsync(await PatientAsync(p, NewEmail()));
         var changed = (await p.Api.PatchAsync($"appointment-templates/{p.Template}", new
@@ -417,6 +417,88 @@ public abstract class NotificationTests(LeapFixture server) : IAsyncLifetime
 
         (await p.Api.DeleteAsync("message-templates/follow_up/email")).Expect(200);
         Assert.True((await p.Api.GetAsync("message-templates/follow_up/email")).Expect(200).Data.GetProperty("is_default").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_sms_goes_through_GOV_UK_Notify_alone_when_the_patient_prefers_sms()
+    {
+        var notificationId = Guid.NewGuid().ToString();
+        await using var notify = await ProviderStub.StartAsync(201, $$$"""
+            {"id": "{{{notificationId}}}", "reference": "r", "uri": "https://notify.invalid/v2/notifications/{{{notificationId}}}",
+             "template": {"id": "{{{Guid.NewGuid()}}}", "version": 1, "uri": "https://notify.invalid/t"},
+             "content": {"body": "text", "from_number": "LEAP"}}
+            """);
+        var templateId = Guid.NewGuid().ToString();
+        var p = await OpenAsync(settings: new()
+        {
+            ["Notifications:Sms:Provider"] = "govuk_notify", ["Notifications:Sms:BaseUrl"] = notify.Url,
+            ["Notifications:Sms:GovukNotify:ApiKey"] = $"leaptest-{Guid.NewGuid()}-{Guid.NewGuid()}", ["Notifications:Sms:GovukNotify:TemplateId"] = templateId,
+        });
+        (await p.Api.PatchAsync($"appointment-templates/{p.Template}", new { notifications = new { booked = new { channels = new[] { "email", "sms" } } } })).Expect(200);
+        var email = NewEmail();
+        var appointment = await p.BookAsync(await PatientAsync(p, email, new { mobile_phone = "+447700900123", preferred_contact_method = "sms" }));
+
+        Assert.Equal(2, await p.RunAsync());
+
+        var call = Assert.Single(notify.Calls);
+        Assert.Equal(("POST", "/v2/notifications/sms"), (call.Method, call.Path));
+        Assert.StartsWith("Bearer ", call.Authorization);
+        var sent = JsonDocument.Parse(call.Body).RootElement;
+        Assert.Equal(("+447700900123", templateId), (sent.GetProperty("phone_number").GetString(), sent.GetProperty("template_id").GetString()));
+        Assert.StartsWith("Test org ", sent.GetProperty("personalisation").GetProperty("body").GetString());
+        Assert.Contains(": your Physiotherapy assessment appointment is booked for Wednesday 9 January 2030 at 09:00.",
+            sent.GetProperty("personalisation").GetProperty("body").GetString());
+        var history = await p.HistoryAsync(appointment);
+        var sms = Row(history, "booked", "sms");
+        Assert.Equal(("sent", notificationId), (Status(sms), sms.GetProperty("provider_id").GetString()));
+        Assert.Equal(sms.GetProperty("id").GetString(), sent.GetProperty("reference").GetString());
+        var skipped = Row(history, "booked", "email");
+        Assert.Equal(("skipped", "other_channel_preferred"), (Status(skipped), skipped.GetProperty("skip_reason").GetString()));
+        Assert.Empty(await smtp.MessagesToAsync(email));
+    }
+
+    [Fact]
+    public async Task An_sms_goes_through_Twilio_and_a_refused_one_is_retried_then_failed()
+    {
+        await using var twilio = await ProviderStub.StartAsync(201, """{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}""");
+        var p = await OpenAsync(settings: new()
+        {
+            ["Notifications:Sms:Provider"] = "twilio", ["Notifications:Sms:BaseUrl"] = twilio.Url, ["Notifications:Sms:Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+            ["Notifications:Sms:Twilio:AuthToken"] = "test-token", ["Notifications:Sms:Twilio:From"] = "+447700900001",
+            ["Notifications:RetryDelays"] = "00:01:00",
+        });
+        (await p.Api.PatchAsync($"appointment-templates/{p.Template}", new { notifications = new { booked = new { channels = new[] { "sms" } } } })).Expect(200);
+        var appointment = await p.BookAsync(await PatientAsync(p, NewEmail(), new { mobile_phone = "+447700900124" }));
+
+        Assert.Equal(1, await p.RunAsync());
+
+        var call = Assert.Single(twilio.Calls);
+        Assert.Equal(("POST", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json"), (call.Method, call.Path));
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("AC0123456789abcdef0123456789abcdef:test-token")), call.Authorization);
+        var form = System.Web.HttpUtility.ParseQueryString(call.Body);
+        Assert.Equal(("+447700900124", "+447700900001"), (form["To"], form["From"]));
+        Assert.Contains("appointment is booked for Wednesday 9 January 2030 at 09:00", form["Body"]);
+        var sms = Row(await p.HistoryAsync(appointment), "booked", "sms");
+        Assert.Equal(("sent", "SM0123456789abcdef0123456789abcdef"), (Status(sms), sms.GetProperty("provider_id").GetString()));
+
+        // A provider that refuses: tried again after the one retry delay, then failed with its error.
+        await using var down = await ProviderStub.StartAsync(500, """{"code": 20500, "message": "Internal Server Error", "status": 500}""");
+        var refused = await OpenAsync(settings: new()
+        {
+            ["Notifications:Sms:Provider"] = "twilio", ["Notifications:Sms:BaseUrl"] = down.Url, ["Notifications:Sms:Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+            ["Notifications:Sms:Twilio:AuthToken"] = "test-token", ["Notifications:Sms:Twilio:From"] = "+447700900001", ["Notifications:RetryDelays"] = "00:01:00",
+        });
+        (await refused.Api.PatchAsync($"appointment-templates/{refused.Template}", new { notifications = new { booked = new { channels = new[] { "sms" } } } })).Expect(200);
+        var failing = await refused.BookAsync(await PatientAsync(refused, NewEmail(), new { mobile_phone = "+447700900125" }));
+        Assert.Equal(1, await refused.RunAsync());
+        var retry = Row(await refused.HistoryAsync(failing), "booked", "sms");
+        Assert.Equal(("pending", 1, "2030-01-07T10:01:00Z"), (Status(retry), retry.GetProperty("attempts").GetInt32(), retry.GetProperty("next_attempt_at").GetString()));
+        refused.At("2030-01-07T10:01:00Z");
+        Assert.Equal(1, await refused.RunAsync());
+        var failed = Row(await refused.HistoryAsync(failing), "booked", "sms");
+        Assert.Equal(("failed", 2), (Status(failed), failed.GetProperty("attempts").GetInt32()));
+        Assert.False(string.IsNullOrEmpty(failed.GetProperty("last_error").GetString()));
+        Assert.Equal(2, down.Calls.Count);
     }
 
     [Fact]
