@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Leap.Server.Appointments;
 using Leap.Server.Storage;
 
@@ -153,17 +152,17 @@ public static class NotificationStore
     /// </summary>
     public static Task InsertPlannedAsync(TenantDb db, Appointment a, IReadOnlyList<NotificationPlanner.Planned> planned, CancellationToken ct)
     {
-        var args = new DynamicParameters(new { appointmentId = a.Id, start = a.StartTime, now = a.UpdatedAt });
+        var args = new Dictionary<string, object?> { ["appointmentId"] = a.Id, ["start"] = a.StartTime, ["now"] = a.UpdatedAt };
         var rows = new List<string>(planned.Count);
         for (var i = 0; i < planned.Count; i++)
         {
             var p = planned[i];
-            args.Add($"id{i}", Ids.New(Ids.Notification));
-            args.Add($"trigger{i}", p.Trigger);
-            args.Add($"occurrence{i}", p.Occurrence);
-            args.Add($"channel{i}", p.Channel);
-            args.Add($"minutes{i}", p.MinutesBefore);
-            args.Add($"due{i}", p.DueAt);
+            args[$"id{i}"] = Ids.New(Ids.Notification);
+            args[$"trigger{i}"] = p.Trigger;
+            args[$"occurrence{i}"] = p.Occurrence;
+            args[$"channel{i}"] = p.Channel;
+            args[$"minutes{i}"] = p.MinutesBefore;
+            args[$"due{i}"] = p.DueAt;
             rows.Add($"(@id{i}, {TenantSql.Values}, @appointmentId, @trigger{i}, @occurrence{i}, @channel{i}, 'pending', @start, @minutes{i}, @due{i}, @due{i}, 0, @now, @now)");
         }
         return db.ExecuteBatchedAsync(
