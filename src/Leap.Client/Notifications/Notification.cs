@@ -52,6 +52,16 @@ public sealed record TemplateNotifications
     public FollowUpNotification? FollowUp { get; init; }
     /// <summary>The reminders (up to 5).</summary>
     public IReadOnlyList<ReminderNotification>? Reminders { get; init; }
+
+    /// <summary>Equal when every member is, lists item by item.</summary>
+    public bool Equals(TemplateNotifications? other) =>
+        other is not null && Delivery == other.Delivery && Equals(Booked, other.Booked) && Equals(Rescheduled, other.Rescheduled)
+        && Equals(Cancelled, other.Cancelled) && Equals(FollowUp, other.FollowUp) && ListsEqual(Reminders, other.Reminders);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Delivery, Booked, Reminders?.Count);
+
+    private static bool ListsEqual<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 }
 
 /// <summary>The channels of one trigger: email and/or sms; empty turns it off.</summary>
@@ -59,6 +69,12 @@ public sealed record NotificationChannels
 {
     /// <summary>email, sms.</summary>
     public IReadOnlyList<string> Channels { get; init; } = [];
+
+    /// <summary>Equal when the channels are, in order.</summary>
+    public bool Equals(NotificationChannels? other) => other is not null && Channels.SequenceEqual(other.Channels);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Channels.Count;
 }
 
 /// <summary>The follow-up message after an appointment is completed.</summary>
@@ -68,6 +84,12 @@ public sealed record FollowUpNotification
     public IReadOnlyList<string> Channels { get; init; } = [];
     /// <summary>How long after completion it goes out (default 1440).</summary>
     public int MinutesAfter { get; init; }
+
+    /// <summary>Equal when the channels (in order) and the delay are.</summary>
+    public bool Equals(FollowUpNotification? other) => other is not null && MinutesAfter == other.MinutesAfter && Channels.SequenceEqual(other.Channels);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => MinutesAfter;
 }
 
 /// <summary>One reminder.</summary>
@@ -77,6 +99,12 @@ public sealed record ReminderNotification
     public int MinutesBefore { get; init; }
     /// <summary>email, sms.</summary>
     public IReadOnlyList<string> Channels { get; init; } = [];
+
+    /// <summary>Equal when the offset and the channels (in order) are.</summary>
+    public bool Equals(ReminderNotification? other) => other is not null && MinutesBefore == other.MinutesBefore && Channels.SequenceEqual(other.Channels);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => MinutesBefore;
 }
 
 /// <summary>An organisation's notification settings.</summary>
