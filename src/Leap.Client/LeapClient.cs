@@ -62,6 +62,7 @@ public sealed class LeapClient : IDisposable
         QuestionnaireResponses = new QuestionnaireResponsesClient(transport);
         Webhooks = new WebhooksClient(transport);
         Users = new UsersClient(transport);
+        Notifications = new NotificationsClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -75,6 +76,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/appointments</c>.</summary>
     public AppointmentsClient Appointments { get; }
+
+    /// <summary><c>/notification-settings</c> and <c>/message-templates</c>.</summary>
+    public NotificationsClient Notifications { get; }
 
     /// <summary><c>/availability</c> (see the remarks on <see cref="AvailabilityClient"/>).</summary>
     public AvailabilityClient Availability { get; }

@@ -77,3 +77,11 @@ internal sealed class QueryString
 
     public override string ToString() => text.ToString();
 }
+
+/// <summary>A list that takes no filters (a record's own short lists: its notification history, message templates).</summary>
+internal sealed record NoFilters : ListQuery
+{
+    private protected override void AddFilters(QueryString query)
+    {
+    }
+}

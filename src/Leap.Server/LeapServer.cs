@@ -43,6 +43,7 @@ public static class LeapServer
         AvailabilityJson.Default,
         HoldsJson.Default,
         UsersJson.Default,
+        NotificationsJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -98,6 +99,12 @@ public static class LeapServer
         services.AddSingleton<AvailabilityService>();
         services.AddSingleton(EmailOptions.Read(builder.Configuration, storage));
         services.AddSingleton(sp => IEmailTransport.Create(sp.GetRequiredService<EmailOptions>()));
+        services.AddSingleton(NotificationOptions.From(builder.Configuration));
+        services.AddSingleton<NotificationWorkerSignal>();
+        services.AddSingleton<NotificationPlanner>();
+        services.AddSingleton<IManageLinks, NoManageLinks>();
+        services.AddSingleton<NotificationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationWorker>());
         builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
@@ -163,6 +170,7 @@ public static class LeapServer
         api.MapAvailability();
         api.MapHolds();
         api.MapUsers();
+        api.MapNotifications();
         app.MapLimitEndpoints();
     }
 

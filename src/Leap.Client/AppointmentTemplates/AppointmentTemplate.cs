@@ -32,6 +32,8 @@ public sealed record AppointmentTemplate
     public int MinNoticeMinutes { get; init; }
     /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead (default 90).</summary>
     public int MaxAdvanceDays { get; init; }
+    /// <summary>What the template sends to patients: confirmations, reminders, notices (docs/notifications.md).</summary>
+    public TemplateNotifications? Notifications { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -65,11 +67,14 @@ public sealed record AppointmentTemplateCreate
     public int? MinNoticeMinutes { get; init; }
     /// <summary>How many days ahead slots are offered, 1 to 730 (default 90).</summary>
     public int? MaxAdvanceDays { get; init; }
+    /// <summary>What the template sends to patients; members left null keep the defaults.</summary>
+    public TemplateNotifications? Notifications { get; init; }
 }
 
 /// <summary>
 /// Changes to a template: only the properties you set are sent. Once appointments are booked against a
-/// template only <see cref="IsActive"/> and <see cref="Status"/> can change (create a new template instead).
+/// template only <see cref="IsActive"/>, <see cref="Status"/>, <see cref="MinNoticeMinutes"/>, <see cref="MaxAdvanceDays"/> and
+/// <see cref="Notifications"/> can change (create a new template instead).
 /// </summary>
 public sealed class AppointmentTemplateUpdate : PatchBody
 {
@@ -97,6 +102,8 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public int? MinNoticeMinutes { get => Get<int?>(); init => Set(value); }
     /// <summary>How many days ahead slots are offered.</summary>
     public int? MaxAdvanceDays { get => Get<int?>(); init => Set(value); }
+    /// <summary>What the template sends to patients; each member set replaces that member, the others are kept (allowed once booked).</summary>
+    public TemplateNotifications? Notifications { get => Get<TemplateNotifications>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

@@ -26,6 +26,16 @@ public sealed class AppointmentsClient
     public IAsyncEnumerable<Appointment> ListAllAsync(AppointmentListQuery? query = null, CancellationToken ct = default) =>
         endpoints.ListAllAsync(query ?? new(), ct);
 
+    /// <summary>
+    /// Every message planned for the appointment, sent or not, oldest due first (<c>GET /appointments/{id}/notifications</c>).
+    /// </summary>
+    /// <param name="id">The appointment's id.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapNotFoundException">No such appointment for this key.</exception>
+    public async Task<IReadOnlyList<AppointmentNotification>> ListNotificationsAsync(string id, CancellationToken ct = default) =>
+        (await endpoints.Nested(id, "notifications", LeapJsonContext.Default.DataEnvelopeAppointmentNotification,
+            LeapJsonContext.Default.ListEnvelopeAppointmentNotification).ListAsync(new NoFilters(), ct)).Data;
+
     /// <summary>One appointment (<c>GET /appointments/{id}</c>).</summary>
     /// <param name="id">The appointment's id.</param>
     /// <param name="ct">Cancels the call.</param>

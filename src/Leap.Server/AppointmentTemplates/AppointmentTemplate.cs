@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 
 namespace Leap.Server.AppointmentTemplates;
 
@@ -24,6 +25,8 @@ public sealed record AppointmentTemplate
     public int MinNoticeMinutes { get; init; }
     /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead.</summary>
     public int MaxAdvanceDays { get; init; }
+    /// <summary>What the template sends to patients (docs/notifications.md); the defaults until changed.</summary>
+    public TemplateNotifications Notifications { get; init; } = TemplateNotifications.Defaults;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

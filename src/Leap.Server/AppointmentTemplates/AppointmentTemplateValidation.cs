@@ -1,4 +1,5 @@
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 
 namespace Leap.Server.AppointmentTemplates;
 
@@ -45,6 +46,7 @@ public static class AppointmentTemplateValidation
             BufferAfterMinutes = Number("buffer_after_minutes", 0, 240, current.BufferAfterMinutes),
             MinNoticeMinutes = Number("min_notice_minutes", 0, MaxNoticeMinutes, current.MinNoticeMinutes),
             MaxAdvanceDays = Number("max_advance_days", 1, MaxAdvanceDaysLimit, current.MaxAdvanceDays),
+            Notifications = TemplateNotifications.Apply(r, current.Notifications),
             UpdatedAt = now,
         };
         if ((r.Has("min_notice_minutes") || r.Has("max_advance_days")) && template.MinNoticeMinutes >= template.MaxAdvanceDays * 24 * 60)

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 
 namespace Leap.Server.Appointments;
 
@@ -36,6 +37,12 @@ public sealed record Appointment
     public string? EpisodeId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// What the booking's template sends, when the booking looked the template up anyway (so planning its messages
+    /// costs no extra read); null otherwise, and then read when planning.
+    /// </summary>
+    [JsonIgnore] public TemplateNotifications? TemplateNotifications { get; init; }
 
     /// <summary>The clinician's time this appointment takes, buffers included.</summary>
     [JsonIgnore] public DateTimeOffset BusyStart => StartTime.AddMinutes(-BufferBeforeMinutes);
@@ -75,6 +82,7 @@ public sealed record AppointmentReferences
     public bool? TemplateActive { get; init; }
     public int? BufferBeforeMinutes { get; init; }
     public int? BufferAfterMinutes { get; init; }
+    public TemplateNotifications? TemplateNotifications { get; init; }
     public bool? ClinicianActive { get; init; }
     public bool? LocationActive { get; init; }
     public string? EpisodePatientId { get; init; }

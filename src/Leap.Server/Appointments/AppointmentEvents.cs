@@ -1,5 +1,6 @@
 using System.Globalization;
 using Leap.Server.Episodes;
+using Leap.Server.Notifications;
 using Leap.Server.Pathways;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
@@ -14,7 +15,7 @@ namespace Leap.Server.Appointments;
 /// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing through
 /// <see cref="AppointmentStore"/> itself.
 /// </summary>
-public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue)
+public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, NotificationPlanner notifications)
 {
     /// <summary>What each change raises when routed: its trigger (none for a plain update) and its verb on the timeline.</summary>
     private static readonly Dictionary<string, (string? Trigger, string Verb)> Routes = new(StringComparer.Ordinal)
@@ -33,6 +34,7 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
         await AppointmentStore.InsertAsync(db, appointment, ct);
         await queue.EnqueueAsync(db, RoutingQueue.Appointment, appointment.Id, appointment.PatientId, WebhookEventTypes.AppointmentCreated,
             appointment, null, ct);
+        await notifications.PlanAsync(db, null, appointment, ct);
     }
 
     /// <summary>
@@ -43,6 +45,7 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
     {
         await AppointmentStore.UpdateAsync(db, before, after, ct);
         await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, Classify(before, after), after, before, ct);
+        await notifications.PlanAsync(db, before, after, ct);
     }
 
     private static string Classify(Appointment before, Appointment after)

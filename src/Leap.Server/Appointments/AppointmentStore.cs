@@ -1,10 +1,13 @@
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
 
 public static class AppointmentStore
 {
+    static AppointmentStore() => TypeHandlers.AddJson(NotificationsJson.Default.TemplateNotifications);
+
     private const string Columns =
         """
         id, patient_id, clinician_profile_id, title, description, start_time, end_time, status, appointment_type_id,
@@ -48,7 +51,7 @@ public static class AppointmentStore
             SELECT p.first_name AS patient_first_name, p.last_name AS patient_last_name, p.preferred_name AS patient_preferred_name,
                    p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
                    p.archived_at IS NOT NULL AS patient_archived,
-                   t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes,
+                   t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes, t.notifications AS template_notifications,
                    c.is_active AS clinician_active, l.is_active AS location_active, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
             LEFT JOIN patients p ON p.id = @patientId AND {TenantSql.Of("p")}

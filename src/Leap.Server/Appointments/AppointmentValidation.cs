@@ -1,4 +1,5 @@
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
@@ -161,7 +162,11 @@ public static class AppointmentValidation
             }
             else
             {
-                a = a with { BufferBeforeMinutes = found.BufferBeforeMinutes ?? 0, BufferAfterMinutes = found.BufferAfterMinutes ?? 0 };
+                a = a with
+                {
+                    BufferBeforeMinutes = found.BufferBeforeMinutes ?? 0, BufferAfterMinutes = found.BufferAfterMinutes ?? 0,
+                    TemplateNotifications = found.TemplateNotifications ?? TemplateNotifications.Defaults,
+                };
             }
         }
         CheckActive(r, "clinician_profile_id", "clinician profile", clinicianId, found.ClinicianActive);

@@ -150,6 +150,10 @@ public static class DemoData
         Console.WriteLine($"  API:          {address}/api/v1   (also {address}/functions/v1/api-v1)");
         Console.WriteLine($"  API docs:     {address}{LeapServer.DocsPath}");
         Console.WriteLine($"  OpenAPI:      {address}/openapi/v1.json");
+        var email = app.Services.GetRequiredService<Notifications.EmailOptions>();
+        Console.WriteLine(email.UsesSmtp
+            ? $"  Emails:       SMTP server {email.SmtpHost}:{email.SmtpPort}"
+            : $"  Emails:       written as .eml files to {Path.GetFullPath(email.PickupFolder)} (no SMTP server set; docs/notifications.md)");
         var bookingPage = BookingPage.IsServed(app.Environment);
         if (bookingPage)
         {

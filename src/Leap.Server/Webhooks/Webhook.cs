@@ -77,6 +77,8 @@ public static class WebhookEventTypes
     public const string AppointmentCompleted = "appointment.completed";
     public const string AppointmentNoShow = "appointment.no_show";
     public const string AppointmentRescheduled = "appointment.rescheduled";
+    /// <summary>A reminder's time has come (templates whose notifications deliver by webhook, docs/notifications.md).</summary>
+    public const string AppointmentReminderDue = "appointment.reminder_due";
     public const string QuestionnaireResponseCreated = "questionnaire_response.created";
     public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
     public const string ClinicianProfileCreated = "clinician_profile.created";
@@ -101,7 +103,7 @@ public static class WebhookEventTypes
     public static readonly IReadOnlyList<string> Subscribable =
     [
         PatientCreated, PatientUpdated, PatientArchived,
-        AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled,
+        AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled, AppointmentReminderDue,
         QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
         ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,

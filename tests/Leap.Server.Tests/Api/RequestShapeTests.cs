@@ -167,6 +167,10 @@ public abstract partial class RequestShapeTests(LeapFixture server)
                 new { location_id = ids[ExampleIds.Location], weekday = "wednesday", start_time = "09:00", end_time = "12:00" })).Expect(201).Id;
             return $"{ApiPaths.Root}/clinician-profiles/{clinician}/sessions/{session}";
         }
+        if (relative == "/message-templates/{trigger}/{channel}")
+        {
+            return $"{ApiPaths.Root}/message-templates/booked/email";
+        }
         var id = relative switch
         {
             _ when !relative.Contains('{', StringComparison.Ordinal) => null,

@@ -44,6 +44,8 @@ public sealed class LeapAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         // Every statement the suite runs is checked for the tenant rule (docs/storage.md).
         builder.UseSetting("Storage:TenantGuard", "true");
+        // Servers plan notifications but send none: the notification tests run the worker's rounds themselves, under their clock.
+        builder.UseSetting("Notifications:Enabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -7,10 +7,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Leap.Server.Tests.Infrastructure;
 
-/// <summary>An organisation of a test's own, with a key and small builders for the records tests need.</summary>
-public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient http)
+/// <summary>
+/// An organisation of a test's own, with a key and small builders for the records tests need; on the fixture's
+/// server, or on a server of the test's own (<paramref name="services"/>, see <see cref="OnAsync"/>).
+/// </summary>
+public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient http, IServiceProvider? services = null)
 {
     private static int patientCounter;
+
+    private IServiceProvider Services => services ?? fixture.Services;
+
+    /// <summary>A fresh organisation with an all-scopes test key on <paramref name="app"/> (a server with a database of its own).</summary>
+    public static async Task<TestTenant> OnAsync(LeapFixture fixture, LeapAppFactory app)
+    {
+        var organisation = await app.Services.GetRequiredService<AccountStore>().CreateOrganisationAsync("Test org " + Guid.NewGuid().ToString("N")[..8]);
+        var tenant = new TestTenant(fixture, organisation.Id, app.CreateHttpClient(), app.Services);
+        await tenant.InitialiseAsync(Scopes.All, Modes.Test, 1_000_000);
+        return tenant;
+    }
 
     public string OrgId => orgId;
     public string Mode { get; private set; } = Modes.Test;
@@ -27,7 +41,7 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
     /// <summary>Another key for this organisation.</summary>
     public async Task<ApiClient> KeyAsync(IEnumerable<string> scopes, string? mode = null, int rateLimitPerHour = 1_000_000)
     {
-        var accounts = fixture.Services.GetRequiredService<AccountStore>();
+        var accounts = Services.GetRequiredService<AccountStore>();
         var (key, secret) = await accounts.CreateKeyAsync(orgId, "test key", mode ?? Mode, scopes, rateLimitPerHour);
         return new ApiClient(http, secret) { KeyId = key.Id };
     }
@@ -180,7 +194,7 @@ public sealed class TestTenant(LeapFixture fixture, string orgId, HttpClient htt
     }
 
     /// <summary>The tenant's data, as the server's handlers reach it (for arranging admin data and checking what was stored).</summary>
-    public TenantDb Db => fixture.Services.GetRequiredService<Database>().ForTenant(Tenant);
+    public TenantDb Db => Services.GetRequiredService<Database>().ForTenant(Tenant);
 
     /// <summary>Writes admin data straight through the stores, in one transaction.</summary>
     public Task WriteAsync(Func<TenantDb, Task> write) =>

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using Leap.Server.Accounts;
+using Leap.Server.Appointments;
+using Leap.Server.Storage;
+using Leap.Server.Webhooks;
+using MimeKit;
+
+namespace Leap.Server.Notifications;
+
+/// <summary>
+/// Sends the planned messages when they fall due, in every server process: claims a batch (a lease, <c>SKIP LOCKED</c>
+/// on PostgreSQL), looks at the appointment and the patient as they are now (a reminder of a cancelled or moved
+/// appointment is skipped, so is a patient who wants no contact), waits out quiet hours, sends, and records the
+/// outcome on the row, the appointment's notification history. A failed send is retried after
+/// <see cref="NotificationOptions.RetryDelays"/>, then failed.
+/// </summary>
+public sealed class NotificationWorker(Database database, NotificationOptions options, EmailOptions email, IEmailTransport transport,
+    IManageLinks links, WebhookOutbox outbox, NotificationWorkerSignal signal, TimeProvider clock, ILogger<NotificationWorker> logger) : BackgroundService
+{
+    private const int Parallelism = 4;
+    private const int MaxErrorLength = 500;
+
+    private readonly CrossTenantDb db = database.CrossTenant("notifications");
+    private readonly ISmsSender? sms = ISmsSender.Create(options.Sms);
+
+    /// <summary>Cut sends short: cancelled only when the host's shutdown timeout runs out.</summary>
+    private readonly CancellationTokenSource abandon = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            logger.LogInformation("Notifications are off (Notifications:Enabled=false): messages are planned, not sent, by this process");
+            return;
+        }
+        await WorkRounds.RunAsync("Notifications", RunOnceAsync, options.BatchSize, token => signal.WaitAsync(options.PollInterval, token),
+            options.PollInterval, logger, stoppingToken);
+    }
+
+    /// <summary>One round: claims the due messages and handles each; returns how many were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var claims = await Delivery.ClaimDueAsync(db, TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = abandon.Token },
+            async (claim, token) => await HandleAsync(claim, token));
+        return claims.Count;
+    }
+
+    private async Task HandleAsync(Delivery.Claim claim, CancellationToken ct)
+    {
+        var tenant = new Tenant(claim.OrgId, claim.Mode);
+        var tenantDb = db.ForTenant(tenant);
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        try
+        {
+            var facts = await Delivery.FactsAsync(tenantDb, claim.AppointmentId, ct);
+            var outdated = facts is null ? SkipReasons.AppointmentCancelled : Outdated(claim, facts, now);
+            if (facts is null || outdated is not null)
+            {
+                await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Skipped, now, ct, skipReason: outdated);
+                return;
+            }
+            if (claim.Channel == NotificationChannels.Webhook)
+            {
+                await RaiseReminderDueAsync(tenant, claim, now, ct);
+                return;
+            }
+            if (await RefusedAsync(tenantDb, claim, facts, ct) is { } refused)
+            {
+                await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Skipped, now, ct, skipReason: refused);
+                return;
+            }
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(facts.Timezone ?? options.DefaultTimeZone);
+            if (facts.QuietHours?.Release(now, zone) is { } release && release > now)
+            {
+                // Quiet hours: the message waits for their end (not an attempt), unless a reminder would then come too late.
+                var late = claim.Trigger == NotificationTriggers.Reminder && release >= facts.StartTime;
+                await Delivery.RecordAsync(tenantDb, claim, late ? NotificationStatuses.Skipped : NotificationStatuses.Pending, now, ct,
+                    skipReason: late ? SkipReasons.TooLate : null, nextAttemptAt: late ? null : release, uncount: true);
+                return;
+            }
+            var template = await NotificationStore.MessageTemplateAsync(tenantDb, claim.Trigger, claim.Channel, ct);
+            var message = Facts(claim, facts, zone);
+            var providerId = claim.Channel == NotificationChannels.Sms
+                ? await sms!.SendAsync(facts.Phone!, MessageTemplates.Render(template.Text, message), claim.Id, ct)
+                : await transport.SendAsync(await EmailAsync(tenantDb, claim, facts, template, message, now, ct), ct);
+            await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Sent, TypeHandlers.Truncate(clock.GetUtcNow()), CancellationToken.None, providerId: providerId);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var retry = claim.Attempts <= options.RetryDelays.Count;
+            DateTimeOffset? next = retry ? TypeHandlers.Truncate(now + options.RetryDelays[claim.Attempts - 1]) : null;
+            // The log names the message, never the patient or the text (an SMTP error can quote the address).
+            logger.LogWarning("Notification {NotificationId} ({Trigger}, {Channel}) attempt {Attempt} failed with {Error}; {Outcome}",
+                claim.Id, claim.Trigger, claim.Channel, claim.Attempts, e.GetType().Name, retry ? $"retry at {next:O}" : "giving up");
+            var error = e.Message.Length > MaxErrorLength ? e.Message[..MaxErrorLength] : e.Message;
+            await Delivery.RecordAsync(tenantDb, claim, retry ? NotificationStatuses.Pending : NotificationStatuses.Failed, now, CancellationToken.None,
+                error: error, nextAttemptAt: next);
+        }
+    }
+
+    /// <summary>Why the appointment, as it is now, no longer wants this message; null when it still does.</summary>
+    public static string? Outdated(Delivery.Claim claim, Delivery.Facts facts, DateTimeOffset now)
+    {
+        switch (claim.Trigger)
+        {
+            case NotificationTriggers.Booked or NotificationTriggers.Rescheduled or NotificationTriggers.Reminder:
+                if (facts.Status == AppointmentStatuses.Cancelled)
+                {
+                    return SkipReasons.AppointmentCancelled;
+                }
+                if (!AppointmentStatuses.IsActive(facts.Status))
+                {
+                    return SkipReasons.AppointmentFinished;
+                }
+                if (claim.Trigger != NotificationTriggers.Booked && facts.StartTime != claim.AppointmentStart)
+                {
+                    return SkipReasons.AppointmentMoved;
+                }
+                return claim.Trigger == NotificationTriggers.Reminder && now >= facts.StartTime ? SkipReasons.TooLate : null;
+            case NotificationTriggers.FollowUp:
+                return facts.Status == AppointmentStatuses.Completed ? null : SkipReasons.AppointmentFinished;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Why the patient must not get this message on this channel (no contact, no consent, no address, another channel preferred).</summary>
+    private async Task<string?> RefusedAsync(TenantDb tenantDb, Delivery.Claim claim, Delivery.Facts f, CancellationToken ct)
+    {
+        if (f.PreferredContactMethod == "none")
+        {
+            return SkipReasons.NoContact;
+        }
+        var (consented, address) = Reach(f, claim.Channel);
+        if (claim.Channel == NotificationChannels.Sms && sms is null)
+        {
+            return SkipReasons.SmsOff;
+        }
+        if (!consented)
+        {
+            return SkipReasons.NoConsent;
+        }
+        if (address is null)
+        {
+            return SkipReasons.NoAddress;
+        }
+        // A patient who prefers the other channel gets the message there alone, when it is planned there and can reach them.
+        if (f.PreferredContactMethod is { } preferred && preferred != claim.Channel && NotificationChannels.Messages.Contains(preferred)
+            && (preferred != NotificationChannels.Sms || sms is not null) && Reach(f, preferred) is (true, not null)
+            && await Delivery.AlsoPlannedOnAsync(tenantDb, claim, preferred, ct))
+        {
+            return SkipReasons.OtherChannelPreferred;
+        }
+        return null;
+    }
+
+    private static (bool Consented, string? Address) Reach(Delivery.Facts f, string channel) => channel == NotificationChannels.Sms
+        ? (f.ConsentElectronicCommunication && f.ConsentSms, f.Phone)
+        : (f.ConsentElectronicCommunication && f.ConsentEmail, f.Email);
+
+    private MessageFacts Facts(Delivery.Claim claim, Delivery.Facts f, TimeZoneInfo zone) => new()
+    {
+        PatientFirstName = f.PatientPreferredName ?? f.PatientFirstName,
+        Service = f.Service ?? f.Title,
+        Clinician = f.Clinician,
+        Location = f.Location,
+        LocationAddress = f.Address,
+        LocationPhone = f.LocationPhone,
+        // The invariant culture's day and month names are English (the server runs without culture data).
+        StartTime = TimeZoneInfo.ConvertTime(f.StartTime, zone).ToString("dddd d MMMM yyyy 'at' HH:mm", CultureInfo.InvariantCulture),
+        TimeZone = zone.Id,
+        ManageUrl = f.Status == AppointmentStatuses.Cancelled ? null : links.UrlFor(claim.OrgId, claim.Mode, claim.AppointmentId, f.PatientId),
+        Organisation = f.Organisation,
+    };
+
+    private async Task<MimeMessage> EmailAsync(TenantDb tenantDb, Delivery.Claim claim, Delivery.Facts f, MessageTemplate template, MessageFacts facts,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var from = MailboxAddress.Parse(email.From);
+        var message = new MimeMessage();
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(f.AttendeeName ?? facts.PatientFirstName, f.Email!));
+        message.Subject = MessageTemplates.Render(template.Subject ?? "", facts);
+        // The same Message-Id on every attempt: a message sent again after a crash is recognisably the same one.
+        message.MessageId = $"{claim.Id}@{from.Domain}";
+        message.Headers.Add("X-Leap-Notification", claim.Id);
+        message.Headers.Add("X-Leap-Trigger", claim.Trigger);
+        var text = MessageTemplates.Render(template.Text, facts);
+        var body = new BodyBuilder
+        {
+            TextBody = text,
+            HtmlBody = template.Html is null ? MessageTemplates.HtmlFromText(text) : MessageTemplates.Render(template.Html, facts, html: true),
+        };
+        if (claim.Trigger is NotificationTriggers.Booked or NotificationTriggers.Rescheduled or NotificationTriggers.Cancelled)
+        {
+            var cancel = claim.Trigger == NotificationTriggers.Cancelled;
+            var invite = CalendarInvite.Create(new CalendarInvite.Details(
+                claim.AppointmentId, await Delivery.CalendarSequenceAsync(tenantDb, claim, ct), f.StartTime, f.EndTime,
+                $"{facts.Service} ({f.Organisation})", string.Join(", ", new[] { f.Location, f.Address }.Where(s => s is not null)) is { Length: > 0 } where ? where : f.MeetingUrl,
+                f.Clinician is null ? null : $"With {f.Clinician}", f.Organisation, f.LocationEmail ?? from.Address, f.AttendeeName ?? facts.PatientFirstName,
+                f.Email!, now), cancel);
+            var attachment = body.Attachments.Add("invite.ics", Encoding.UTF8.GetBytes(invite), new ContentType("text", "calendar"));
+            attachment.ContentType.Parameters.Add("method", cancel ? CalendarInvite.Cancel : CalendarInvite.Request);
+            attachment.ContentType.Charset = "utf-8";
+        }
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>
+    /// The <c>appointment.reminder_due</c> event, recorded in the transaction that marks the row sent: the clinic's
+    /// own system gets it once.
+    /// </summary>
+    private Task RaiseReminderDueAsync(Tenant tenant, Delivery.Claim claim, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async write =>
+        {
+            var tenantDb = write.ForTenant(tenant);
+            var appointment = await AppointmentStore.FindAsync(tenantDb, claim.AppointmentId, ct)
+                ?? throw new InvalidOperationException($"Appointment {claim.AppointmentId} is gone.");
+            var due = new ReminderDue
+            {
+                Id = claim.Id, AppointmentId = claim.AppointmentId, MinutesBefore = claim.MinutesBefore ?? 0, DueAt = claim.DueAt, Appointment = appointment,
+            };
+            await outbox.RecordAsync(tenantDb, WebhookEventTypes.AppointmentReminderDue, due, null, ct);
+            if (!await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Sent, now, ct))
+            {
+                throw new InvalidOperationException($"The claim on notification {claim.Id} ran out before the event was recorded.");
+            }
+            return 0;
+        }, ct);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var timedOut = cancellationToken.Register(abandon.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        abandon.Dispose();
+        base.Dispose();
+    }
+}
