@@ -10,6 +10,8 @@ using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Notifications;
+using Leap.Server.OnlineBooking;
+using Leap.Server.Organisations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
@@ -43,6 +45,8 @@ public static class LeapServer
         AvailabilityJson.Default,
         HoldsJson.Default,
         UsersJson.Default,
+        OrganisationsJson.Default,
+        OnlineBookingJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -98,6 +102,10 @@ public static class LeapServer
         services.AddSingleton<AvailabilityService>();
         services.AddSingleton(EmailOptions.Read(builder.Configuration, storage));
         services.AddSingleton(sp => IEmailTransport.Create(sp.GetRequiredService<EmailOptions>()));
+        services.AddSingleton<ManageLinks>();
+        services.AddSingleton<IManageLinks>(sp => sp.GetRequiredService<ManageLinks>());
+        services.AddSingleton(PatientRateLimits.From(builder.Configuration));
+        services.AddSingleton<PatientAccess>();
         builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
@@ -140,6 +148,7 @@ public static class LeapServer
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<RateLimiting>();
+        app.UseMiddleware<PatientAccess>();
         app.UseMiddleware<ScopeAuthorization>();
 
         app.MapHealth();
@@ -163,6 +172,9 @@ public static class LeapServer
         api.MapAvailability();
         api.MapHolds();
         api.MapUsers();
+        api.MapOrganisation();
+        api.MapManageLinks();
+        api.MapPublicBooking();
         app.MapLimitEndpoints();
     }
 

@@ -24,6 +24,8 @@ public sealed record AppointmentTemplate
     public int MinNoticeMinutes { get; init; }
     /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead.</summary>
     public int MaxAdvanceDays { get; init; }
+    /// <summary>Manage link rule: the patient may cancel or move the appointment up to this many hours before it starts.</summary>
+    public int CancellationNoticeHours { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

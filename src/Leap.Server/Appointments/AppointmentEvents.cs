@@ -1,5 +1,6 @@
 using System.Globalization;
 using Leap.Server.Episodes;
+using Leap.Server.Notifications;
 using Leap.Server.Pathways;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
@@ -42,7 +43,13 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
     public async Task ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
         await AppointmentStore.UpdateAsync(db, before, after, ct);
-        await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, Classify(before, after), after, before, ct);
+        var change = Classify(before, after);
+        if (change == WebhookEventTypes.AppointmentRescheduled)
+        {
+            // Links sent for the old time must not move or cancel the new one; the answer carries a fresh link.
+            await ManageLinks.RevokeAsync(db, after.Id, after.UpdatedAt, ct);
+        }
+        await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, change, after, before, ct);
     }
 
     private static string Classify(Appointment before, Appointment after)
