@@ -72,10 +72,10 @@ public static class ManageApi
         var reader = request.Reader();
         var (start, named) = ReadMove(reader);
         var current = await OpenAsync(db, claim, ct);
-        var clinicianId = named ?? current.ClinicianProfileId;
+        var clinicianId = named ?? current.ClinicianProfileId ?? throw CannotMove();
         var rules = await RulesAsync(db, availability, current, clinicianId, reader.Fail, ct);
         reader.ThrowIfInvalid();
-        var check = await availability.CheckAsync(db, rules!, clinicianId!, null, start!.Value, ct);
+        var check = await availability.CheckAsync(db, rules!, clinicianId, null, start!.Value, ct);
         if (!check.Available && check.Reason is not (SlotReasons.Booked or SlotReasons.Held))
         {
             throw new ApiException(409, ErrorCodes.SlotUnavailable, $"This time cannot be booked: {check.Message} Choose another free time.");
@@ -106,7 +106,7 @@ public static class ManageApi
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await ClinicianBusy.SlotUnavailableAsync(db, clinicianId!, moved.BusyStart, moved.BusyEnd, moved.Id, clock.GetUtcNow(), ct,
+            throw await ClinicianBusy.SlotUnavailableAsync(db, clinicianId, moved.BusyStart, moved.BusyEnd, moved.Id, clock.GetUtcNow(), ct,
                 "Choose another free time.");
         }
     }
@@ -139,10 +139,12 @@ public static class ManageApi
     private static async Task<BookingRules?> RulesAsync(TenantDb db, AvailabilityService availability, Appointment appointment, string? clinicianId,
         Action<string, string> fail, CancellationToken ct)
     {
-        if (appointment.AppointmentTypeId is null || clinicianId is null)
+        if (appointment.AppointmentTypeId is null)
         {
-            throw new ApiException(409, ErrorCodes.InvalidState, "This appointment cannot be moved online: please contact the clinic.");
+            throw CannotMove();
         }
         return (await availability.ResolveAsync(db, appointment.AppointmentTypeId, clinicianId, null, fail, ct)).Rules;
     }
+
+    private static ApiException CannotMove() => new(409, ErrorCodes.InvalidState, "This appointment cannot be moved online: please contact the clinic.");
 }

@@ -73,13 +73,13 @@ public sealed class Smtp4devServer : IAsyncDisposable
     }
 
     /// <summary>A message as smtp4dev received it: its recipients, subject and plain text.</summary>
-    public sealed record Message(string Id, IReadOnlyList<string> To, string Subject, string Text);
+    public sealed record Message(string Id, IReadOnlyList<string> To, string Subject, string Text, DateTimeOffset ReceivedAt);
 
     /// <summary>The messages received for <paramref name="recipient"/> so far, oldest first.</summary>
     public async Task<IReadOnlyList<Message>> MessagesToAsync(string recipient)
     {
         using var list = JsonDocument.Parse(await http.GetStringAsync("/api/messages?pageSize=1000"));
-        var items = list.RootElement.ValueKind == JsonValueKind.Array ? list.RootElement : list.RootElement.GetProperty("results");
+        var items = list.RootElement.GetProperty("results");
         var messages = new List<Message>();
         foreach (var item in items.EnumerateArray())
         {
@@ -89,9 +89,10 @@ public sealed class Smtp4devServer : IAsyncDisposable
                 continue;
             }
             var id = item.GetProperty("id").GetString()!;
-            messages.Add(new Message(id, to, item.GetProperty("subject").GetString() ?? "", await http.GetStringAsync($"/api/messages/{id}/plaintext")));
+            messages.Add(new Message(id, to, item.GetProperty("subject").GetString() ?? "", await http.GetStringAsync($"/api/messages/{id}/plaintext"),
+                item.GetProperty("receivedDate").GetDateTimeOffset()));
         }
-        return [.. messages.OrderBy(m => m.Id, StringComparer.Ordinal)];
+        return [.. messages.OrderBy(m => m.ReceivedAt)];
     }
 
     /// <summary>Waits for the <paramref name="count"/>th message to <paramref name="recipient"/> (SMTP delivery is quick but not instant).</summary>
@@ -118,5 +119,34 @@ public sealed class Smtp4devServer : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+    }
+}
+
+/// <summary>One smtp4dev for the test run (an assembly fixture), started when a test first asks for it; each test uses recipients of its own.</summary>
+public sealed class Smtp4devFixture : IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private Smtp4devServer? server;
+
+    public async Task<Smtp4devServer> ServerAsync()
+    {
+        await gate.WaitAsync();
+        try
+        {
+            return server ??= await Smtp4devServer.StartAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+        gate.Dispose();
     }
 }

@@ -36,7 +36,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     public async Task Every_appointment_answer_carries_a_manage_url_with_nothing_readable_in_it()
     {
         var (c, patient, appointment, url) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         Assert.StartsWith(c.Server.BaseUrl + "/manage/", url);
         var token = url[(c.Server.BaseUrl + "/manage/").Length..];
         Assert.True(token.Length > 40);
@@ -58,7 +58,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     public async Task The_link_shows_the_patient_their_booking_and_an_altered_or_expired_link_opens_nothing()
     {
         var (c, _, _, url) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         var patient = c.Server.Anonymous();
         var view = (await patient.GetAsync(ApiPath(url))).Expect(200);
         Assert.Equal("no-store", view.Header("Cache-Control"));
@@ -86,7 +86,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     public async Task A_link_opens_only_its_own_patients_appointment_in_its_own_organisation()
     {
         var (c, _, appointment, _) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         var links = c.Server.Services.GetRequiredService<IManageLinks>();
         var otherPatient = await c.T.CreatePatientAsync();
         var other = await server.NewTenantAsync();
@@ -101,7 +101,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var (c, patientId, appointment, url) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         (await c.Api.PostAsync("webhooks", new { url = receiver.Url, events = new[] { "appointment.cancelled" } })).Expect(201);
         var patient = c.Server.Anonymous();
         var key = Guid.NewGuid().ToString();
@@ -129,7 +129,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     public async Task Reschedule_by_link_moves_to_a_free_slot_revokes_the_old_link_and_answers_a_new_one()
     {
         var (c, _, appointment, url) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         var patient = c.Server.Anonymous();
         var slots = (await patient.GetAsync(ApiPath(url, "/availability?date_from=2026-06-11&date_to=2026-06-11"))).Expect(200)
             .Data.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("start_time").GetString()).ToList();
@@ -160,7 +160,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     public async Task A_taken_or_closed_time_is_refused_and_the_appointment_stays()
     {
         var (c, _, appointment, url) = await BookAsync();
-        await using var _ = c;
+        await using var clinic = c;
         await c.BookAsync("2026-06-11T10:00:00Z", "2026-06-11T10:30:00Z");
         var patient = c.Server.Anonymous();
         (await patient.PostAsync(ApiPath(url, "/reschedule"), new { start_time = "2026-06-11T10:00:00Z" })).ExpectError(409, "SLOT_UNAVAILABLE");
@@ -174,7 +174,7 @@ public abstract class ManageLinkTests(LeapFixture server)
     {
         // 10 hours ahead, with 24 hours' notice required.
         var (c, _, appointment, url) = await BookAsync("2026-06-01T15:00:00Z", noticeHours: 24);
-        await using var _ = c;
+        await using var clinic = c;
         var patient = c.Server.Anonymous();
         var view = (await patient.GetAsync(ApiPath(url))).Expect(200).Data;
         Assert.False(view.GetProperty("can_change").GetBoolean());
