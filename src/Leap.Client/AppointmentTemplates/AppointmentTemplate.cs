@@ -32,6 +32,8 @@ public sealed record AppointmentTemplate
     public int MinNoticeMinutes { get; init; }
     /// <summary>Online booking rule: no slot is offered that starts more than this many days ahead (default 90).</summary>
     public int MaxAdvanceDays { get; init; }
+    /// <summary>Manage link rule: patients may cancel or move their appointment online until this many hours before it (default 24).</summary>
+    public int CancellationNoticeHours { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -65,6 +67,8 @@ public sealed record AppointmentTemplateCreate
     public int? MinNoticeMinutes { get; init; }
     /// <summary>How many days ahead slots are offered, 1 to 730 (default 90).</summary>
     public int? MaxAdvanceDays { get; init; }
+    /// <summary>Hours before the start until which patients may cancel or move online, 0 to 720 (default 24).</summary>
+    public int? CancellationNoticeHours { get; init; }
 }
 
 /// <summary>
@@ -97,6 +101,8 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public int? MinNoticeMinutes { get => Get<int?>(); init => Set(value); }
     /// <summary>How many days ahead slots are offered.</summary>
     public int? MaxAdvanceDays { get => Get<int?>(); init => Set(value); }
+    /// <summary>Hours before the start until which patients may cancel or move online.</summary>
+    public int? CancellationNoticeHours { get => Get<int?>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

@@ -15,7 +15,7 @@ namespace Leap.Server.Appointments;
 /// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing through
 /// <see cref="AppointmentStore"/> itself.
 /// </summary>
-public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue)
+public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, ManageLinks links)
 {
     /// <summary>What each change raises when routed: its trigger (none for a plain update) and its verb on the timeline.</summary>
     private static readonly Dictionary<string, (string? Trigger, string Verb)> Routes = new(StringComparer.Ordinal)
@@ -93,7 +93,8 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
         // The payloads show the episode as routing has it: after this change, and before it (unless the change
         // itself moved the appointment to another episode, a PATCH of episode_id, whose previous value it replaced).
         var previous = before is null ? null : before with { EpisodeId = before.EpisodeId != after.EpisodeId ? before.EpisodeId : filed };
-        await outbox.RecordAsync(db, entry.Change, after with { EpisodeId = episodeId }, previous, ct);
+        // The event carries a manage link issued now (a clinic sending its own messages passes it on); the previous state none.
+        await outbox.RecordAsync(db, entry.Change, links.Attach(db.Tenant, after with { EpisodeId = episodeId }), previous, ct);
     }
 
     private Task<string?> RaiseAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)

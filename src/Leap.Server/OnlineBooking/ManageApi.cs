@@ -29,14 +29,14 @@ public static class ManageApi
 
     private static async Task<ApiData<ManagedAppointment>> Get(HttpContext http, TenantDb db, ManageLinks links, TimeProvider clock, CancellationToken ct)
     {
-        var appointment = await OpenAsync(db, PatientAccess.ClaimOf(http), ct);
+        var appointment = await LinkedAppointmentAsync(db, PatientAccess.ClaimOf(http), ct);
         return Api.Ok(await ManagedAppointment.OfAsync(db, appointment, links, clock.GetUtcNow(), ct));
     }
 
     /// <summary>Free slots of the appointment's service (any clinician who offers it online, unless one is named).</summary>
     private static async Task<AvailabilityAnswer> Availability(HttpContext http, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
-        var appointment = await OpenAsync(db, PatientAccess.ClaimOf(http), ct);
+        var appointment = await LinkedAppointmentAsync(db, PatientAccess.ClaimOf(http), ct);
         var q = new QueryReader(http.Request, "date_from", "date_to", "clinician_profile_id");
         var range = AvailabilityApi.ReadRange(q);
         var clinicianId = q.Id("clinician_profile_id", Ids.Clinician);
@@ -55,7 +55,7 @@ public static class ManageApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         return await request.ActAsync(async write =>
         {
-            var before = await OpenAsync(write, claim, ct);
+            var before = await LinkedAppointmentAsync(write, claim, ct);
             await EnsureChangeableAsync(write, before, links, now, ct);
             var after = before with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now, UpdatedAt = now };
             await events.ChangeAsync(write, before, after, ct);
@@ -71,7 +71,7 @@ public static class ManageApi
         var claim = PatientAccess.ClaimOf(http);
         var reader = request.Reader();
         var (start, named) = ReadMove(reader);
-        var current = await OpenAsync(db, claim, ct);
+        var current = await LinkedAppointmentAsync(db, claim, ct);
         var clinicianId = named ?? current.ClinicianProfileId ?? throw CannotMove();
         var rules = await RulesAsync(db, availability, current, clinicianId, reader.Fail, ct);
         reader.ThrowIfInvalid();
@@ -94,7 +94,7 @@ public static class ManageApi
         {
             return await request.ActAsync(async write =>
             {
-                var before = await OpenAsync(write, claim, ct);
+                var before = await LinkedAppointmentAsync(write, claim, ct);
                 if (before.UpdatedAt != current.UpdatedAt)
                 {
                     throw ApiException.Conflict("The appointment was changed while this request was being made. Reload the page and try again.");
@@ -115,7 +115,7 @@ public static class ManageApi
     /// The link's appointment (locked inside a write), if the link still opens it: the patient's own, still active, and
     /// the link not revoked by a later reschedule. Otherwise the same 404 for every reason.
     /// </summary>
-    private static async Task<Appointment> OpenAsync(TenantDb db, ManageLinks.Claim claim, CancellationToken ct)
+    private static async Task<Appointment> LinkedAppointmentAsync(TenantDb db, ManageLinks.Claim claim, CancellationToken ct)
     {
         var appointment = await AppointmentStore.FindAsync(db, claim.AppointmentId, ct);
         if (appointment is null || appointment.PatientId != claim.PatientId || !AppointmentStatuses.IsActive(appointment.Status)

@@ -221,7 +221,7 @@ function explain(error, { fields = null } = {}) {
   } else if (error.status === 429) {
     const seconds = error.retryAfter;
     const wait = !seconds ? 'a moment' : seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `about ${Math.ceil(seconds / 60)} minutes`;
-    alertUser(`Too many requests ${BY_PATIENT ? 'from this network' : 'with this API key'}. Wait ${wait}, then try again.`, { focus: true });
+    alertUser(BY_PATIENT ? error.message : `Too many requests with this API key. Wait ${wait}, then try again.`, { focus: true });
   } else if (error.code === 'VALIDATION_ERROR' && fields !== null) {
     showFieldErrors(fields, error.details, 'Some details need correcting: see the messages next to the fields.');
   } else if (error.status >= 500) {
