@@ -23,7 +23,6 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
     {
         var smtp = await mail.ServerAsync();
         var settings = smtp.Settings;
-        settings["OnlineBooking:RateLimits:CodesPerIp"] = "1000";
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
