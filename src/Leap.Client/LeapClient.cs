@@ -63,6 +63,7 @@ public sealed class LeapClient : IDisposable
         Webhooks = new WebhooksClient(transport);
         Users = new UsersClient(transport);
         Notifications = new NotificationsClient(transport);
+        Organisation = new OrganisationClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -109,6 +110,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/users</c>: staff accounts (scope <c>manage_users</c>).</summary>
     public UsersClient Users { get; }
+
+    /// <summary>The key's organisation and its public settings (online booking).</summary>
+    public OrganisationClient Organisation { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

@@ -1,9 +1,10 @@
 namespace Leap.Server;
 
 /// <summary>
-/// The front-desk booking page (docs/booking-page.md): plain static files in <c>wwwroot/book</c>, served at
-/// <c>/book/</c> (<c>/book</c> redirects there so the page's relative links resolve). The page is a client of
-/// the public API like any other and needs nothing from the server beyond its files.
+/// The booking page (docs/booking-page.md): plain static files in <c>wwwroot/book</c>, served at <c>/book/</c> for
+/// front-desk staff (<c>/book</c> redirects there), and as the same page at <c>/book/{slug}</c> for an organisation's
+/// patients (public online booking) and <c>/manage/{token}</c> for a patient's manage link (docs/online-booking.md).
+/// The page is a client of the API like any other and needs nothing from the server beyond its files.
 /// </summary>
 public static class BookingPage
 {
@@ -33,16 +34,32 @@ public static class BookingPage
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            OnPrepareResponse = context =>
-            {
-                var headers = context.Context.Response.Headers;
-                // Revalidate every time (ETag/Last-Modified make that cheap): after an upgrade the browser
-                // must never combine a cached old script with a new page.
-                headers.CacheControl = "no-cache";
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "no-referrer";
-            },
+            OnPrepareResponse = context => Secure(context.Context.Response.Headers),
         });
+        // The patients' addresses are the same page; its script reads which one it was opened at.
+        app.MapGet(Path + "/{slug:regex(^[a-z0-9-]+$)}", Page).ExcludeFromDescription();
+        app.MapGet(Notifications.ManageLinks.PagePath + "/{token}", Page).ExcludeFromDescription();
+    }
+
+    private static IResult Page(HttpContext context, IWebHostEnvironment environment)
+    {
+        var file = environment.WebRootFileProvider.GetFileInfo("book/index.html");
+        if (!file.Exists)
+        {
+            throw new Http.ApiException(404, Http.ErrorCodes.NotFound, "The booking page is not served by this server.");
+        }
+        Secure(context.Response.Headers);
+        return Results.Stream(file.CreateReadStream(), "text/html; charset=utf-8");
+    }
+
+    private static void Secure(IHeaderDictionary headers)
+    {
+        // Revalidate every time (ETag/Last-Modified make that cheap): after an upgrade the browser
+        // must never combine a cached old script with a new page.
+        headers.CacheControl = "no-cache";
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        // The manage link's token is in the address: never sent on to anyone.
+        headers["Referrer-Policy"] = "no-referrer";
     }
 }

@@ -1,4 +1,5 @@
 using Leap.Server.Holds;
+using Leap.Server.OnlineBooking;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 using Leap.Server.Users;
@@ -55,6 +56,7 @@ public sealed class Housekeeping(
             }
             purged += await WebhookStore.PurgeAsync(db, clock.GetUtcNow() - webhookOptions.Retention, ct);
             purged += await UserStore.PurgeSessionsAsync(db, clock.GetUtcNow(), ct);
+            purged += await BookingRequestStore.PurgeExpiredAsync(db, clock.GetUtcNow(), ct);
             if (purged > 0)
             {
                 logger.LogInformation("Housekeeping removed {Count} expired rows", purged);

@@ -10,6 +10,8 @@ using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Notifications;
+using Leap.Server.OnlineBooking;
+using Leap.Server.Organisations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
@@ -44,6 +46,8 @@ public static class LeapServer
         HoldsJson.Default,
         UsersJson.Default,
         NotificationsJson.Default,
+        OrganisationsJson.Default,
+        OnlineBookingJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -102,9 +106,12 @@ public static class LeapServer
         services.AddSingleton(NotificationOptions.From(builder.Configuration));
         services.AddSingleton<NotificationWorkerSignal>();
         services.AddSingleton<NotificationPlanner>();
-        services.AddSingleton<IManageLinks, NoManageLinks>();
         services.AddSingleton<NotificationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationWorker>());
+        services.AddSingleton<ManageLinks>();
+        services.AddSingleton<IManageLinks>(sp => sp.GetRequiredService<ManageLinks>());
+        services.AddSingleton(PatientRateLimits.From(builder.Configuration));
+        services.AddSingleton<PatientAccess>();
         builder.AddTelemetry();
 
         services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
@@ -147,6 +154,7 @@ public static class LeapServer
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<RateLimiting>();
+        app.UseMiddleware<PatientAccess>();
         app.UseMiddleware<ScopeAuthorization>();
 
         app.MapHealth();
@@ -171,6 +179,9 @@ public static class LeapServer
         api.MapHolds();
         api.MapUsers();
         api.MapNotifications();
+        api.MapOrganisation();
+        api.MapManageLinks();
+        api.MapPublicBooking();
         app.MapLimitEndpoints();
     }
 

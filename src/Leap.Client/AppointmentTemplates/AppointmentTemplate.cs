@@ -34,6 +34,8 @@ public sealed record AppointmentTemplate
     public int MaxAdvanceDays { get; init; }
     /// <summary>What the template sends to patients: confirmations, reminders, notices (docs/notifications.md).</summary>
     public TemplateNotifications? Notifications { get; init; }
+    /// <summary>Manage link rule: patients may cancel or move their appointment online until this many hours before it (default 24).</summary>
+    public int CancellationNoticeHours { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -69,6 +71,8 @@ public sealed record AppointmentTemplateCreate
     public int? MaxAdvanceDays { get; init; }
     /// <summary>What the template sends to patients; members left null keep the defaults.</summary>
     public TemplateNotifications? Notifications { get; init; }
+    /// <summary>Hours before the start until which patients may cancel or move online, 0 to 720 (default 24).</summary>
+    public int? CancellationNoticeHours { get; init; }
 }
 
 /// <summary>
@@ -104,6 +108,8 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public int? MaxAdvanceDays { get => Get<int?>(); init => Set(value); }
     /// <summary>What the template sends to patients; each member set replaces that member, the others are kept (allowed once booked).</summary>
     public TemplateNotifications? Notifications { get => Get<TemplateNotifications>(); init => Set(value); }
+    /// <summary>Hours before the start until which patients may cancel or move online.</summary>
+    public int? CancellationNoticeHours { get => Get<int?>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

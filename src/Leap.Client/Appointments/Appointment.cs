@@ -62,6 +62,8 @@ public sealed record Appointment
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The patient's own link to see, cancel or move the appointment (null once it is no longer active).</summary>
+    public string? ManageUrl { get; init; }
 }
 
 /// <summary>Values of <see cref="Appointment.Status"/>.</summary>

@@ -51,6 +51,7 @@ internal sealed record CancelBody(string? CancellationReason);
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(UtcTimestampConverter)])]
+[JsonSerializable(typeof(DataEnvelope<Organisation>))]
 [JsonSerializable(typeof(DataEnvelope<Patient>))]
 [JsonSerializable(typeof(ListEnvelope<Patient>))]
 [JsonSerializable(typeof(PatientCreate))]

@@ -26,6 +26,7 @@ public static class Scopes
     public const string WriteLocations = "write_locations";
     public const string ReadAvailability = "read_availability";
     public const string WriteHolds = "write_holds";
+    public const string ManageOrganisation = "manage_organisation";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -40,6 +41,7 @@ public static class Scopes
         ReadClinicians, WriteClinicians,
         ReadLocations, WriteLocations,
         ReadAvailability, WriteHolds,
+        ManageOrganisation,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

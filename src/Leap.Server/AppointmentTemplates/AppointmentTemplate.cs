@@ -27,6 +27,8 @@ public sealed record AppointmentTemplate
     public int MaxAdvanceDays { get; init; }
     /// <summary>What the template sends to patients (docs/notifications.md); the defaults until changed.</summary>
     public TemplateNotifications Notifications { get; init; } = TemplateNotifications.Defaults;
+    /// <summary>Manage link rule: the patient may cancel or move the appointment up to this many hours before it starts.</summary>
+    public int CancellationNoticeHours { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -9,6 +9,7 @@ public static class AppointmentTemplateValidation
     public const int DefaultMaxAdvanceDays = 90;
     public const int MaxNoticeMinutes = 365 * 24 * 60;
     public const int MaxAdvanceDaysLimit = 730;
+    public const int DefaultCancellationNoticeHours = 24;
 
     public static AppointmentTemplate Blank(string id, DateTimeOffset now) => new()
     {
@@ -22,6 +23,7 @@ public static class AppointmentTemplateValidation
         AllowOnlineBooking = true,
         MinNoticeMinutes = DefaultMinNoticeMinutes,
         MaxAdvanceDays = DefaultMaxAdvanceDays,
+        CancellationNoticeHours = DefaultCancellationNoticeHours,
         CreatedAt = now,
         UpdatedAt = now,
     };
@@ -46,6 +48,7 @@ public static class AppointmentTemplateValidation
             BufferAfterMinutes = Number("buffer_after_minutes", 0, 240, current.BufferAfterMinutes),
             MinNoticeMinutes = Number("min_notice_minutes", 0, MaxNoticeMinutes, current.MinNoticeMinutes),
             MaxAdvanceDays = Number("max_advance_days", 1, MaxAdvanceDaysLimit, current.MaxAdvanceDays),
+            CancellationNoticeHours = Number("cancellation_notice_hours", 0, 24 * 30, current.CancellationNoticeHours),
             Notifications = TemplateNotifications.Apply(r, current.Notifications),
             UpdatedAt = now,
         };

@@ -37,6 +37,11 @@ public sealed record Appointment
     public string? EpisodeId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>
+    /// The patient's own link to see, cancel or move this appointment (docs/online-booking.md): issued with each answer,
+    /// null once the appointment is no longer active. Not stored.
+    /// </summary>
+    public string? ManageUrl { get; init; }
 
     /// <summary>
     /// What the booking's template sends, when the booking looked the template up anyway (so planning its messages

@@ -15,7 +15,7 @@ namespace Leap.Server.Appointments;
 /// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing through
 /// <see cref="AppointmentStore"/> itself.
 /// </summary>
-public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, NotificationPlanner notifications)
+public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, NotificationPlanner notifications, ManageLinks links)
 {
     /// <summary>What each change raises when routed: its trigger (none for a plain update) and its verb on the timeline.</summary>
     private static readonly Dictionary<string, (string? Trigger, string Verb)> Routes = new(StringComparer.Ordinal)
@@ -44,7 +44,13 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
     public async Task ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
         await AppointmentStore.UpdateAsync(db, before, after, ct);
-        await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, Classify(before, after), after, before, ct);
+        var change = Classify(before, after);
+        if (change == WebhookEventTypes.AppointmentRescheduled)
+        {
+            // Links sent for the old time must not move or cancel the new one; the answer carries a fresh link.
+            await ManageLinks.RevokeAsync(db, after.Id, after.UpdatedAt, ct);
+        }
+        await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, change, after, before, ct);
         await notifications.PlanAsync(db, before, after, ct);
     }
 
@@ -89,7 +95,8 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
         // The payloads show the episode as routing has it: after this change, and before it (unless the change
         // itself moved the appointment to another episode, a PATCH of episode_id, whose previous value it replaced).
         var previous = before is null ? null : before with { EpisodeId = before.EpisodeId != after.EpisodeId ? before.EpisodeId : filed };
-        await outbox.RecordAsync(db, entry.Change, after with { EpisodeId = episodeId }, previous, ct);
+        // The event carries a manage link issued now (a clinic sending its own messages passes it on); the previous state none.
+        await outbox.RecordAsync(db, entry.Change, links.Attach(db.Tenant, after with { EpisodeId = episodeId }), previous, ct);
     }
 
     private Task<string?> RaiseAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 
@@ -30,15 +31,18 @@ public static class AppointmentsApi
         group.MapPost("/{id}/no-show", NoShow).RequireScope(Scopes.WriteAppointments).Idempotent();
     }
 
-    private static async Task<ApiList<Appointment>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
-        Api.List(await AppointmentStore.ListAsync(db, AppointmentStore.ListSpec.Parse(request), ct));
+    private static async Task<ApiList<Appointment>> List(HttpRequest request, TenantDb db, ManageLinks links, CancellationToken ct)
+    {
+        var page = await AppointmentStore.ListAsync(db, AppointmentStore.ListSpec.Parse(request), ct);
+        return Api.List(page with { Items = page.Items.Select(a => links.Attach(db.Tenant, a)).ToList() });
+    }
 
-    private static async Task<ApiData<Appointment>> Get(string id, TenantDb db, CancellationToken ct) =>
-        Api.Ok(await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id));
+    private static async Task<ApiData<Appointment>> Get(string id, TenantDb db, ManageLinks links, CancellationToken ct) =>
+        Api.Ok(links.Attach(db.Tenant, await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id)));
 
     private static readonly Appointment Blank = AppointmentValidation.Blank(Sample.Id(Ids.Appointment), BookingSource, Sample.Now);
 
-    private static async Task<ApiCreated<Appointment>> Create(WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Create(WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct)
     {
         var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
@@ -48,7 +52,7 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         try
         {
-            var booked = await request.CreateAsync(appointment, write => events.BookAsync(write, appointment, ct), ct);
+            var booked = await request.CreateAsync(links.Attach(db.Tenant, appointment), write => events.BookAsync(write, appointment, ct), ct);
             LeapMetrics.Booked(booked, "appointment");
             return booked;
         }
@@ -59,7 +63,7 @@ public static class AppointmentsApi
     }
 
     private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, TenantDb db,
-        AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+        AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         var before = await AppointmentStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("appointment", id);
@@ -70,13 +74,13 @@ public static class AppointmentsApi
         reader.ThrowIfInvalid();
         if (after with { UpdatedAt = before.UpdatedAt } == before)
         {
-            return Api.Ok(before);
+            return Api.Ok(links.Attach(db.Tenant, before));
         }
         if (!AppointmentStatuses.IsActive(before.Status))
         {
             throw InvalidState(before, "changed");
         }
-        return Api.Ok(await SaveAsync(db, events, before, after, clock, ct));
+        return Api.Ok(links.Attach(db.Tenant, await SaveAsync(db, events, before, after, clock, ct)));
     }
 
     private static async Task<ApiActed<Appointment>> Cancel(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)

@@ -27,9 +27,27 @@ public static class AvailabilityApi
         group.MapPost("/verify", Verify).RequireScope(Scopes.ReadAvailability).Reads("SlotCheck", AvailabilityValidation.DescribeSlot, SlotExample);
     }
 
-    private static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
+    /// <summary>Free slots of a template (also the public booking page's, for its organisation).</summary>
+    public static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId);
+        var range = ReadRange(q);
+        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
+        q.ThrowIfInvalid();
+        return await AnswerAsync(db, availability, rules!, range, clinicianId, locationId, ct);
+    }
+
+    /// <summary>The free slots of <paramref name="rules"/>' template in <paramref name="range"/>, written as <c>GET /availability</c> answers.</summary>
+    public static async Task<AvailabilityAnswer> AnswerAsync(TenantDb db, AvailabilityService availability, BookingRules rules, DateRange range,
+        string? clinicianId, string? locationId, CancellationToken ct) =>
+        new(await availability.FindAsync(db, rules, range.From, range.To, clinicianId, locationId, ct), range);
+
+    /// <summary>
+    /// <c>date_from</c> and <c>date_to</c>, both required, at most <see cref="AvailabilityService.MaxRangeDays"/> apart
+    /// (only valid once <paramref name="q"/> has no errors).
+    /// </summary>
+    public static DateRange ReadRange(QueryReader q)
+    {
         var from = q.Date(DateFrom, required: true);
         var to = q.Date(DateTo, required: true);
         foreach (var (name, date) in new[] { (DateFrom, from), (DateTo, to) })
@@ -50,10 +68,7 @@ public static class AvailabilityApi
                 q.Fail(DateTo, $"must be at most {AvailabilityService.MaxRangeDays} days after {DateFrom} (so {first.AddDays(AvailabilityService.MaxRangeDays):yyyy-MM-dd} at the latest)");
             }
         }
-        var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
-        q.ThrowIfInvalid();
-        var slots = await availability.FindAsync(db, rules!, from!.Value, to!.Value, clinicianId, locationId, ct);
-        return new AvailabilityAnswer(slots, new DateRange(from.Value, to.Value));
+        return new DateRange(from ?? default, to ?? default);
     }
 
     /// <summary><c>data</c> is the first free slot within 30 days, or null.</summary>

@@ -3,6 +3,7 @@ using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 
@@ -27,7 +28,8 @@ public static class HoldsApi
             .Reads("HoldConfirm", HoldValidation.DescribeConfirm, $$"""{"patient_id": "{{ExampleIds.Patient}}", "description": "Booked by phone"}""");
     }
 
-    private static async Task<ApiCreated<Hold>> Create(WriteRequest request, AvailabilityService availability, TimeProvider clock, CancellationToken ct)
+    /// <summary>Holds a free slot (also for a patient on the public booking page).</summary>
+    public static async Task<ApiCreated<Hold>> Create(WriteRequest request, AvailabilityService availability, TimeProvider clock, CancellationToken ct)
     {
         var db = request.Db;
         var slot = await AvailabilityValidation.ReadSlotAsync(request.Reader(), db, availability, ct);
@@ -67,7 +69,7 @@ public static class HoldsApi
         Api.Ok((await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(clock.GetUtcNow()));
 
     /// <summary>Frees the slot at once. Only an active hold can be released; releasing twice is a 409, as for other actions.</summary>
-    private static async Task<ApiData<Hold>> Release(string id, TenantDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<ApiData<Hold>> Release(string id, TenantDb db, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         return Api.Ok(await db.WriteAsync(async write =>
@@ -85,7 +87,7 @@ public static class HoldsApi
     /// Books the held slot for a patient, atomically: the hold's time passes straight to the appointment, so no
     /// one else can take it in between. Answers 201 with the appointment; the hold becomes <c>confirmed</c>.
     /// </summary>
-    private static async Task<ApiCreated<Appointment>> Confirm(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Confirm(string id, WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct)
     {
         var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
@@ -102,26 +104,31 @@ public static class HoldsApi
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            var confirmed = await request.CreateAsync(appointment, async write =>
-            {
-                // Booked through the appointments' own path, so a confirmed hold raises the same pathway trigger
-                // and webhook event as any booking.
-                if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Confirmed, async () =>
-                    {
-                        await events.BookAsync(write, appointment, ct);
-                        return appointment.Id;
-                    }, now, ct))
-                {
-                    var current = await HoldStore.FindAsync(write, id, ct);
-                    throw NotActive(current!.At(now), "confirmed");
-                }
-            }, ct);
+            var confirmed = await request.CreateAsync(links.Attach(db.Tenant, appointment), write => BookHeldAsync(write, events, hold, appointment, now, ct), ct);
             LeapMetrics.Booked(confirmed, "hold");
             return confirmed;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
             throw await ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, clock.GetUtcNow(), ct, HoldAdvice);
+        }
+    }
+
+    /// <summary>
+    /// Inside a write: ends the hold and books <paramref name="appointment"/> in its time, through the appointments' own
+    /// path, so a confirmed hold raises the same pathway trigger and webhook event as any booking. 409 when the hold
+    /// is no longer active.
+    /// </summary>
+    public static async Task BookHeldAsync(TenantDb write, AppointmentEvents events, Hold hold, Appointment appointment, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!await HoldStore.EndAsync(write, hold, HoldStatuses.Confirmed, async () =>
+            {
+                await events.BookAsync(write, appointment, ct);
+                return appointment.Id;
+            }, now, ct))
+        {
+            var current = await HoldStore.FindAsync(write, hold.Id, ct);
+            throw NotActive(current!.At(now), "confirmed");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Leap.Server.Accounts;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
@@ -163,6 +164,9 @@ public sealed class WriteRequest
 
     /// <summary>The tenant the request writes for.</summary>
     public TenantDb Db => Key.Db;
+
+    /// <summary>The same request, its changes made by <paramref name="actor"/> (someone known only once the request is read: a patient booking online).</summary>
+    public WriteRequest By(Actor actor) => new(http, idempotency, Body, Key with { Db = Key.Db.As(actor) });
 
     /// <summary>A fresh reader of the body (each collects its own field errors).</summary>
     public BodyReader Reader() => new(Body.Root);

@@ -134,7 +134,8 @@ public static class PatientsApi
         return patient;
     }
 
-    private static async Task InsertAsync(TenantDb db, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
+    /// <summary>Inside a write: records a new patient (refused as a likely duplicate unless <paramref name="force"/>) and its webhook event.</summary>
+    public static async Task InsertAsync(TenantDb db, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
     {
         if (!force && await PatientStore.FindDuplicatesAsync(db, patient, ct) is { Count: > 0 } candidates)
         {

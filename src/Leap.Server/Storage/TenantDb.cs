@@ -34,6 +34,9 @@ public sealed class TenantDb : SqlSession
     public Task<T> WriteAsync<T>(Func<TenantDb, Task<T>> work, CancellationToken ct = default) =>
         InWrite ? work(this) : Database.WriteAsync((connection, transaction) => work(Rebind(connection, transaction)), ct);
 
+    /// <summary>The same tenant and connection, its changes made by <paramref name="actor"/>.</summary>
+    public TenantDb As(Actor actor) => new(Database, Tenant, actor, Connection, Transaction);
+
     private protected override TenantDb Rebind(DbConnection connection, DbTransaction transaction) => new(Database, Tenant, Actor, connection, transaction);
 
     /// <summary>A page of a list: <paramref name="sql"/> ends with <c>LIMIT @Limit OFFSET @Offset</c>.</summary>

@@ -47,11 +47,15 @@ public sealed class BookingTab
 
     public IPage Page { get; }
 
-    /// <summary>Opens the page in a new tab; <paramref name="fragment"/> is the part after '#', such as the demo link's <c>key=…</c>.</summary>
-    public static async Task<BookingTab> OpenAsync(IBrowserContext context, string baseUrl, Screenshots shots, string? fragment = null, string prefix = "")
+    /// <summary>
+    /// Opens the page in a new tab; <paramref name="fragment"/> is the part after '#', such as the demo link's <c>key=…</c>;
+    /// <paramref name="path"/> another address of the page (a clinic's <c>/book/{slug}</c>, a manage link's <c>/manage/{token}</c>).
+    /// </summary>
+    public static async Task<BookingTab> OpenAsync(IBrowserContext context, string baseUrl, Screenshots shots, string? fragment = null, string prefix = "",
+        string path = "/book")
     {
         var tab = new BookingTab(await context.NewPageAsync(), shots, prefix);
-        await tab.Page.GotoAsync(baseUrl + "/book" + (fragment is null ? "" : "#" + fragment));
+        await tab.Page.GotoAsync(baseUrl + path + (fragment is null ? "" : "#" + fragment));
         return tab;
     }
 

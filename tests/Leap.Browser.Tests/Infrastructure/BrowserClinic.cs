@@ -31,7 +31,8 @@ public sealed record BrowserClinic(TestTenant T, ClockedServer Server, ApiClient
     public string Key => T.Api.Key!;
     public string BaseUrl => Server.BaseUrl;
 
-    public static async Task<BrowserClinic> OpenAsync(LeapFixture fixture, IEnumerable<string>? scopes = null, bool twoClinicians = false)
+    public static async Task<BrowserClinic> OpenAsync(LeapFixture fixture, IEnumerable<string>? scopes = null, bool twoClinicians = false,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var t = await fixture.NewTenantAsync(scopes ?? Scopes.All);
         var location = await t.CreateLocationAsync(LocationName, Zone);
@@ -45,7 +46,7 @@ public sealed record BrowserClinic(TestTenant T, ClockedServer Server, ApiClient
         var template = await t.CreateTemplateAsync(ServiceName, duration: 30, minNoticeMinutes: 0);
         await t.CreateTemplateAsync(RetiredServiceName, active: false);
         var patient = await t.CreatePatientAsync("Pat", "Testperson", "1985-03-15", new { email = "pat.testperson@example.com" });
-        var server = ClockedServer.Start(fixture, Now);
+        var server = ClockedServer.Start(fixture, Now, settings);
         return new BrowserClinic(t, server, server.Api(t), location, clinician, template, patient);
     }
 

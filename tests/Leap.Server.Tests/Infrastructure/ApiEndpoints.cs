@@ -8,9 +8,10 @@ namespace Leap.Server.Tests.Infrastructure;
 
 /// <summary>
 /// One method + route of the API, as the server's route table has it: the scope it needs (none for the routes that
-/// only explain why a method is not allowed), and whether it creates a record (answers 201).
+/// only explain why a method is not allowed, and the patients' endpoints, opened by a manage link or a clinic's slug),
+/// whether it creates a record (answers 201), and whether patients call it without a key.
 /// </summary>
-public sealed record ApiEndpoint(string Method, string Pattern, string? Scope, bool Creates = false)
+public sealed record ApiEndpoint(string Method, string Pattern, string? Scope, bool Creates = false, bool ByPatient = false)
 {
     /// <summary>The resource segment after the API root, e.g. "patients".</summary>
     public string Resource => Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "";
@@ -31,7 +32,8 @@ public sealed record ApiEndpoint(string Method, string Pattern, string? Scope, b
             .Where(e => e.RoutePattern.RawText?.StartsWith(ApiPaths.Root, StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(method => new ApiEndpoint(method, e.RoutePattern.RawText!, e.Metadata.GetMetadata<RequiredScope>()?.Scope,
-                    e.Metadata.OfType<IProducesResponseTypeMetadata>().Any(m => m.StatusCode == 201))))
+                    e.Metadata.OfType<IProducesResponseTypeMetadata>().Any(m => m.StatusCode == 201),
+                    e.Metadata.GetMetadata<global::Leap.Server.OnlineBooking.PatientEndpoint>() is not null)))
             .OrderBy(e => e.Pattern, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();
 }

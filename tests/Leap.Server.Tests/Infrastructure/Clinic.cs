@@ -12,14 +12,14 @@ public sealed record Clinic(TestTenant T, ClockedServer Server, ApiClient Api, s
     public static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 
     public static async Task<Clinic> OpenAsync(LeapFixture fixture, DateTimeOffset now, int duration = 30, int bufferBefore = 0, int bufferAfter = 0,
-        int minNotice = 0, int maxAdvance = 90, string[]? days = null)
+        int minNotice = 0, int maxAdvance = 90, string[]? days = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var t = await fixture.NewTenantAsync();
         var location = await t.CreateLocationAsync();
         var clinician = await t.CreateClinicianAsync("Dr Avail", locationIds: location);
         await t.CreateSessionsAsync(clinician, location, "09:00", "17:00", days ?? Weekdays);
         var template = await t.CreateTemplateAsync("Consultation", duration, bufferBefore, bufferAfter, minNoticeMinutes: minNotice, maxAdvanceDays: maxAdvance);
-        var clocked = ClockedServer.Start(fixture, now);
+        var clocked = ClockedServer.Start(fixture, now, settings);
         return new Clinic(t, clocked, clocked.Api(t), location, clinician, template);
     }
 

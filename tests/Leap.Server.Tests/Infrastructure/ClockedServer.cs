@@ -24,14 +24,17 @@ public sealed class ClockedServer : IAsyncDisposable
     public string BaseUrl => app.BaseUrl;
     public IServiceProvider Services => app.Services;
 
-    public static ClockedServer Start(LeapFixture fixture, DateTimeOffset now)
+    public static ClockedServer Start(LeapFixture fixture, DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(now);
-        return new ClockedServer(fixture.StartAnotherServer(services: s => s.AddSingleton<TimeProvider>(clock)), clock);
+        return new ClockedServer(fixture.StartAnotherServer(settings, services: s => s.AddSingleton<TimeProvider>(clock)), clock);
     }
 
     /// <summary>The tenant's key, talking to this server.</summary>
     public ApiClient Api(TestTenant tenant) => tenant.Api.Via(http);
+
+    /// <summary>No key: a patient's browser.</summary>
+    public ApiClient Anonymous() => new(http, null);
 
     public async ValueTask DisposeAsync()
     {

@@ -61,7 +61,8 @@ public abstract class HostileTransportTests(LeapFixture server)
             var answered = 0;
             foreach (var endpoint in endpoints)
             {
-                var expected = malformed.Expected(endpoint);
+                // The patients' endpoints look their manage link or slug up first: this junk one answers 404 before the rest is read.
+                var expected = endpoint.ByPatient ? [.. malformed.Expected(endpoint), 404] : malformed.Expected(endpoint);
                 var where = $"{malformed.Name}: {endpoint.Method} {endpoint.Pattern}";
                 RawResponse response;
                 try

@@ -1,4 +1,7 @@
-// The booking page: key → service → free time → patient → confirm → booked (docs/booking-page.md).
+// The booking page (docs/booking-page.md), in one of three roles, chosen by the address it was opened at:
+// - /book/: the front desk, with an API key: key → service → free time → patient → confirm → booked;
+// - /book/{slug}: a clinic's patients (docs/online-booking.md): service → free time (held) → details → emailed code → booked;
+// - /manage/{token}: a patient's manage link: the appointment → cancel, or another free time → moved.
 // One step is visible at a time; each step change moves focus to the step's heading, and every error is
 // written next to its field (or in the alert region) so it is both seen and announced.
 
@@ -9,6 +12,17 @@ const KEY_STORAGE = 'leap.booking.apiKey';
 const KEY_PATTERN = /^pk_(live|test)_[0-9A-Za-z]+$/;
 const DAYS_SHOWN = 7;
 const PATIENT_MATCHES = 5;
+
+/** The page's role, and the API path its calls go under (the manage link's token changes when the appointment moves). */
+const PAGE = (() => {
+  const manage = location.pathname.match(/^\/manage\/([A-Za-z0-9_-]+)\/?$/);
+  if (manage) {
+    return { mode: 'manage', root: `/manage/${manage[1]}` };
+  }
+  const clinic = location.pathname.match(/^\/book\/([a-z0-9-]+)\/?$/);
+  return clinic ? { mode: 'public', root: `/public/${clinic[1]}` } : { mode: 'staff', root: '' };
+})();
+const BY_PATIENT = PAGE.mode !== 'staff';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -41,12 +55,16 @@ const state = {
   slotsRequest: 0,
   slot: null,
   patient: null,
+  clinicName: 'Leap',
+  hold: null,
+  request: null,
+  managed: null,
 };
 
 // ---------------------------------------------------------------------------------------------- steps
 
-/** The steps the progress list shows; the key and booked steps stand outside it. */
-const FLOW = ['service', 'slot', 'patient', 'confirm'];
+/** The steps the progress list shows; the key, booked and manage-link steps stand outside it. */
+const FLOW = { staff: ['service', 'slot', 'patient', 'confirm'], public: ['service', 'slot', 'details', 'code'], manage: [] }[PAGE.mode];
 
 function show(step, { focus = 'heading' } = {}) {
   for (const section of $$('.step')) {
@@ -55,11 +73,12 @@ function show(step, { focus = 'heading' } = {}) {
   clearAlert();
   clearFieldErrors(document);
   const heading = $(`#step-${step} h2`);
-  document.title = `${heading.textContent} · Book an appointment · Leap`;
+  document.title = BY_PATIENT ? `${heading.textContent} · ${state.clinicName}` : `${heading.textContent} · Book an appointment · Leap`;
 
   const inFlow = FLOW.includes(step);
   $('#progress').hidden = !inFlow;
   for (const item of $$('#progress li')) {
+    item.hidden = !FLOW.includes(item.dataset.step);
     const position = FLOW.indexOf(item.dataset.step) - FLOW.indexOf(step);
     item.classList.toggle('done', position < 0);
     if (position === 0) {
@@ -97,6 +116,8 @@ function next() {
     show('service');
   } else if (!state.slot) {
     openSlots();
+  } else if (PAGE.mode === 'public') {
+    show(state.request ? 'code' : 'details');
   } else if (!state.patient) {
     show('patient');
   } else {
@@ -190,7 +211,7 @@ function explain(error, { fields = null } = {}) {
   if (!(error instanceof ApiError)) {
     console.error(error);
     alertUser('Something went wrong in this page. Reload it and try again.', { focus: true });
-  } else if (error.status === 401) {
+  } else if (error.status === 401 && !BY_PATIENT) {
     forgetKey();
     show('key', { focus: 'none' });
     showFieldErrors($('#step-key'), [{ field: 'key', message: `was not accepted: ${error.message}` }],
@@ -200,7 +221,7 @@ function explain(error, { fields = null } = {}) {
   } else if (error.status === 429) {
     const seconds = error.retryAfter;
     const wait = !seconds ? 'a moment' : seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `about ${Math.ceil(seconds / 60)} minutes`;
-    alertUser(`Too many requests with this API key. Wait ${wait}, then try again.`, { focus: true });
+    alertUser(BY_PATIENT ? error.message : `Too many requests with this API key. Wait ${wait}, then try again.`, { focus: true });
   } else if (error.code === 'VALIDATION_ERROR' && fields !== null) {
     showFieldErrors(fields, error.details, 'Some details need correcting: see the messages next to the fields.');
   } else if (error.status >= 500) {
@@ -216,7 +237,7 @@ async function busy(button, action) {
   button.disabled = true;
   section?.setAttribute('aria-busy', 'true');
   try {
-    await action();
+    return await action();
   } finally {
     button.disabled = false;
     section?.removeAttribute('aria-busy');
@@ -369,6 +390,7 @@ function chooseService(event) {
 // ---------------------------------------------------------------------------------------------- slots
 
 function openSlots(message) {
+  releaseHold();
   const today = dates.dateIn(state.zone, Date.now());
   if (!state.from || state.from < today) {
     state.from = today;
@@ -396,8 +418,9 @@ async function loadSlots() {
   clearFieldErrors($('#step-slot'));
   say('Loading free times…');
   try {
-    const { data } = await state.api.get('/availability', {
-      date_from: from, date_to: to, appointment_template_id: state.service.id, clinician_profile_id: state.clinicianId,
+    // A manage link's free times are always those of its own appointment's service.
+    const { data } = await state.api.get(`${PAGE.root}/availability`, {
+      date_from: from, date_to: to, appointment_template_id: PAGE.mode === 'manage' ? null : state.service.id, clinician_profile_id: state.clinicianId,
     });
     if (request !== state.slotsRequest) {
       return;
@@ -461,12 +484,52 @@ function slotButton(slot) {
     hidden(` to ${dates.clock(zone, slot.end_time)}, `),
     el('span', { class: 'slot-who' }, slot.clinician_name),
     ...(location ? [hidden(', '), el('span', { class: 'slot-where' }, location)] : []));
-  button.addEventListener('click', () => {
-    state.slot = slot;
-    say(`Chosen: ${describeSlot(slot)}.`);
-    next();
-  });
+  button.addEventListener('click', () => chooseSlot(slot, button));
   return button;
+}
+
+async function chooseSlot(slot, button) {
+  if (PAGE.mode === 'manage') {
+    state.slot = slot;
+    $('#move-to').textContent = describeSlot(slot);
+    show('move');
+    return;
+  }
+  if (PAGE.mode === 'public') {
+    // Held while the patient fills in the form, so no one else books it meanwhile.
+    const held = await busy(button, async () => {
+      try {
+        state.hold = (await state.api.create(`${PAGE.root}/holds`, {
+          appointment_template_id: state.service.id, clinician_profile_id: slot.clinician_profile_id, location_id: slot.location_id,
+          start_time: slot.start_time,
+        })).data;
+        return true;
+      } catch (error) {
+        if (error.code === 'SLOT_UNAVAILABLE') {
+          await openSlots('This time was just taken. Pick another time: the list below has been refreshed.');
+        } else {
+          explain(error, { fields: $('#step-slot') });
+        }
+        return false;
+      }
+    });
+    if (!held) {
+      return;
+    }
+  }
+  state.slot = slot;
+  say(`Chosen: ${describeSlot(slot)}.`);
+  next();
+}
+
+/** Lets go of the slot held for the patient (choosing again); a hold not released expires after 15 minutes anyway. */
+function releaseHold() {
+  if (state.hold) {
+    state.api.write('DELETE', `${PAGE.root}/holds/${state.hold.id}`).catch(() => {});
+  }
+  state.hold = null;
+  state.request = null;
+  state.slot = PAGE.mode === 'public' ? null : state.slot;
 }
 
 function moveWeek(days) {
@@ -629,6 +692,189 @@ function showBooked(appointment) {
   say(`Booked: ${appointment.title}, ${dates.when(zone, appointment.start_time, appointment.end_time)}.`);
 }
 
+// ---------------------------------------------------------------------------------------------- patients: online booking
+
+/** A clinic's public page: its name, services, clinicians and places, with no key (docs/online-booking.md). */
+async function startPublic() {
+  state.api = new Api(null);
+  say('Loading services…');
+  let clinic;
+  try {
+    clinic = (await state.api.get(PAGE.root)).data;
+  } catch (error) {
+    show('service', { focus: 'none' });
+    $('#service-form').hidden = true;
+    explain(error);
+    return;
+  }
+  state.clinicName = clinic.name;
+  $('#brand').replaceChildren(clinic.name, ' ', el('span', {}, 'online booking'));
+  state.locations = new Map(clinic.locations.map(l => [l.id, l]));
+  state.zone = clinic.locations[0]?.timezone || dates.browserZone;
+  const filter = $('#clinician-filter');
+  filter.replaceChildren(el('option', { value: '' }, 'Any clinician'), ...clinic.clinicians.map(c => el('option', { value: c.id }, c.name)));
+  $('#clinician-filter-row').hidden = clinic.clinicians.length < 2;
+  state.services = clinic.services;
+  renderServices();
+  show('service', { focus: 'stay' });
+  say(`${clinic.services.length} service${clinic.services.length === 1 ? '' : 's'} available.`);
+}
+
+/** Sends the patient's details for the held time; the server emails a code (the same answer whoever they are). */
+async function requestCode(event) {
+  event.preventDefault();
+  const form = event.target;
+  const body = { hold_id: state.hold.id };
+  for (const [name, value] of new FormData(form)) {
+    if (value.trim()) {
+      body[name] = value.trim();
+    }
+  }
+  clearAlert();
+  await busy(event.submitter ?? $('button[type="submit"]', form), async () => {
+    try {
+      state.request = { ...(await state.api.create(`${PAGE.root}/booking-requests`, body)).data, email: body.email };
+      $('#code-note').textContent = `We have emailed a 6-digit code to ${body.email}. Enter it by ` +
+        `${dates.clock(state.zone, state.request.expires_at)}, while your time is held.`;
+      show('code');
+    } catch (error) {
+      if (error.code === 'INVALID_STATE' || error.status === 404) {
+        await openSlots(`${error.message}`);
+      } else {
+        explain(error, { fields: form });
+      }
+    }
+  });
+}
+
+/** The emailed code books the held time. */
+async function confirmCode(event) {
+  event.preventDefault();
+  const code = $('#code-input').value.trim();
+  if (!/^\d{6}$/.test(code)) {
+    showFieldErrors($('#step-code'), [{ field: 'code', message: 'must be the 6 digits from the email' }], 'Enter the code from the email.');
+    return;
+  }
+  clearAlert();
+  await busy($('#code-button'), async () => {
+    try {
+      const { data } = await state.api.create(`${PAGE.root}/booking-requests/${state.request.id}/confirm`, { code });
+      state.hold = null;
+      showOutcome('Appointment booked', data, { manageLink: true });
+      say(`Booked: ${data.service}, ${dates.when(data.timezone || state.zone, data.start_time, data.end_time)}.`);
+    } catch (error) {
+      if (error.code === 'INVALID_STATE') {
+        state.hold = null;
+        await openSlots(error.message);
+      } else {
+        explain(error, { fields: $('#step-code') });
+      }
+    }
+  });
+}
+
+/** The done step: what happened to the appointment, and (after booking) the link to manage it. */
+function showOutcome(title, view, { manageLink = false } = {}) {
+  $('#done-heading').textContent = title;
+  $('#booked').replaceChildren(...describeManaged(view));
+  if (manageLink && view.manage_url) {
+    $('#booked').append(el('div', {}, el('dt', {}, 'Change or cancel'),
+      el('dd', {}, el('a', { href: view.manage_url, 'data-field': 'manage' }, 'Manage this appointment'))));
+  }
+  $('#book-another').hidden = PAGE.mode === 'manage';
+  $('#details-form').reset();
+  $('#code-input').value = '';
+  Object.assign(state, { slot: null, request: null });
+  show('done');
+}
+
+function describeManaged(view) {
+  const zone = view.timezone || state.zone;
+  return [
+    ['Service', view.service],
+    ['When', dates.when(zone, view.start_time, view.end_time)],
+    ['Clinician', view.clinician_name],
+    ['Location', [view.location_name, view.location_address].filter(Boolean).join(', ')],
+    ['Status', view.status],
+  ].filter(([, value]) => value)
+    .map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', { 'data-field': term.toLowerCase() }, value)));
+}
+
+// ---------------------------------------------------------------------------------------------- patients: manage link
+
+async function startManage() {
+  state.api = new Api(null);
+  try {
+    renderManaged((await state.api.get(PAGE.root)).data);
+    show('manage', { focus: 'stay' });
+  } catch (error) {
+    $('#manage-heading').textContent = 'This link cannot be used';
+    show('manage', { focus: 'none' });
+    explain(error);
+  }
+}
+
+function renderManaged(view) {
+  state.managed = view;
+  state.clinicName = view.clinic_name;
+  state.zone = view.timezone || dates.browserZone;
+  state.service = { id: view.appointment_template_id, name: view.service };
+  $('#brand').replaceChildren(view.clinic_name);
+  $('#managed').replaceChildren(...describeManaged(view));
+  const deadline = dates.when(state.zone, view.change_deadline, view.change_deadline).split('–')[0];
+  const ring = view.clinic_phone ? `ring the clinic on ${view.clinic_phone}` : 'contact the clinic';
+  $('#manage-note').textContent = view.can_change
+    ? `You can cancel or move this appointment here until ${deadline}. After that, ${ring}.`
+    : `This appointment can no longer be changed online: changes close ${view.cancellation_notice_hours} hours before it starts. To change it, ${ring}.`;
+  $('#manage-actions').hidden = !view.can_change;
+}
+
+/** A move or a cancellation changes the link: the old one stops working, so the address bar takes the new one. */
+function follow(view) {
+  if (view.manage_url) {
+    const path = new URL(view.manage_url).pathname;
+    history.replaceState(null, '', path);
+    PAGE.root = path;
+  }
+}
+
+async function move() {
+  const slot = state.slot;
+  clearAlert();
+  await busy($('#move-button'), async () => {
+    try {
+      const { data } = await state.api.create(`${PAGE.root}/reschedule`,
+        { start_time: slot.start_time, clinician_profile_id: slot.clinician_profile_id });
+      follow(data);
+      renderManaged(data);
+      state.slot = null;
+      show('manage');
+      say(`Moved to ${describeSlot(slot)}.`);
+    } catch (error) {
+      if (error.code === 'SLOT_UNAVAILABLE') {
+        await openSlots('This time was just taken. Pick another time: the list below has been refreshed.');
+      } else {
+        explain(error);
+      }
+    }
+  });
+}
+
+async function cancelAppointment(event) {
+  event.preventDefault();
+  const reason = $('#cancel-reason').value.trim();
+  clearAlert();
+  await busy($('#cancel-button'), async () => {
+    try {
+      const { data } = await state.api.create(`${PAGE.root}/cancel`, reason ? { cancellation_reason: reason } : {});
+      showOutcome('Appointment cancelled', data);
+      say('The appointment is cancelled.');
+    } catch (error) {
+      explain(error, { fields: $('#cancel-form') });
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 function wire() {
@@ -652,6 +898,12 @@ function wire() {
   $('#new-patient-toggle').addEventListener('click', toggleNewPatient);
   $('#patient-form').addEventListener('submit', createPatient);
   $('#confirm-form').addEventListener('submit', book);
+  $('#details-form').addEventListener('submit', requestCode);
+  $('#code-form').addEventListener('submit', confirmCode);
+  $('#reschedule-button').addEventListener('click', () => openSlots());
+  $('#cancel-open').addEventListener('click', () => show('cancel'));
+  $('#move-button').addEventListener('click', move);
+  $('#cancel-form').addEventListener('submit', cancelAppointment);
   $('#book-another').addEventListener('click', () => show('service'));
   for (const button of $$('[data-goto]')) {
     button.addEventListener('click', () => {
@@ -672,6 +924,14 @@ function wire() {
 }
 
 function start() {
+  if (PAGE.mode === 'public') {
+    startPublic();
+    return;
+  }
+  if (PAGE.mode === 'manage') {
+    startManage();
+    return;
+  }
   const refused = takeKeyFromFragment();
   const key = sessionStorage.getItem(KEY_STORAGE);
   if (refused || !key) {

@@ -1,0 +1,40 @@
+namespace Leap.Client;
+
+/// <summary>
+/// The key's organisation and the public settings of its dataset (organisation and mode): the booking page's slug,
+/// whether online booking is on, and the name and phone number patients see (docs/online-booking.md).
+/// </summary>
+public sealed record Organisation
+{
+    /// <summary>Id (<c>org_…</c>).</summary>
+    public string Id { get; init; } = "";
+    /// <summary>The organisation's name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>live or test: the dataset these settings belong to.</summary>
+    public string Mode { get; init; } = "";
+    /// <summary>The public booking page's address, <c>/book/{slug}</c>; unique on the server.</summary>
+    public string? Slug { get; init; }
+    /// <summary>The name patients see (the organisation's name when null).</summary>
+    public string? PublicName { get; init; }
+    /// <summary>The phone number patients are given, e.g. when it is too late to change a booking online.</summary>
+    public string? Phone { get; init; }
+    /// <summary>Whether the public booking page is on.</summary>
+    public bool OnlineBookingEnabled { get; init; }
+    /// <summary>The public booking page, when it is on.</summary>
+    public string? BookingUrl { get; init; }
+    /// <summary>When the settings last changed (null until first set).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>Changes to the organisation's public settings: only the properties you set are sent.</summary>
+public sealed class OrganisationUpdate : PatchBody
+{
+    /// <summary>Lower-case letters, digits and single hyphens (null clears it, which needs online booking off).</summary>
+    public string? Slug { get => Get<string>(); init => Set(value); }
+    /// <summary>The name patients see (null: the organisation's name).</summary>
+    public string? PublicName { get => Get<string>(); init => Set(value); }
+    /// <summary>The phone number patients are given.</summary>
+    public string? Phone { get => Get<string>(); init => Set(value); }
+    /// <summary>Turns the public booking page on (needs a slug) or off.</summary>
+    public bool? OnlineBookingEnabled { get => Get<bool?>(); init => Set(value); }
+}
