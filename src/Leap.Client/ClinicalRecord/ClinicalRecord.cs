@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Leap.Client.Http;
 
 namespace Leap.Client;
 
@@ -30,7 +29,7 @@ public sealed record ClinicalEntry
 
     /// <summary>The kind's own fields, by JSON name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement> Fields { get; init; } = [];
+    public Dictionary<string, JsonElement> Fields { get; set; } = [];
 
     /// <summary>A text field of the kind (e.g. <c>"problem_name"</c>), or null.</summary>
     /// <param name="name">The field's JSON name.</param>
@@ -236,7 +235,7 @@ public sealed record ClinicalEntryWrite
     public byte[]? Content { get; init; }
     /// <summary>The kind's fields by JSON name.</summary>
     [JsonExtensionData]
-    public Dictionary<string, object?> Fields { get; init; } = [];
+    public Dictionary<string, object?> Fields { get; set; } = [];
 }
 
 /// <summary>
@@ -271,5 +270,16 @@ public sealed record ConsultationCreate
     public string? Summary { get; init; }
     /// <summary>Entries by section name (problems, medications, observations, lab_orders...), each a list of field dictionaries.</summary>
     [JsonExtensionData]
-    public Dictionary<string, object?> Sections { get; init; } = [];
+    public Dictionary<string, object?> Sections { get; set; } = [];
+}
+
+/// <summary>A file the API answered with (a document's download).</summary>
+public sealed record LeapFile
+{
+    /// <summary>The bytes.</summary>
+    public byte[] Content { get; init; } = [];
+    /// <summary>The type the server found in the bytes at upload.</summary>
+    public string? ContentType { get; init; }
+    /// <summary>The file's name, as uploaded.</summary>
+    public string? FileName { get; init; }
 }

@@ -10,10 +10,26 @@ namespace Leap.Client;
 /// </summary>
 public sealed class ClinicalEntriesClient
 {
+    private readonly LeapTransport transport;
+    private readonly string path;
     private readonly RecordEndpoints<ClinicalEntry> endpoints;
 
-    internal ClinicalEntriesClient(LeapTransport transport, string path) =>
+    internal ClinicalEntriesClient(LeapTransport transport, string path)
+    {
+        this.transport = transport;
+        this.path = path;
         endpoints = new(transport, path, LeapJsonContext.Default.DataEnvelopeClinicalEntry, LeapJsonContext.Default.ListEnvelopeClinicalEntry);
+    }
+
+    /// <summary>A document's file (<c>GET /documents/{id}/download</c>): its bytes, type and name.</summary>
+    /// <param name="id">The document's id.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapNotFoundException">No such document for this key.</exception>
+    public Task<LeapFile> DownloadAsync(string id, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return transport.DownloadAsync($"{path}/{Uri.EscapeDataString(id)}/download", ct);
+    }
 
     /// <summary>One page, newest first by the entry's date.</summary>
     /// <param name="query">Filters and paging.</param>
