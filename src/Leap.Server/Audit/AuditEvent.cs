@@ -36,7 +36,7 @@ public sealed class AuditOptions
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(8 * 365 + 2);
 
     /// <summary>How long an access waits in memory, at most, before it is written with the others of its batch.</summary>
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public static AuditOptions From(IConfiguration configuration)
     {
