@@ -64,6 +64,11 @@ public sealed class LeapClient : IDisposable
         Users = new UsersClient(transport);
         Notifications = new NotificationsClient(transport);
         Organisation = new OrganisationClient(transport);
+        Consultations = new ConsultationsClient(transport);
+        Problems = new ClinicalEntriesClient(transport, "problems");
+        Prescriptions = new ClinicalEntriesClient(transport, "prescriptions");
+        Documents = new ClinicalEntriesClient(transport, "documents");
+        AuditEvents = new AuditEventsClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -113,6 +118,20 @@ public sealed class LeapClient : IDisposable
 
     /// <summary>The key's organisation and its public settings (online booking).</summary>
     public OrganisationClient Organisation { get; }
+    /// <summary><c>/consultations</c> and the patient's longitudinal record (<c>/patients/{id}/observations</c>...).</summary>
+    public ConsultationsClient Consultations { get; }
+
+    /// <summary><c>/problems</c> (first generation): create, list, correct.</summary>
+    public ClinicalEntriesClient Problems { get; }
+
+    /// <summary><c>/prescriptions</c> (first generation): create, list, correct.</summary>
+    public ClinicalEntriesClient Prescriptions { get; }
+
+    /// <summary><c>/documents</c> (first generation): upload (the file as <see cref="ClinicalEntryWrite.Content"/>) and list.</summary>
+    public ClinicalEntriesClient Documents { get; }
+
+    /// <summary><c>/audit-events</c>: the access log (scope <c>read_audit</c>).</summary>
+    public AuditEventsClient AuditEvents { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

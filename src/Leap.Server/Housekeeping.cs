@@ -1,3 +1,4 @@
+using Leap.Server.Audit;
 using Leap.Server.Holds;
 using Leap.Server.OnlineBooking;
 using Leap.Server.Http;
@@ -11,11 +12,12 @@ namespace Leap.Server;
 /// Periodic clean-up of state that expires: idempotency keys after 24 hours, old rate-limit windows, holds past
 /// their 15 minutes (which stop counting the moment they expire; this records it and frees their rows),
 /// webhook events (with their deliveries and attempt logs) past their retention once nothing is left to
-/// deliver, and webhook delivery attempts past the retention. On SQLite it also keeps the planner's statistics
+/// deliver, webhook delivery attempts past the retention, and access-log entries past theirs (eight years unless
+/// configured, docs/audit.md). On SQLite it also keeps the planner's statistics
 /// current.
 /// </summary>
 public sealed class Housekeeping(
-    Database database, Idempotency idempotency, IRateLimitCounter rateLimits, WebhookOptions webhookOptions,
+    Database database, Idempotency idempotency, IRateLimitCounter rateLimits, WebhookOptions webhookOptions, AuditOptions auditOptions,
     TimeProvider clock, IConfiguration configuration, ILogger<Housekeeping> logger)
     : BackgroundService
 {
@@ -57,6 +59,7 @@ public sealed class Housekeeping(
             purged += await WebhookStore.PurgeAsync(db, clock.GetUtcNow() - webhookOptions.Retention, ct);
             purged += await UserStore.PurgeSessionsAsync(db, clock.GetUtcNow(), ct);
             purged += await BookingRequestStore.PurgeExpiredAsync(db, clock.GetUtcNow(), ct);
+            purged += await AuditStore.PurgeAsync(db, clock.GetUtcNow() - auditOptions.Retention, ct);
             if (purged > 0)
             {
                 logger.LogInformation("Housekeeping removed {Count} expired rows", purged);

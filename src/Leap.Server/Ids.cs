@@ -31,6 +31,10 @@ public static class Ids
     public const string Hold = "hold_";
     public const string User = "usr_";
     public const string Notification = "ntf_";
+    /// <summary>Consultations: the public id is a bare UUID, <c>consultation_id</c> the same UUID with this prefix (as Jump shows them).</summary>
+    public const string Consultation = "con_";
+    public const string Amendment = "amd_";
+    public const string AuditEvent = "aud_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

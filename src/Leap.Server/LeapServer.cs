@@ -3,8 +3,12 @@ using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Benchmark;
+using Leap.Server.Audit;
 using Leap.Server.Availability;
+using Leap.Server.ClinicalRecord;
 using Leap.Server.Clinicians;
+using Leap.Server.Consultations;
+using Leap.Server.Documents;
 using Leap.Server.Episodes;
 using Leap.Server.Holds;
 using Leap.Server.Http;
@@ -48,6 +52,9 @@ public static class LeapServer
         NotificationsJson.Default,
         OrganisationsJson.Default,
         OnlineBookingJson.Default,
+        ClinicalJson.Default,
+        ConsultationsJson.Default,
+        AuditJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -77,6 +84,10 @@ public static class LeapServer
         services.AddSingleton<RateLimiting>();
         services.AddSingleton<ErrorHandling>();
         services.AddSingleton<Idempotency>();
+        services.AddSingleton(AuditOptions.From(builder.Configuration));
+        services.AddSingleton<AccessLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
+        services.AddSingleton(DocumentOptions.From(builder.Configuration));
         services.AddSingleton<Housekeeping>();
         services.AddHostedService(sp => sp.GetRequiredService<Housekeeping>());
         // One server counts requests in memory; several processes on PostgreSQL must share the counts.
@@ -182,6 +193,10 @@ public static class LeapServer
         api.MapOrganisation();
         api.MapManageLinks();
         api.MapPublicBooking();
+        api.MapConsultations();
+        api.MapClinicalRecord();
+        api.MapDocuments();
+        api.MapAudit();
         app.MapLimitEndpoints();
     }
 

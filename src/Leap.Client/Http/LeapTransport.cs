@@ -32,8 +32,21 @@ internal sealed class LeapTransport(HttpClient http, LeapClientOptions options)
         ?? throw new LeapException($"{method} {pathAndQuery} answered without data.");
 
     /// <summary>As <see cref="SendAsync{T}"/>, with the success status (for endpoints whose 200 and 201 mean different things).</summary>
-    public async Task<(T Value, int Status)> SendWithStatusAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType,
-        CancellationToken ct, byte[]? body = null, string? idempotencyKey = null)
+    public Task<(T Value, int Status)> SendWithStatusAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType,
+        CancellationToken ct, byte[]? body = null, string? idempotencyKey = null) =>
+        SendReadingAsync(method, pathAndQuery, (request, response, token) => ReadAsync(request, response, responseType, token), ct, body, idempotencyKey);
+
+    /// <summary>A GET answered with a file rather than JSON (a document's download), with the same retries.</summary>
+    public async Task<LeapFile> DownloadAsync(string pathAndQuery, CancellationToken ct) =>
+        (await SendReadingAsync(HttpMethod.Get, pathAndQuery, async (_, response, token) => new LeapFile
+        {
+            Content = await response.Content.ReadAsByteArrayAsync(token),
+            ContentType = response.Content.Headers.ContentType?.ToString(),
+            FileName = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'),
+        }, ct)).Value;
+
+    private async Task<(T Value, int Status)> SendReadingAsync<T>(HttpMethod method, string pathAndQuery,
+        Func<HttpRequestMessage, HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct, byte[]? body = null, string? idempotencyKey = null)
     {
         var waited = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
@@ -51,7 +64,7 @@ internal sealed class LeapTransport(HttpClient http, LeapClientOptions options)
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    return (await ReadAsync(request, response, responseType, deadline.Token), (int)response.StatusCode);
+                    return (await read(request, response, deadline.Token), (int)response.StatusCode);
                 }
                 var error = await ErrorReader.ReadAsync(response, deadline.Token);
                 retryAfter = RetryAfter(response);

@@ -60,6 +60,9 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> UpdateAsync(string id, PatchBody changes, CancellationToken ct, bool force = false, string? idempotencyKey = null) =>
         SendAsync(HttpMethod.Patch, Item(id), ct, changes.ToJson(force ? [new KeyValuePair<string, object?>("force", true)] : null), idempotencyKey);
 
+    /// <summary>PATCH /{path}/{id} with a body already serialized.</summary>
+    public Task<T> SendPatchAsync(string id, byte[] body, CancellationToken ct) => SendAsync(HttpMethod.Patch, Item(id), ct, body);
+
     /// <summary>
     /// POST /{path}/{id}/{action}, e.g. /appointments/{id}/cancel, with an Idempotency-Key that every retry of the call
     /// repeats: a retry after a lost answer gets the first answer again instead of acting twice.

@@ -2,7 +2,7 @@ namespace Leap.Server.Accounts;
 
 /// <summary>
 /// Every scope an API key can carry. Names follow the Jump docs where they name one; the others (questionnaires,
-/// pathway rules, webhooks) follow the same read_/write_ pattern (docs/api-conventions.md).
+/// pathway rules, webhooks, the access log) follow the same read_/write_ pattern (docs/api-conventions.md).
 /// </summary>
 public static class Scopes
 {
@@ -27,6 +27,16 @@ public static class Scopes
     public const string ReadAvailability = "read_availability";
     public const string WriteHolds = "write_holds";
     public const string ManageOrganisation = "manage_organisation";
+    public const string ReadConsultations = "read_consultations";
+    public const string WriteConsultations = "write_consultations";
+    public const string ReadProblems = "read_problems";
+    public const string WriteProblems = "write_problems";
+    public const string ReadPrescriptions = "read_prescriptions";
+    public const string WritePrescriptions = "write_prescriptions";
+    public const string ReadDocuments = "read_documents";
+    public const string WriteDocuments = "write_documents";
+    /// <summary>The access log (docs/audit.md): an administrator's scope.</summary>
+    public const string ReadAudit = "read_audit";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -42,6 +52,11 @@ public static class Scopes
         ReadLocations, WriteLocations,
         ReadAvailability, WriteHolds,
         ManageOrganisation,
+        ReadConsultations, WriteConsultations,
+        ReadProblems, WriteProblems,
+        ReadPrescriptions, WritePrescriptions,
+        ReadDocuments, WriteDocuments,
+        ReadAudit,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -2,7 +2,10 @@ using System.Text.Json;
 using Leap.Server.Accounts;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
+using Leap.Server.ClinicalRecord;
 using Leap.Server.Clinicians;
+using Leap.Server.Consultations;
+using Leap.Server.Documents;
 using Leap.Server.Http;
 using Leap.Server.Locations;
 using Leap.Server.Pathways;
@@ -70,10 +73,12 @@ public static class DemoData
                 {
                     await PathwayRuleStore.InsertAsync(write, rule, ct);
                 }
-                foreach (var patient in Patients(now))
+                var patients = Patients(now).ToList();
+                foreach (var patient in patients)
                 {
                     await PatientStore.InsertAsync(write, patient, ct);
                 }
+                await InsertClinicalRecordAsync(write, patients, clinicians, now, ct);
                 return 0;
             }, ct);
         }
@@ -342,6 +347,67 @@ public static class DemoData
                 Postcode = "ZZ99 3CC",
                 PreferredContactMethod = "email",
             };
+        }
+    }
+
+    /// <summary>
+    /// Three fictional consultations of the first demo patients, with problems, medications, allergies and observations,
+    /// and a (fictional) letter as a document (docs/clinical-record.md).
+    /// </summary>
+    private static async Task InsertClinicalRecordAsync(TenantDb write, IReadOnlyList<Patient> patients, IReadOnlyList<ClinicianProfile> clinicians,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        (string Complaint, string Summary, (EntryKind Kind, string Fields)[] Entries)[] visits =
+        [
+            ("Headaches for two weeks", "Tension-type headache likely. Blood pressure raised; recheck in two weeks.",
+            [
+                (EntryKinds.Problem, """{"problem_name": "Tension-type headache", "snomed_code": "398057008", "severity": "mild"}"""),
+                (EntryKinds.Observation, """{"code": "75367002", "display": "Blood pressure", "components": [{"code": "271649006", "display": "Systolic", "value": 148, "unit": "mm[Hg]"}, {"code": "271650006", "display": "Diastolic", "value": 92, "unit": "mm[Hg]"}]}"""),
+                (EntryKinds.Medication, """{"medication_name": "Paracetamol 500 mg tablets", "dosage": "1000", "dosage_unit": "mg", "frequency": "up to four times a day", "route": "oral"}"""),
+                (EntryKinds.Allergy, """{"allergen": "Penicillin", "category": "medication", "severity": "moderate", "reactions": [{"manifestation": "Rash", "severity": "moderate"}]}"""),
+            ]),
+            ("Cough and fever", "Viral upper respiratory infection. Self-care advice; return if worse.",
+            [
+                (EntryKinds.Problem, """{"problem_name": "Acute upper respiratory infection", "snomed_code": "54150009", "severity": "mild"}"""),
+                (EntryKinds.Observation, """{"code": "8310-5", "display": "Body temperature", "value": 37.9, "unit": "Cel"}"""),
+                (EntryKinds.Allergy, """{"allergen": "Peanut", "category": "food", "severity": "severe", "reactions": [{"manifestation": "Swelling of lips", "severity": "severe"}]}"""),
+            ]),
+            ("Asthma review", "Asthma well controlled. Inhaler technique checked.",
+            [
+                (EntryKinds.Problem, """{"problem_name": "Asthma", "snomed_code": "195967001", "severity": "moderate"}"""),
+                (EntryKinds.Medication, """{"medication_name": "Salbutamol 100 micrograms inhaler", "dosage": "200", "dosage_unit": "micrograms", "frequency": "when needed", "route": "inhaled"}"""),
+                (EntryKinds.Observation, """{"code": "19935-6", "display": "Peak expiratory flow", "value": 460, "unit": "L/min"}"""),
+            ]),
+        ];
+        for (var i = 0; i < visits.Length; i++)
+        {
+            var uuid = Ids.NewUuidV7().ToString();
+            var date = today.AddDays(-7 * (i + 1));
+            var consultation = new Consultation
+            {
+                Id = uuid, ConsultationId = Ids.Consultation + uuid, PatientId = patients[i].Id, ClinicianId = clinicians[i % clinicians.Count].Id,
+                ConsultationDate = date, ConsultationTime = "10:30:00", Status = ConsultationValues.Completed,
+                ConsultationTypeCode = "11429006", ConsultationTypeDisplay = "Consultation", ConsultationMediumDisplay = "Face to face",
+                ConsultationSetting = "General practice", ConsultationSettingCode = "394761003",
+                ChiefComplaint = visits[i].Complaint, Summary = visits[i].Summary, CreatedByType = Actor.SystemType, CreatedAt = now, UpdatedAt = now,
+            };
+            await ConsultationStore.InsertAsync(write, consultation, ct);
+            foreach (var (kind, fields) in visits[i].Entries)
+            {
+                var data = kind.Read(new BodyReader(JsonDocument.Parse(fields).RootElement));
+                await ClinicalStore.InsertAsync(write, ClinicalEntry.New(kind, consultation.PatientId, consultation.Id, data, date, Actor.System, now), ct);
+            }
+            if (i == 0)
+            {
+                var letter = System.Text.Encoding.UTF8.GetBytes("Dear colleague,\nThank you for seeing this fictional demo patient about their headaches.\nLeap Demo Clinic (fictional)\n");
+                var data = EntryKinds.Document.Read(new BodyReader(JsonDocument.Parse(
+                    """{"document_type": "referral_letter", "title": "Referral letter (fictional)", "file_name": "referral-letter.txt"}""").RootElement));
+                var sha256 = DocumentContent.Describe(data, letter, DocumentContent.Sniff(letter)!, uploadedBy: null);
+                var document = ClinicalEntry.New(EntryKinds.Document, consultation.PatientId, consultation.Id, data, date, Actor.System, now);
+                await ClinicalStore.InsertAsync(write, document, ct);
+                await ClinicalStore.InsertContentAsync(write, document.Id, sha256, letter, ct);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class JsonBody
 
     public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken ct)
     {
+        var maxBytes = BodyLimit.Of(request.HttpContext);
         var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
         if (!hasBody)
         {
@@ -40,9 +41,9 @@ public sealed class JsonBody
                 $"Send the request body as JSON with 'Content-Type: application/json' (got '{request.ContentType ?? "none"}').");
         }
 
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            throw TooLarge();
+            throw TooLarge(maxBytes);
         }
         var buffer = new ArrayBufferWriter<byte>();
         var pipe = request.BodyReader;
@@ -56,16 +57,16 @@ public sealed class JsonBody
             catch (BadHttpRequestException e) when (e.StatusCode == 413)
             {
                 // The server's own limit, one byte above ours, can trip first on a chunked body.
-                throw TooLarge();
+                throw TooLarge(maxBytes);
             }
             foreach (var segment in result.Buffer)
             {
                 buffer.Write(segment.Span);
             }
             pipe.AdvanceTo(result.Buffer.End);
-            if (buffer.WrittenCount > MaxBytes)
+            if (buffer.WrittenCount > maxBytes)
             {
-                throw TooLarge();
+                throw TooLarge(maxBytes);
             }
             if (result.IsCompleted)
             {
@@ -172,8 +173,8 @@ public sealed class JsonBody
         }
     }
 
-    private static ApiException TooLarge() =>
-        new(413, ErrorCodes.PayloadTooLarge, $"The request body is larger than the {MaxBytes / 1024} KiB limit.");
+    private static ApiException TooLarge(long maxBytes) =>
+        new(413, ErrorCodes.PayloadTooLarge, $"The request body is larger than the {maxBytes / 1024} KiB limit.");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null
@@ -190,4 +191,24 @@ public sealed class JsonBody
         JsonValueKind.Null => "null",
         _ => "an object",
     };
+}
+
+/// <summary>
+/// Endpoint metadata: the endpoint takes JSON bodies up to <paramref name="Bytes"/> (document uploads) instead of
+/// <see cref="JsonBody.MaxBytes"/>; the server's own limit is raised for its requests only.
+/// </summary>
+public sealed record BodyLimit(long Bytes)
+{
+    public static long Of(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is not { } limit)
+        {
+            return JsonBody.MaxBytes;
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = limit.Bytes + 1;
+        }
+        return limit.Bytes;
+    }
 }

@@ -84,6 +84,14 @@ public sealed class ListSpec
         return this;
     }
 
+    /// <summary><c>{name}_gte</c> and <c>{name}_lte</c> over a date column (YYYY-MM-DD), both bounds inclusive.</summary>
+    public ListSpec DateRange(string name, string column)
+    {
+        parameters[name + "_gte"] = (raw, query) => DateBound(raw, query, column, ">=");
+        parameters[name + "_lte"] = (raw, query) => DateBound(raw, query, column, "<=");
+        return this;
+    }
+
     /// <summary>
     /// <c>?{param}=text</c>: case-insensitive substring match on any of <paramref name="columns"/>. <c>%</c> and
     /// <c>_</c> are literal. For short text columns of small lists; patients have their own indexed search.
@@ -184,6 +192,16 @@ public sealed class ListSpec
             throw ApiException.Validation(invalid);
         }
         return query;
+    }
+
+    private static string? DateBound(string raw, ListQuery query, string column, string op)
+    {
+        if (!DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return "must be a date (YYYY-MM-DD)";
+        }
+        query.AddCondition($"{column} {op} {query.Bind(day)}");
+        return null;
     }
 
     private static string? Bound(string raw, ListQuery query, string column, bool lower)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Leap.Server.Accounts;
+using Leap.Server.Audit;
 using Leap.Server.Http;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
@@ -30,11 +31,23 @@ public static class PatientsApi
         group.MapDelete("/{id}", Delete).ExcludeFromDescription();
     }
 
-    private static async Task<ApiList<Patient>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
-        Api.List(await PatientStore.ListAsync(db, PatientStore.ListSpec.Parse(request), ct));
+    /// <summary>Every patient a page shows is an access to their details (docs/audit.md).</summary>
+    private static async Task<ApiList<Patient>> List(HttpContext http, TenantDb db, AccessLog log, CancellationToken ct)
+    {
+        var page = await PatientStore.ListAsync(db, PatientStore.ListSpec.Parse(http.Request), ct);
+        await log.ReadAsync(http, Resource, page.Items, p => p.Id, p => p.Id);
+        return Api.List(page);
+    }
 
-    private static async Task<ApiData<Patient>> Get(string id, TenantDb db, CancellationToken ct) =>
-        Api.Ok(await PatientStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("patient", id));
+    private static async Task<ApiData<Patient>> Get(string id, HttpContext http, TenantDb db, AccessLog log, CancellationToken ct)
+    {
+        var patient = await PatientStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("patient", id);
+        await log.RecordAsync(http, AuditActions.Read, Resource, patient.Id, patient.Id);
+        return Api.Ok(patient);
+    }
+
+    /// <summary>The access log's name for a patient's details.</summary>
+    private const string Resource = "patient";
 
     private const string CreateExample =
         """{"first_name": "Ada", "last_name": "Example", "date_of_birth": "1985-04-12", "email": "ada.example@example.com", "phone": "07700 900123"}""";
@@ -43,7 +56,8 @@ public static class PatientsApi
     /// Creates a patient, unless one with the same name and date of birth (or NHS number) exists: then 409
     /// DUPLICATE_PATIENT with their ids, and <c>"force": true</c> creates anyway (docs/patient-sync.md).
     /// </summary>
-    private static async Task<ApiCreated<Patient>> Create(WriteRequest request, Caller caller, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Patient>> Create(WriteRequest request, HttpContext http, Caller caller, WebhookOutbox outbox, AccessLog log,
+        TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var reader = request.Reader();
@@ -51,7 +65,8 @@ public static class PatientsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await request.CreateAsync(patient, write => InsertAsync(write, patient, force, outbox, ct), ct);
+            return await log.CreateAsync(http, request, patient, write => InsertAsync(write, patient, force, outbox, ct),
+                [new Access(Resource, patient.Id, patient.Id)], ct);
         }
         catch (Exception e) when (request.Db.IsUniqueViolation(e))
         {
@@ -60,18 +75,20 @@ public static class PatientsApi
     }
 
     private static async Task<ApiData<Patient>> Update(string id, HttpContext http, Caller caller, TenantDb db,
-        WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+        WebhookOutbox outbox, AccessLog log, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         Patient? attempted = null;
         try
         {
-            return Api.Ok(await db.WriteAsync(async write =>
+            var patient = await db.WriteAsync(async write =>
             {
                 var current = await PatientStore.FindAsync(write, id, ct) ?? throw ApiException.NotFound("patient", id);
                 attempted = Changed(body, caller, current, TypeHandlers.Truncate(clock.GetUtcNow()));
                 return await SaveAsync(write, current, attempted, outbox, ct);
-            }, ct));
+            }, ct);
+            await log.RecordAsync(http, AuditActions.Update, Resource, patient.Id, patient.Id);
+            return Api.Ok(patient);
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {
@@ -85,7 +102,7 @@ public static class PatientsApi
     /// one patient per external id, and a create that loses the race becomes an update.
     /// </summary>
     private static async Task<ApiCreated<Patient>> Upsert(string externalId, HttpContext http, Caller caller, TenantDb db, WebhookOutbox outbox,
-        TimeProvider clock, CancellationToken ct)
+        AccessLog log, TimeProvider clock, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(http.Request, ct);
         if (!PatientValidation.IsExternalId(externalId))
@@ -114,6 +131,7 @@ public static class PatientsApi
                     await InsertAsync(write, fresh, force, outbox, ct);
                     return (fresh, true);
                 }, ct);
+                await log.RecordAsync(http, created ? AuditActions.Create : AuditActions.Update, Resource, patient.Id, patient.Id);
                 return new ApiCreated<Patient>(new StoredAnswer(created ? 201 : 200, ApiResponse.Data(http, patient), Replayed: false));
             }
             catch (Exception e) when (attempt == 1 && db.IsUniqueViolation(e))

@@ -67,14 +67,21 @@ public static class Roles
 
     public static readonly IReadOnlyList<string> All = [Admin, Reception, Clinician];
 
-    private static readonly IReadOnlySet<string> ClinicianScopes = new HashSet<string>
+    private static readonly IReadOnlySet<string> SharedScopes = new HashSet<string>
     {
         Scopes.ReadPatients, Scopes.ReadAppointments, Scopes.WriteAppointments, Scopes.ReadAppointmentTemplates,
         Scopes.ReadEpisodes, Scopes.WriteEpisodes, Scopes.ReadQuestionnaires, Scopes.ReadClinicians, Scopes.ReadLocations,
         Scopes.ReadAvailability,
     };
 
-    private static readonly IReadOnlySet<string> ReceptionScopes = new HashSet<string>(ClinicianScopes)
+    /// <summary>The clinical record (consultations, problems, prescriptions, documents) is the clinicians' and the admins'.</summary>
+    private static readonly IReadOnlySet<string> ClinicianScopes = new HashSet<string>(SharedScopes)
+    {
+        Scopes.ReadConsultations, Scopes.WriteConsultations, Scopes.ReadProblems, Scopes.WriteProblems,
+        Scopes.ReadPrescriptions, Scopes.WritePrescriptions, Scopes.ReadDocuments, Scopes.WriteDocuments,
+    };
+
+    private static readonly IReadOnlySet<string> ReceptionScopes = new HashSet<string>(SharedScopes)
     {
         Scopes.WritePatients, Scopes.WriteHolds, Scopes.WriteQuestionnaires,
     };

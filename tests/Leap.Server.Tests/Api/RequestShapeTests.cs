@@ -213,6 +213,14 @@ public abstract partial class RequestShapeTests(LeapFixture server)
             {
                 email = "someone@clinic.example", name = "Someone", role = "reception", password = "a long enough passphrase",
             })).Expect(201).Id,
+            _ when relative.StartsWith("/problems/", StringComparison.Ordinal) => (await api.PostAsync("problems", new
+            {
+                patient_id = ids[ExampleIds.Patient], problem_name = "A problem to amend",
+            })).Expect(201).Id,
+            _ when relative.StartsWith("/prescriptions/", StringComparison.Ordinal) => (await api.PostAsync("prescriptions", new
+            {
+                patient_id = ids[ExampleIds.Patient], medication_name = "A prescription to amend", dosage = "500",
+            })).Expect(201).Id,
             _ => throw new InvalidOperationException($"No record is arranged for {path}: teach the test what the operation acts on."),
         };
         return ApiPaths.Root + (id is null ? relative : PathParameter().Replace(relative, id));
