@@ -6,6 +6,7 @@ using Leap.Server.Benchmark;
 using Leap.Server.Availability;
 using Leap.Server.Clinicians;
 using Leap.Server.Episodes;
+using Leap.Server.FirstGeneration;
 using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
@@ -43,6 +44,7 @@ public static class LeapServer
         AvailabilityJson.Default,
         HoldsJson.Default,
         UsersJson.Default,
+        FirstGenerationJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -137,6 +139,7 @@ public static class LeapServer
         app.UseMiddleware<ErrorHandling>();
         app.UseBookingPage();
         app.Use(ApiPaths.RewriteJumpAlias);
+        app.Use(ApiPaths.PrefixBareIds);
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<RateLimiting>();
@@ -162,6 +165,7 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
+        api.MapFirstGeneration();
         api.MapUsers();
         app.MapLimitEndpoints();
     }

@@ -35,6 +35,17 @@ public sealed class ListSpec
         return this;
     }
 
+    /// <summary><c>?{param}=id</c> matches an id column; a bare UUID reads as the prefixed id (<see cref="Ids.WithPrefix"/>).</summary>
+    public ListSpec Id(string param, string column, string prefix)
+    {
+        parameters[param] = (raw, query) =>
+        {
+            query.AddCondition($"{column} = {query.Bind(Ids.WithPrefix(raw, prefix))}");
+            return null;
+        };
+        return this;
+    }
+
     /// <summary><c>?{param}=a,b</c> matches any of the listed values of <paramref name="column"/>.</summary>
     public ListSpec In(string param, string column, IReadOnlyCollection<string>? allowed = null)
     {
