@@ -38,8 +38,10 @@ public static class AvailabilityApi
     private static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
         var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId, StartDate, EndDate, TypeId, OlderClinicianId, IsRemote);
-        var dateFrom = Either(request, DateFrom, StartDate);
-        var dateTo = Either(request, DateTo, EndDate);
+        // The first generation's date pair counts when it alone is sent, so its errors name its own fields.
+        var older = !request.Query.ContainsKey(DateFrom) && !request.Query.ContainsKey(DateTo)
+            && (request.Query.ContainsKey(StartDate) || request.Query.ContainsKey(EndDate));
+        var (dateFrom, dateTo) = older ? (StartDate, EndDate) : (DateFrom, DateTo);
         var from = q.Date(dateFrom, required: true);
         var to = q.Date(dateTo, required: true);
         q.Bool(IsRemote);
