@@ -71,4 +71,11 @@ public static class Ids
     /// <summary>True when <paramref name="id"/> has the prefix followed by a UUID, the only shape we issue.</summary>
     public static bool IsWellFormed(string id, string prefix) =>
         id.StartsWith(prefix, StringComparison.Ordinal) && id.Length == prefix.Length + 36 && Guid.TryParse(id.AsSpan(prefix.Length), out _);
+
+    /// <summary>
+    /// Jump's examples show some ids as bare UUIDs: one given without its prefix gets it, so it reads as the
+    /// prefixed id we issue (answers always carry the prefix; docs/api-conventions.md). Anything else is unchanged.
+    /// </summary>
+    public static string WithPrefix(string id, string prefix) =>
+        id.Length == 36 && Guid.TryParseExact(id, "D", out var uuid) ? prefix + uuid.ToString() : id;
 }

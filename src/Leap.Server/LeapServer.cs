@@ -10,6 +10,7 @@ using Leap.Server.Clinicians;
 using Leap.Server.Consultations;
 using Leap.Server.Documents;
 using Leap.Server.Episodes;
+using Leap.Server.FirstGeneration;
 using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
@@ -55,6 +56,7 @@ public static class LeapServer
         ClinicalJson.Default,
         ConsultationsJson.Default,
         AuditJson.Default,
+        FirstGenerationJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -162,6 +164,7 @@ public static class LeapServer
         app.UseMiddleware<ErrorHandling>();
         app.UseBookingPage();
         app.Use(ApiPaths.RewriteJumpAlias);
+        app.Use(ApiPaths.PrefixBareIds);
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<RateLimiting>();
@@ -188,6 +191,7 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
+        api.MapFirstGeneration();
         api.MapUsers();
         api.MapNotifications();
         api.MapOrganisation();

@@ -138,6 +138,16 @@ public abstract class AppointmentsClientTests(LeapFixture server)
         Assert.Equal(LeapErrorCodes.InvalidState, early.Code);
         Assert.Equal(AppointmentStatus.Confirmed, (await s.Appointments.GetAsync(future.Id, Ct)).Status);
     }
+
+    [Fact]
+    public async Task Notes_round_trip_and_updated_at_filters_poll_for_changes()
+    {
+        using var s = await ArrangeAsync();
+        var booked = await s.Appointments.CreateAsync(s.Booking(At(6, 9)) with { Notes = "Bring the referral letter" }, ct: Ct);
+        Assert.Equal("Bring the referral letter", booked.Notes);
+        Assert.Equal([booked.Id], (await s.Appointments.ListAsync(new() { UpdatedAtGte = booked.UpdatedAt }, Ct)).Data.Select(a => a.Id));
+        Assert.Empty((await s.Appointments.ListAsync(new() { UpdatedAtLte = booked.UpdatedAt.AddMinutes(-1) }, Ct)).Data);
+    }
 }
 
 public sealed class AppointmentsClientTestsOnSqlite(SqliteServer server) : AppointmentsClientTests(server);

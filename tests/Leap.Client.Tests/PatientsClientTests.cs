@@ -238,6 +238,21 @@ public abstract class PatientsClientTests(LeapFixture server)
             patients.UpsertByExternalIdAsync("-bad id-", new PatientUpdate { FirstName = "K" }, ct: Ct));
         Assert.Contains(badId.Details, d => d.Field == "external_id");
     }
+
+    [Fact]
+    public async Task List_filters_by_nhs_number_email_and_date_of_birth()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var sarah = await sdk.Client.Patients.CreateAsync(new PatientCreate
+        {
+            FirstName = "Sarah", LastName = "Filter", DateOfBirth = new DateOnly(1985, 3, 15), NhsNumber = "9434765919", Email = "sarah.filter@example.com",
+        }, ct: Ct);
+        await sdk.Client.Patients.CreateAsync(new PatientCreate { FirstName = "Other", LastName = "Filter", DateOfBirth = new DateOnly(1990, 1, 1) }, ct: Ct);
+        Assert.Equal([sarah.Id], (await sdk.Client.Patients.ListAsync(new() { NhsNumber = "9434765919" }, Ct)).Data.Select(p => p.Id));
+        Assert.Equal([sarah.Id], (await sdk.Client.Patients.ListAsync(new() { Email = "sarah.filter@example.com" }, Ct)).Data.Select(p => p.Id));
+        Assert.Equal([sarah.Id], (await sdk.Client.Patients.ListAsync(new() { DateOfBirth = new DateOnly(1985, 3, 15) }, Ct)).Data.Select(p => p.Id));
+    }
 }
 
 public sealed class PatientsClientTestsOnSqlite(SqliteServer server) : PatientsClientTests(server);

@@ -58,6 +58,8 @@ public sealed record Appointment
     public bool AllowOverlap { get; init; }
     /// <summary>The linked episode, if any.</summary>
     public string? EpisodeId { get; init; }
+    /// <summary>Free-text notes (Jump's first-generation field).</summary>
+    public string? Notes { get; init; }
     /// <summary>When it was booked.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -124,6 +126,8 @@ public sealed record AppointmentCreate
     public string? AttendeePhone { get; init; }
     /// <summary>The linked episode.</summary>
     public string? EpisodeId { get; init; }
+    /// <summary>Free-text notes.</summary>
+    public string? Notes { get; init; }
     /// <summary>true to double-book the clinician deliberately.</summary>
     public bool? AllowOverlap { get; init; }
 }
@@ -166,6 +170,8 @@ public sealed class AppointmentUpdate : PatchBody
     public string? AttendeePhone { get => Get<string>(); init => Set(value); }
     /// <summary>The linked episode.</summary>
     public string? EpisodeId { get => Get<string>(); init => Set(value); }
+    /// <summary>Free-text notes.</summary>
+    public string? Notes { get => Get<string>(); init => Set(value); }
     /// <summary>true to allow double-booking the clinician.</summary>
     public bool? AllowOverlap { get => Get<bool?>(); init => Set(value); }
 }
@@ -195,6 +201,10 @@ public sealed record AppointmentListQuery : ListQuery
     public DateTimeOffset? CreatedAtGte { get; init; }
     /// <summary>Booked at or before.</summary>
     public DateTimeOffset? CreatedAtLte { get; init; }
+    /// <summary>Changed at or after (change polling).</summary>
+    public DateTimeOffset? UpdatedAtGte { get; init; }
+    /// <summary>Changed at or before.</summary>
+    public DateTimeOffset? UpdatedAtLte { get; init; }
 
     private protected override void AddFilters(QueryString query)
     {
@@ -209,5 +219,7 @@ public sealed record AppointmentListQuery : ListQuery
         query.Add("date_lte", DateLte);
         query.Add("created_at_gte", CreatedAtGte);
         query.Add("created_at_lte", CreatedAtLte);
+        query.Add("updated_at_gte", UpdatedAtGte);
+        query.Add("updated_at_lte", UpdatedAtLte);
     }
 }

@@ -291,6 +291,12 @@ public sealed record PatientListQuery : ListQuery
     public DateTimeOffset? UpdatedAtLte { get; init; }
     /// <summary>The patient with this external id.</summary>
     public string? ExternalId { get; init; }
+    /// <summary>The patient with this NHS number (10 digits, no spaces).</summary>
+    public string? NhsNumber { get; init; }
+    /// <summary>Patients with this email address (exact).</summary>
+    public string? Email { get; init; }
+    /// <summary>Patients born on this date.</summary>
+    public DateOnly? DateOfBirth { get; init; }
 
     private protected override void AddFilters(QueryString query)
     {
@@ -302,6 +308,9 @@ public sealed record PatientListQuery : ListQuery
         query.Add("updated_at_gte", UpdatedAtGte);
         query.Add("updated_at_lte", UpdatedAtLte);
         query.Add("external_id", ExternalId);
+        query.Add("nhs_number", NhsNumber);
+        query.Add("email", Email);
+        query.Add("date_of_birth", DateOfBirth);
     }
 }
 

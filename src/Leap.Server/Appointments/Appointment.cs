@@ -35,6 +35,8 @@ public sealed record Appointment
     /// <summary>True when the booking deliberately skipped the no-double-booking rule.</summary>
     public bool AllowOverlap { get; init; }
     public string? EpisodeId { get; init; }
+    /// <summary>Jump's first-generation free-text field, kept and returned as sent.</summary>
+    public string? Notes { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>

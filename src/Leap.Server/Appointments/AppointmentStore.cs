@@ -13,20 +13,21 @@ public static class AppointmentStore
         id, patient_id, clinician_profile_id, title, description, start_time, end_time, status, appointment_type_id,
         location_id, is_remote, remote_channel, video_link, video_provider, duration_minutes, buffer_before_minutes,
         buffer_after_minutes, attendee_email, attendee_name, attendee_phone, meeting_url, attendance_status,
-        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, created_at, updated_at
+        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
-        .Exact("patient_id", "patient_id")
-        .Exact("clinician_id", "clinician_profile_id")
-        .Exact("clinician_profile_id", "clinician_profile_id")
-        .Exact("appointment_type_id", "appointment_type_id")
-        .Exact("location_id", "location_id")
-        .Exact("episode_id", "episode_id")
+        .Id("patient_id", "patient_id", Ids.Patient)
+        .Id("clinician_id", "clinician_profile_id", Ids.Clinician)
+        .Id("clinician_profile_id", "clinician_profile_id", Ids.Clinician)
+        .Id("appointment_type_id", "appointment_type_id", Ids.AppointmentTemplate)
+        .Id("location_id", "location_id", Ids.Location)
+        .Id("episode_id", "episode_id", Ids.Episode)
         .ExactOrIn("status", "status", AppointmentStatuses.All)
         .TimeRange("date", "start_time")
         .TimeRange("start_time", "start_time")
-        .TimeRange("created_at", "created_at");
+        .TimeRange("created_at", "created_at")
+        .TimeRange("updated_at", "updated_at");
 
     /// <summary>An appointment; inside a write, locked until the transaction ends (a concurrent change waits, then sees this one).</summary>
     public static Task<Appointment?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
@@ -82,7 +83,7 @@ public static class AppointmentStore
             VALUES ({TenantSql.Values}, @Id, @PatientId, @ClinicianProfileId, @Title, @Description, @StartTime, @EndTime, @Status,
                     @AppointmentTypeId, @LocationId, @IsRemote, @RemoteChannel, @VideoLink, @VideoProvider, @DurationMinutes,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @AttendeeEmail, @AttendeeName, @AttendeePhone, @MeetingUrl,
-                    @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId,
+                    @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId, @Notes,
                     @CreatedAt, @UpdatedAt)
             """,
             a, ct);
@@ -114,7 +115,7 @@ public static class AppointmentStore
               duration_minutes = @DurationMinutes, attendee_email = @AttendeeEmail, attendee_name = @AttendeeName,
               attendee_phone = @AttendeePhone, meeting_url = @MeetingUrl, attendance_status = @AttendanceStatus,
               cancellation_reason = @CancellationReason, cancelled_at = @CancelledAt, allow_overlap = @AllowOverlap,
-              episode_id = @EpisodeId, updated_at = @UpdatedAt
+              episode_id = @EpisodeId, notes = @Notes, updated_at = @UpdatedAt
             WHERE id = @Id AND {TenantSql.Filter}
             """,
             after, ct);

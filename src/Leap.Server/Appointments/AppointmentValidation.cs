@@ -13,7 +13,7 @@ public static class AppointmentValidation
     private static readonly IReadOnlyList<string> RemoteChannels = ["video", "phone"];
 
     /// <summary>Fields set only at booking time: changing them means cancelling and booking again.</summary>
-    private static readonly string[] Immutable = ["patient_id", "appointment_type_id"];
+    private static readonly string[] Immutable = ["patient_id", "appointment_type_id", "appointment_template_id"];
 
     public static Appointment Blank(string id, string bookingSource, DateTimeOffset now) => new()
     {
@@ -54,14 +54,14 @@ public static class AppointmentValidation
         var a = current with
         {
             PatientId = creating ? r.Id("patient_id", Ids.Patient, required: true) ?? "" : current.PatientId,
-            AppointmentTypeId = creating ? r.Id("appointment_type_id", Ids.AppointmentTemplate) : current.AppointmentTypeId,
+            AppointmentTypeId = creating ? AliasedId(r, "appointment_type_id", "appointment_template_id", Ids.AppointmentTemplate, null) : current.AppointmentTypeId,
             Title = creating || r.Has("title") ? r.String("title", 200, required: true) ?? current.Title : current.Title,
             Description = Optional("description", 5000, current.Description, multiline: true),
             StartTime = start,
             EndTime = end,
             DurationMinutes = (int)(end - start).TotalMinutes,
             Status = creating ? r.Enum("status", AppointmentStatuses.Bookable) ?? AppointmentStatuses.Confirmed : current.Status,
-            ClinicianProfileId = r.Has("clinician_profile_id") ? r.Id("clinician_profile_id", Ids.Clinician) : current.ClinicianProfileId,
+            ClinicianProfileId = AliasedId(r, "clinician_profile_id", "clinician_id", Ids.Clinician, current.ClinicianProfileId),
             LocationId = r.Has("location_id") ? r.Id("location_id", Ids.Location) : current.LocationId,
             IsRemote = r.Has("is_remote") ? r.Bool("is_remote", required: true) ?? current.IsRemote : current.IsRemote,
             RemoteChannel = r.Has("remote_channel") ? r.Enum("remote_channel", RemoteChannels) : current.RemoteChannel,
@@ -72,6 +72,7 @@ public static class AppointmentValidation
             AttendeeEmail = r.Has("attendee_email") ? r.Email("attendee_email") : current.AttendeeEmail,
             AttendeePhone = r.Has("attendee_phone") ? r.Phone("attendee_phone") : current.AttendeePhone,
             EpisodeId = r.Has("episode_id") ? r.Id("episode_id", Ids.Episode) : current.EpisodeId,
+            Notes = Optional("notes", 5000, current.Notes, multiline: true),
             AllowOverlap = r.Has("allow_overlap") ? r.Bool("allow_overlap", required: true) ?? current.AllowOverlap : current.AllowOverlap,
             UpdatedAt = now,
         };
@@ -81,6 +82,29 @@ public static class AppointmentValidation
             CheckTimes(r, a);
         }
         return a;
+    }
+
+    /// <summary>
+    /// An id field that Jump also names differently (the first generation's <c>clinician_id</c>, the slot and hold
+    /// name <c>appointment_template_id</c>): either name works; both with different ids is a 422 naming the alias.
+    /// </summary>
+    private static string? AliasedId(BodyReader r, string field, string alias, string prefix, string? current)
+    {
+        if (!r.Has(alias))
+        {
+            return r.Has(field) ? r.Id(field, prefix) : current;
+        }
+        var aliased = r.Id(alias, prefix);
+        if (!r.Has(field))
+        {
+            return aliased;
+        }
+        var named = r.Id(field, prefix);
+        if (aliased is not null && named is not null && aliased != named)
+        {
+            r.Fail(alias, $"names {aliased} but {field} names {named}: send one of them, or the same id in both");
+        }
+        return named;
     }
 
     private static void CheckTimes(BodyReader r, Appointment a)

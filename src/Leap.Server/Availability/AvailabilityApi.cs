@@ -13,6 +13,14 @@ public static class AvailabilityApi
     private const string ClinicianId = "clinician_profile_id";
     private const string LocationId = "location_id";
 
+    // Jump's first-generation names for the same parameters (docs/availability.md); is_remote is accepted and
+    // changes nothing, since every Leap slot lies in a session at a location and remoteness is chosen at booking.
+    private const string StartDate = "start_date";
+    private const string EndDate = "end_date";
+    private const string TypeId = "appointment_type_id";
+    private const string OlderClinicianId = "clinician_id";
+    private const string IsRemote = "is_remote";
+
     /// <summary>A slot as verify and holds name it; the tests send it where the example clinician works on Mondays at 09:00.</summary>
     public const string SlotExample = $$"""
         {"appointment_template_id": "{{ExampleIds.Template}}", "clinician_profile_id": "{{ExampleIds.Clinician}}",
@@ -30,8 +38,12 @@ public static class AvailabilityApi
     /// <summary>Free slots of a template (also the public booking page's, for its organisation).</summary>
     public static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
-        var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId);
-        var range = ReadRange(q);
+        var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId, StartDate, EndDate, TypeId, OlderClinicianId, IsRemote);
+        // The first generation's date pair counts when it alone is sent, so its errors name its own fields.
+        var older = !request.Query.ContainsKey(DateFrom) && !request.Query.ContainsKey(DateTo)
+            && (request.Query.ContainsKey(StartDate) || request.Query.ContainsKey(EndDate));
+        var range = older ? ReadRange(q, StartDate, EndDate) : ReadRange(q);
+        q.Bool(IsRemote);
         var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
         q.ThrowIfInvalid();
         return await AnswerAsync(db, availability, rules!, range, clinicianId, locationId, ct);
@@ -43,29 +55,29 @@ public static class AvailabilityApi
         new(await availability.FindAsync(db, rules, range.From, range.To, clinicianId, locationId, ct), range);
 
     /// <summary>
-    /// <c>date_from</c> and <c>date_to</c>, both required, at most <see cref="AvailabilityService.MaxRangeDays"/> apart
-    /// (only valid once <paramref name="q"/> has no errors).
+    /// <c>date_from</c> and <c>date_to</c> (or the names given), both required, at most
+    /// <see cref="AvailabilityService.MaxRangeDays"/> apart (only valid once <paramref name="q"/> has no errors).
     /// </summary>
-    public static DateRange ReadRange(QueryReader q)
+    public static DateRange ReadRange(QueryReader q, string dateFrom = DateFrom, string dateTo = DateTo)
     {
-        var from = q.Date(DateFrom, required: true);
-        var to = q.Date(DateTo, required: true);
-        foreach (var (name, date) in new[] { (DateFrom, from), (DateTo, to) })
+        var from = q.Date(dateFrom, required: true);
+        var to = q.Date(dateTo, required: true);
+        foreach (var (name, date) in new[] { (dateFrom, from), (dateTo, to) })
         {
             if (date is { } day && !AvailabilityValidation.InRange(day))
             {
                 q.Fail(name, AvailabilityValidation.OutOfRange);
             }
         }
-        if (from is { } first && to is { } last && !q.HasErrors(DateFrom, DateTo))
+        if (from is { } first && to is { } last && !q.HasErrors(dateFrom, dateTo))
         {
             if (last < first)
             {
-                q.Fail(DateTo, $"must be on or after {DateFrom} ({first:yyyy-MM-dd})");
+                q.Fail(dateTo, $"must be on or after {dateFrom} ({first:yyyy-MM-dd})");
             }
             else if (last.DayNumber - first.DayNumber > AvailabilityService.MaxRangeDays)
             {
-                q.Fail(DateTo, $"must be at most {AvailabilityService.MaxRangeDays} days after {DateFrom} (so {first.AddDays(AvailabilityService.MaxRangeDays):yyyy-MM-dd} at the latest)");
+                q.Fail(dateTo, $"must be at most {AvailabilityService.MaxRangeDays} days after {dateFrom} (so {first.AddDays(AvailabilityService.MaxRangeDays):yyyy-MM-dd} at the latest)");
             }
         }
         return new DateRange(from ?? default, to ?? default);
@@ -88,11 +100,15 @@ public static class AvailabilityApi
         return Api.Ok(await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct));
     }
 
+    /// <summary>The current name of a parameter unless only its first-generation name was sent.</summary>
+    private static string Either(HttpRequest request, string current, string older) =>
+        !request.Query.ContainsKey(current) && request.Query.ContainsKey(older) ? older : current;
+
     private static async Task<(BookingRules? Rules, string? ClinicianId, string? LocationId)> ReadReferencesAsync(
         QueryReader q, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
-        var templateId = q.Id(TemplateId, Ids.AppointmentTemplate, required: true);
-        var clinicianId = q.Id(ClinicianId, Ids.Clinician);
+        var templateId = q.Id(Either(q.Request, TemplateId, TypeId), Ids.AppointmentTemplate, required: true);
+        var clinicianId = q.Id(Either(q.Request, ClinicianId, OlderClinicianId), Ids.Clinician);
         var locationId = q.Id(LocationId, Ids.Location);
         var (rules, _) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, q.Fail, ct);
         return (rules, clinicianId, locationId);

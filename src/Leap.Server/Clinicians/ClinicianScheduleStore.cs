@@ -16,7 +16,7 @@ public static class ClinicianScheduleStore
     private const string BlockColumns = "id, clinician_id AS clinician_profile_id, start_time, end_time, reason, note, created_at";
 
     public static readonly ListSpec SessionListSpec = new ListSpec()
-        .Exact("location_id", "location_id")
+        .Id("location_id", "location_id", Ids.Location)
         .ExactOrIn("weekday", "weekday", ScheduleValues.Weekdays);
 
     public static readonly ListSpec BlockListSpec = new ListSpec()

@@ -40,7 +40,7 @@ public static class ClinicianStore
     {
         if (query.Raw.TryGetValue("location_id", out var locationId))
         {
-            query.AddCondition($"id IN (SELECT clinician_id FROM clinician_locations WHERE location_id = {query.Bind(locationId)})");
+            query.AddCondition($"id IN (SELECT clinician_id FROM clinician_locations WHERE location_id = {query.Bind(Ids.WithPrefix(locationId, Ids.Location))})");
         }
         var search = TextSearch.Condition(query, term =>
             $"LOWER(name || ' ' || COALESCE(display_name, '') || ' ' || COALESCE(email, '')) LIKE {term} ESCAPE '\\'");

@@ -401,7 +401,7 @@ public sealed partial class BodyReader
         {
             return prefix + "01900000-0000-7000-8000-000000000000";
         }
-        var text = String(field, 80, required);
+        var text = String(field, 80, required) is { } given ? Leap.Server.Ids.WithPrefix(given, prefix) : null;
         if (text is not null && !Leap.Server.Ids.IsWellFormed(text, prefix))
         {
             Fail(field, $"must be an id starting with '{prefix}'");

@@ -35,6 +35,32 @@ public sealed class ListSpec
         return this;
     }
 
+    /// <summary><c>?{param}=id</c> matches an id column; a bare UUID reads as the prefixed id (<see cref="Ids.WithPrefix"/>).</summary>
+    public ListSpec Id(string param, string column, string prefix)
+    {
+        parameters[param] = (raw, query) =>
+        {
+            query.AddCondition($"{column} = {query.Bind(Ids.WithPrefix(raw, prefix))}");
+            return null;
+        };
+        return this;
+    }
+
+    /// <summary><c>?{param}=YYYY-MM-DD</c> matches a date column.</summary>
+    public ListSpec Date(string param, string column)
+    {
+        parameters[param] = (raw, query) =>
+        {
+            if (!DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return "must be a date in the form YYYY-MM-DD";
+            }
+            query.AddCondition($"{column} = {query.Bind(date)}");
+            return null;
+        };
+        return this;
+    }
+
     /// <summary><c>?{param}=a,b</c> matches any of the listed values of <paramref name="column"/>.</summary>
     public ListSpec In(string param, string column, IReadOnlyCollection<string>? allowed = null)
     {

@@ -8,17 +8,29 @@ namespace Leap.Server.Http;
 /// </summary>
 public sealed class QueryReader
 {
-    private readonly HttpRequest request;
     private readonly List<FieldError> errors = [];
 
     public QueryReader(HttpRequest request, params string[] accepted)
     {
-        this.request = request;
+        Request = request;
         var unknown = request.Query.Keys.Where(name => !accepted.Contains(name)).Select(name => new FieldError(name, "is not a parameter of this endpoint")).ToList();
         if (unknown.Count > 0)
         {
             throw ApiException.BadRequest($"Unknown query parameter '{unknown[0].Field}'. This endpoint accepts: {string.Join(", ", accepted)}.", unknown);
         }
+    }
+
+    public HttpRequest Request { get; }
+
+    public bool? Bool(string name)
+    {
+        var text = String(name, required: false);
+        if (text is null or "true" or "false")
+        {
+            return text is null ? null : text == "true";
+        }
+        Fail(name, "must be true or false");
+        return null;
     }
 
     public void Fail(string field, string message) => errors.Add(new FieldError(field, message));
@@ -35,7 +47,7 @@ public sealed class QueryReader
 
     public string? String(string name, bool required)
     {
-        var values = request.Query[name];
+        var values = Request.Query[name];
         if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
         {
             if (required)
@@ -84,7 +96,7 @@ public sealed class QueryReader
 
     public string? Id(string name, string prefix, bool required = false)
     {
-        var text = String(name, required);
+        var text = String(name, required) is { } given ? Ids.WithPrefix(given, prefix) : null;
         if (text is not null && !Ids.IsWellFormed(text, prefix))
         {
             Fail(name, $"must be an id starting with '{prefix}'");

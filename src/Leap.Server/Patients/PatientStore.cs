@@ -22,6 +22,9 @@ public static class PatientStore
     public static readonly ListSpec ListSpec = new ListSpec()
         .ExactOrIn("status", "status", PatientValues.Statuses)
         .Exact("external_id", "external_id")
+        .Exact("nhs_number", "patients.nhs_number")
+        .Exact("email", "patients.email")
+        .Date("date_of_birth", "patients.date_of_birth")
         .TimeRange("created_at", "created_at")
         .TimeRange("updated_at", "updated_at")
         .Custom("search");

@@ -31,10 +31,10 @@ public static class QuestionnaireStore
         .TimeRange("created_at", "created_at");
 
     public static readonly ListSpec ResponseListSpec = new ListSpec()
-        .Exact("patient_id", "patient_id")
-        .Exact("questionnaire_id", "questionnaire_id")
-        .Exact("episode_id", "episode_id")
-        .Exact("appointment_id", "appointment_id")
+        .Id("patient_id", "patient_id", Ids.Patient)
+        .Id("questionnaire_id", "questionnaire_id", Ids.QuestionnaireTemplate)
+        .Id("episode_id", "episode_id", Ids.Episode)
+        .Id("appointment_id", "appointment_id", Ids.Appointment)
         .Bool("is_pre_booking", "is_pre_booking")
         .TimeRange("submitted_at", "submitted_at")
         .TimeRange("created_at", "created_at");
