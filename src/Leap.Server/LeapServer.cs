@@ -13,6 +13,7 @@ using Leap.Server.Notifications;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
+using Leap.Server.Series;
 using Leap.Server.StaffApp;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
@@ -42,6 +43,7 @@ public static class LeapServer
         WebhooksJson.Default,
         AvailabilityJson.Default,
         HoldsJson.Default,
+        SeriesJson.Default,
         UsersJson.Default,
     ];
 
@@ -162,6 +164,7 @@ public static class LeapServer
         api.MapLocations();
         api.MapAvailability();
         api.MapHolds();
+        api.MapAppointmentSeries();
         api.MapUsers();
         app.MapLimitEndpoints();
     }

@@ -34,6 +34,8 @@ public sealed record Appointment
     /// <summary>True when the booking deliberately skipped the no-double-booking rule.</summary>
     public bool AllowOverlap { get; init; }
     public string? EpisodeId { get; init; }
+    /// <summary>The recurring series this appointment is an occurrence of (docs/series.md).</summary>
+    public string? SeriesId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 

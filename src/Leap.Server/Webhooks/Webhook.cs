@@ -77,6 +77,7 @@ public static class WebhookEventTypes
     public const string AppointmentCompleted = "appointment.completed";
     public const string AppointmentNoShow = "appointment.no_show";
     public const string AppointmentRescheduled = "appointment.rescheduled";
+    public const string AppointmentSeriesCreated = "appointment_series.created";
     public const string QuestionnaireResponseCreated = "questionnaire_response.created";
     public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
     public const string ClinicianProfileCreated = "clinician_profile.created";
@@ -102,7 +103,7 @@ public static class WebhookEventTypes
     [
         PatientCreated, PatientUpdated, PatientArchived,
         AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled,
-        QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
+        AppointmentSeriesCreated, QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
         ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
         EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,
