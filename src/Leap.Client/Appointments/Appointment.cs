@@ -58,6 +58,8 @@ public sealed record Appointment
     public bool AllowOverlap { get; init; }
     /// <summary>The linked episode, if any.</summary>
     public string? EpisodeId { get; init; }
+    /// <summary>The recurring series this is an occurrence of, if any (<see cref="AppointmentSeriesClient"/>).</summary>
+    public string? SeriesId { get; init; }
     /// <summary>When it was booked.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -181,6 +183,8 @@ public sealed record AppointmentListQuery : ListQuery
     public string? LocationId { get; init; }
     /// <summary>Appointments of one episode.</summary>
     public string? EpisodeId { get; init; }
+    /// <summary>The occurrences of one series.</summary>
+    public string? SeriesId { get; init; }
     /// <summary>Exact status; see <see cref="AppointmentStatus"/>.</summary>
     public string? Status { get; init; }
     /// <summary>Any of these statuses, e.g. the active ones: confirmed, scheduled, pending, pending_approval.</summary>
@@ -207,5 +211,6 @@ public sealed record AppointmentListQuery : ListQuery
         query.Add("date_lte", DateLte);
         query.Add("created_at_gte", CreatedAtGte);
         query.Add("created_at_lte", CreatedAtLte);
+        query.Add("series_id", SeriesId);
     }
 }
