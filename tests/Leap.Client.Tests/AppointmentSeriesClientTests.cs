@@ -36,6 +36,8 @@ public abstract class AppointmentSeriesClientTests(LeapFixture server)
         Assert.Equal(LeapErrorCodes.SeriesConflict, clash.Code);
         Assert.Equal(series.Appointments.Select(a => a.Id), clash.Error.SeriesConflicts.Select(c => c.ConflictingAppointmentId));
 
+        var moved = await sdk.Client.AppointmentSeries.MoveAsync(series.Id, SeriesScope.All, 30, ct: Ct);
+        Assert.Equal(series.Appointments.Select(a => a.StartTime.AddMinutes(30)), moved.Appointments.Select(a => a.StartTime));
         var cancelled = await sdk.Client.AppointmentSeries.CancelAsync(series.Id, SeriesScope.Following, series.Appointments[1].Id, "Finished early", Ct);
         Assert.Equal([AppointmentStatus.Confirmed, AppointmentStatus.Cancelled, AppointmentStatus.Cancelled], cancelled.Appointments.Select(a => a.Status));
     }

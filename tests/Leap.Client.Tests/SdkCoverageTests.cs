@@ -57,6 +57,7 @@ public sealed class SdkCoverageTests(SqliteServer server)
         ["POST /appointment-series/"] = "AppointmentSeries.CreateAsync",
         ["GET /appointment-series/{id}"] = "AppointmentSeries.GetAsync",
         ["POST /appointment-series/{id}/cancel"] = "AppointmentSeries.CancelAsync",
+        ["POST /appointment-series/{id}/move"] = "AppointmentSeries.MoveAsync",
         ["GET /episodes/"] = "Episodes.ListAsync",
         ["POST /episodes/"] = "Episodes.CreateAsync",
         ["GET /episodes/{id}"] = "Episodes.GetAsync",

@@ -64,6 +64,7 @@ internal sealed record CancelBody(string? CancellationReason);
 [JsonSerializable(typeof(ListEnvelope<AppointmentSeries>))]
 [JsonSerializable(typeof(SeriesRecurrence))]
 [JsonSerializable(typeof(SeriesCancelBody))]
+[JsonSerializable(typeof(SeriesMoveBody))]
 [JsonSerializable(typeof(IReadOnlyList<SeriesConflict>))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(CancelBody))]

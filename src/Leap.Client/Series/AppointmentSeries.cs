@@ -86,3 +86,5 @@ public static class SeriesScope
 }
 
 internal sealed record SeriesCancelBody(string Scope, string? FromAppointmentId, string? CancellationReason);
+
+internal sealed record SeriesMoveBody(string Scope, string? FromAppointmentId, int OffsetMinutes);

@@ -52,4 +52,22 @@ public sealed class AppointmentSeriesClient
     public Task<AppointmentSeries> CancelAsync(string id, string scope, string? fromAppointmentId = null, string? reason = null, CancellationToken ct = default) =>
         endpoints.ActionAsync(id, "cancel", ct,
             JsonSerializer.SerializeToUtf8Bytes(new SeriesCancelBody(scope, fromAppointmentId, reason), LeapJsonContext.Default.SeriesCancelBody));
+
+    /// <summary>
+    /// Moves the active occurrences (<c>POST /appointment-series/{id}/move</c>) by <paramref name="offsetMinutes"/> of
+    /// wall-clock time at the location, all of them or from <paramref name="fromAppointmentId"/> on; all or none.
+    /// </summary>
+    /// <param name="id">The series' id.</param>
+    /// <param name="scope"><see cref="SeriesScope.All"/> or <see cref="SeriesScope.Following"/>.</param>
+    /// <param name="offsetMinutes">Minutes later (negative: earlier), up to a week either way.</param>
+    /// <param name="fromAppointmentId">For <see cref="SeriesScope.Following"/>: the first occurrence to move.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapConflictException">
+    /// <see cref="LeapErrorCodes.SeriesConflict"/>: moved occurrences would clash and nothing moved (<see cref="LeapError.SeriesConflicts"/>);
+    /// <see cref="LeapErrorCodes.InvalidState"/>: no active occurrence to move.
+    /// </exception>
+    /// <exception cref="LeapNotFoundException">No such series for this key.</exception>
+    public Task<AppointmentSeries> MoveAsync(string id, string scope, int offsetMinutes, string? fromAppointmentId = null, CancellationToken ct = default) =>
+        endpoints.ActionAsync(id, "move", ct,
+            JsonSerializer.SerializeToUtf8Bytes(new SeriesMoveBody(scope, fromAppointmentId, offsetMinutes), LeapJsonContext.Default.SeriesMoveBody));
 }

@@ -18,6 +18,8 @@ public static class SeriesApi
     /// <summary>A booking that loses an occurrence's time to a concurrent one looks again, this many times in all.</summary>
     private const int Attempts = 3;
 
+    private static readonly HashSet<string> NoneIgnored = [];
+
     public static void MapAppointmentSeries(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/appointment-series").WithTags("Appointment series");
@@ -31,6 +33,8 @@ public static class SeriesApi
         group.MapGet("/{id}", Get).RequireScope(Scopes.ReadAppointments);
         group.MapPost("/{id}/cancel", Cancel).RequireScope(Scopes.WriteAppointments).Idempotent()
             .Reads("AppointmentSeriesCancel", DescribeCancel, """{"scope": "all", "cancellation_reason": "The course was stopped"}""");
+        group.MapPost("/{id}/move", Move).RequireScope(Scopes.WriteAppointments).Idempotent()
+            .Reads("AppointmentSeriesMove", DescribeMove, """{"scope": "all", "offset_minutes": 60}""");
     }
 
     private static void DescribeCreate(BodyReader r)
@@ -43,6 +47,12 @@ public static class SeriesApi
     {
         SeriesValidation.ReadScope(r);
         AppointmentValidation.ReadCancel(r);
+    }
+
+    private static void DescribeMove(BodyReader r)
+    {
+        SeriesValidation.ReadScope(r);
+        SeriesValidation.ReadOffset(r);
     }
 
     private static async Task<ApiCreated<AppointmentSeries>> Create(WriteRequest request, AppointmentEvents events, WebhookOutbox outbox,
@@ -88,7 +98,7 @@ public static class SeriesApi
                 // A concurrent booking took an occurrence's time after this one looked: look again, and report what took it.
                 if (attempt == Attempts)
                 {
-                    throw Conflict(await ConflictsAsync(db, occurrences, now, ct), occurrences.Count);
+                    throw Conflict(await ConflictsAsync(db, occurrences, NoneIgnored, now, ct), occurrences.Count);
                 }
             }
         }
@@ -101,7 +111,7 @@ public static class SeriesApi
     private static async Task<AppointmentSeries> BookAsync(TenantDb db, AppointmentEvents events, WebhookOutbox outbox, AppointmentSeries series,
         IReadOnlyList<Appointment> occurrences, bool skipConflicts, DateTimeOffset now, CancellationToken ct)
     {
-        var conflicts = await ConflictsAsync(db, occurrences, now, ct);
+        var conflicts = await ConflictsAsync(db, occurrences, NoneIgnored, now, ct);
         if (conflicts.Count > 0 && (!skipConflicts || conflicts.Count == occurrences.Count))
         {
             throw Conflict(conflicts, occurrences.Count);
@@ -120,17 +130,16 @@ public static class SeriesApi
 
     /// <summary>Each occurrence whose time (buffers included) an appointment or a live hold of the clinician takes, with the first thing in its way.</summary>
     private static async Task<IReadOnlyList<OccurrenceConflict>> ConflictsAsync(TenantDb db, IReadOnlyList<Appointment> occurrences,
-        DateTimeOffset now, CancellationToken ct)
+        IReadOnlySet<string> ignored, DateTimeOffset now, CancellationToken ct)
     {
-        var first = occurrences[0];
-        if (!first.BlocksClinician)
+        if (occurrences is not [var first, ..] || !first.BlocksClinician)
         {
             return [];
         }
-        var taken = await ClinicianBusy.TakenAsync(db, first.ClinicianProfileId!, first.BusyStart, occurrences[^1].BusyEnd, now, ct);
+        var taken = await ClinicianBusy.TakenAsync(db, first.ClinicianProfileId!, occurrences.Min(o => o.BusyStart), occurrences.Max(o => o.BusyEnd), now, ct);
         return
         [
-            .. occurrences.SelectMany(o => taken.Where(t => t.BusyStart < o.BusyEnd && t.BusyEnd > o.BusyStart).Take(1).Select(t => new OccurrenceConflict
+            .. occurrences.SelectMany(o => taken.Where(t => t.BusyStart < o.BusyEnd && t.BusyEnd > o.BusyStart && !ignored.Contains(t.Id)).Take(1).Select(t => new OccurrenceConflict
             {
                 StartTime = o.StartTime,
                 EndTime = o.EndTime,
@@ -142,11 +151,13 @@ public static class SeriesApi
         ];
     }
 
-    private static ApiException Conflict(IReadOnlyList<OccurrenceConflict> conflicts, int occurrences) =>
+    private static ApiException Conflict(IReadOnlyList<OccurrenceConflict> conflicts, int occurrences, bool moving = false) =>
         new(409, ErrorCodes.SeriesConflict, conflicts.Count == 0
-            ? "An occurrence's time was taken by another booking made at the same moment; nothing was booked. Send the request again."
-            : $"{conflicts.Count} of the {occurrences} occurrences clash with other bookings (listed in error.details.conflicts); nothing was booked. " +
-              "Move the series, or send \"skip_conflicts\": true to book the free occurrences only.")
+            ? $"An occurrence's time was taken by another booking made at the same moment; nothing was {(moving ? "moved" : "booked")}. Send the request again."
+            : moving
+                ? $"{conflicts.Count} of the {occurrences} moved occurrences would clash with other bookings (listed in error.details.conflicts); nothing was moved."
+                : $"{conflicts.Count} of the {occurrences} occurrences clash with other bookings (listed in error.details.conflicts); nothing was booked. " +
+                  "Move the series, or send \"skip_conflicts\": true to book the free occurrences only.")
         {
             DetailsObject = new SeriesConflictDetails(conflicts),
         };
@@ -160,6 +171,76 @@ public static class SeriesApi
         return series with { Appointments = await AppointmentStore.OfSeriesAsync(db, id, ct) };
     }
 
+    /// <summary>
+    /// Moves every active occurrence (<c>all</c>), or those from one occurrence on (<c>following</c>), by an offset of
+    /// wall-clock time at the location, each as a PATCH of its times would; in one transaction, all or none.
+    /// </summary>
+    private static async Task<ApiActed<AppointmentSeries>> Move(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    {
+        var reader = request.Reader();
+        var (_, from) = SeriesValidation.ReadScope(reader);
+        var offset = SeriesValidation.ReadOffset(reader);
+        reader.ThrowIfInvalid();
+        var now = TypeHandlers.Truncate(clock.GetUtcNow());
+        IReadOnlyList<Appointment> moved = [];
+        try
+        {
+            return await request.ActAsync(async write =>
+            {
+                var (series, moving) = await InScopeAsync(write, id, from, "move", ct);
+                var zone = LocalTimes.Zone(series.TimeZone);
+                moved = [.. moving.Select(a => Shifted(a, offset, zone, now))];
+                var conflicts = await ConflictsAsync(write, moved, moving.Select(a => a.Id).ToHashSet(), now, ct);
+                if (conflicts.Count > 0)
+                {
+                    throw Conflict(conflicts, moved.Count, moving: true);
+                }
+                // Later occurrences move first when moving later (earlier first when earlier), so none lands on one not yet moved.
+                foreach (var (before, after) in offset > 0 ? moving.Zip(moved).Reverse() : moving.Zip(moved))
+                {
+                    await events.ChangeAsync(write, before, after, ct);
+                }
+                await SeriesStore.TouchAsync(write, id, now, ct);
+                return series with { Appointments = await AppointmentStore.OfSeriesAsync(write, id, ct), UpdatedAt = now };
+            }, ct);
+        }
+        catch (Exception e) when (request.Db.IsOverlapViolation(e))
+        {
+            throw Conflict(await ConflictsAsync(request.Db, moved, moved.Select(a => a.Id).ToHashSet(), now, ct), moved.Count, moving: true);
+        }
+    }
+
+    /// <summary>The same local time <paramref name="minutes"/> later (or earlier) at the location, with the same length.</summary>
+    private static Appointment Shifted(Appointment a, int minutes, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(a.StartTime, zone).DateTime.AddMinutes(minutes);
+        var start = LocalTimes.ToInstant(DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local), zone);
+        return a with { StartTime = start, EndTime = start + (a.EndTime - a.StartTime), UpdatedAt = now };
+    }
+
+    /// <summary>
+    /// The series (locked) and its active occurrences in scope, each read again and locked: all of them, or those
+    /// starting at or after <paramref name="from"/>. None is a 409.
+    /// </summary>
+    private static async Task<(AppointmentSeries Series, IReadOnlyList<Appointment> Active)> InScopeAsync(TenantDb db, string id, string? from, string verb,
+        CancellationToken ct)
+    {
+        var series = await WithAppointmentsAsync(db, id, ct);
+        var pivot = from is null ? null : series.Appointments.FirstOrDefault(a => a.Id == from)
+            ?? throw ApiException.Validation([new FieldError("from_appointment_id", $"appointment {from} is not an occurrence of series {id}")]);
+        var active = new List<Appointment>();
+        foreach (var occurrence in series.Appointments.Where(a => AppointmentStatuses.IsActive(a.Status) && (pivot is null || a.StartTime >= pivot.StartTime)))
+        {
+            active.Add((await AppointmentStore.FindAsync(db, occurrence.Id, ct))!);
+        }
+        if (active.Count == 0)
+        {
+            throw new ApiException(409, ErrorCodes.InvalidState,
+                $"Appointment series {id} has no active occurrences{(pivot is null ? "" : $" from {pivot.Id} on")} to {verb}.");
+        }
+        return (series, active);
+    }
+
     /// <summary>Cancels every active occurrence (<c>all</c>), or those from one occurrence on (<c>following</c>), each as a single cancel would.</summary>
     private static async Task<ApiActed<AppointmentSeries>> Cancel(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
@@ -170,15 +251,7 @@ public static class SeriesApi
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         return await request.ActAsync(async write =>
         {
-            var series = await WithAppointmentsAsync(write, id, ct);
-            var pivot = from is null ? null : series.Appointments.FirstOrDefault(a => a.Id == from)
-                ?? throw ApiException.Validation([new FieldError("from_appointment_id", $"appointment {from} is not an occurrence of series {id}")]);
-            var cancelling = series.Appointments.Where(a => AppointmentStatuses.IsActive(a.Status) && (pivot is null || a.StartTime >= pivot.StartTime)).ToList();
-            if (cancelling.Count == 0)
-            {
-                throw new ApiException(409, ErrorCodes.InvalidState,
-                    $"Appointment series {id} has no active occurrences{(pivot is null ? "" : $" from {pivot.Id} on")} to cancel.");
-            }
+            var (series, cancelling) = await InScopeAsync(write, id, from, "cancel", ct);
             foreach (var occurrence in cancelling)
             {
                 await AppointmentsApi.CancelAsync(write, events, occurrence.Id, reason, now, ct);

@@ -82,6 +82,17 @@ public static class SeriesValidation
         return starts;
     }
 
+    /// <summary>A move's <c>offset_minutes</c>: up to a week either way, not 0.</summary>
+    public static int ReadOffset(BodyReader r)
+    {
+        var offset = r.Int("offset_minutes", -7 * 24 * 60, 7 * 24 * 60, required: true) ?? 0;
+        if (offset == 0 && !r.Failed("offset_minutes"))
+        {
+            r.Fail("offset_minutes", "must not be 0");
+        }
+        return offset;
+    }
+
     /// <summary>A series action's <c>scope</c> and <c>from_appointment_id</c> (required for <c>following</c>).</summary>
     public static (string? Scope, string? From) ReadScope(BodyReader r)
     {

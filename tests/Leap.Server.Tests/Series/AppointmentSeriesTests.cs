@@ -193,6 +193,38 @@ public abstract class AppointmentSeriesTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task Moving_following_or_all_by_an_offset_keeps_the_wall_clock_and_a_clash_moves_nothing()
+    {
+        await using var c = await Clinic.OpenAsync(server, Now);
+        var patient = await c.T.CreatePatientAsync();
+        // 10:00 London on three Mondays across the change of 25 October 2026 back to GMT.
+        var series = (await c.Api.PostAsync("appointment-series", Weekly(c, patient, count: 3, start: "2026-10-19T09:00:00Z"))).Expect(201);
+        Assert.Equal(["2026-10-19T09:00:00Z", "2026-10-26T10:00:00Z", "2026-11-02T10:00:00Z"], Starts(series.Data));
+        var ids = series.Data.GetProperty("appointments").EnumerateArray().Select(a => a.GetProperty("id").GetString()!).ToList();
+        var blocker = await c.BookAsync("2026-11-02T11:00:00Z", "2026-11-02T11:30:00Z");
+
+        var refused = (await c.Api.PostAsync($"appointment-series/{series.Id}/move", new { scope = "following", from_appointment_id = ids[1], offset_minutes = 60 }))
+            .ExpectError(409, "SERIES_CONFLICT");
+        var conflict = Assert.Single(refused.Error.GetProperty("details").GetProperty("conflicts").EnumerateArray());
+        Assert.Equal("2026-11-02T11:00:00Z", conflict.GetProperty("start_time").GetString());
+        Assert.Equal(blocker, conflict.GetProperty("conflicting_appointment_id").GetString());
+        Assert.Equal(Starts(series.Data), Starts((await c.Api.GetAsync($"appointment-series/{series.Id}")).Expect(200).Data));
+
+        // A quarter of an hour later: each occurrence overlaps its own old time, which is no clash.
+        var moved = (await c.Api.PostAsync($"appointment-series/{series.Id}/move", new { scope = "all", offset_minutes = 15 }, Guid.NewGuid().ToString())).Expect(200).Data;
+        Assert.Equal(["2026-10-19T09:15:00Z", "2026-10-26T10:15:00Z", "2026-11-02T10:15:00Z"], Starts(moved));
+        Assert.Equal(3, await CountAsync(c.T, $"SELECT COUNT(*) FROM clinician_busy b JOIN appointments a ON a.id = b.id AND {TenantSql.Of("a")} " +
+            $"WHERE a.series_id = '{series.Id}' AND b.busy_start = a.start_time AND {TenantSql.Of("b")}"));
+
+        // A day later, each occurrence of a daily series onto the next one's old time.
+        var daily = (await c.Api.PostAsync("appointment-series", Weekly(c, patient, start: "2026-12-01T10:00:00Z", recurrence: new { frequency = "daily", count = 3 }))).Expect(201).Id;
+        var shifted = (await c.Api.PostAsync($"appointment-series/{daily}/move", new { scope = "all", offset_minutes = 24 * 60 })).Expect(200).Data;
+        Assert.Equal(["2026-12-02T10:00:00Z", "2026-12-03T10:00:00Z", "2026-12-04T10:00:00Z"], Starts(shifted));
+        Assert.Equal(["offset_minutes"], (await c.Api.PostAsync($"appointment-series/{daily}/move", new { scope = "all", offset_minutes = 0 }))
+            .ExpectError(422, "VALIDATION_ERROR").ErrorFields);
+    }
+
+    [Fact]
     public async Task The_same_key_replays_the_series_and_another_body_with_it_is_409()
     {
         await using var c = await Clinic.OpenAsync(server, Now);
