@@ -17,6 +17,8 @@ public static class LeapErrorCodes
     public const string Conflict = "CONFLICT";
     /// <summary>409: the clinician is not free at that time; see <see cref="LeapApiException.ConflictingAppointmentId"/>.</summary>
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
+    /// <summary>409: occurrences of a new series clash and nothing was booked; see <see cref="LeapError.SeriesConflicts"/>.</summary>
+    public const string SeriesConflict = "SERIES_CONFLICT";
     /// <summary>409: the record's status does not allow the action (cancelling a cancelled appointment, for example).</summary>
     public const string InvalidState = "INVALID_STATE";
     /// <summary>409: a new patient looks like one already there; see <see cref="LeapApiException.CandidateIds"/> and <see cref="LeapDuplicatePatientException"/>.</summary>
@@ -66,6 +68,9 @@ public sealed record LeapError
 
     /// <summary>Ids of candidate records the server suggests, when it sends any.</summary>
     public IReadOnlyList<string> CandidateIds { get; init; } = [];
+
+    /// <summary>On <see cref="LeapErrorCodes.SeriesConflict"/> (<c>error.details.conflicts</c>): each clashing occurrence and what takes its time.</summary>
+    public IReadOnlyList<SeriesConflict> SeriesConflicts { get; init; } = [];
 
     /// <summary>On a directory edit refused with <see cref="LeapErrorCodes.Conflict"/>: the future appointments it would strand.</summary>
     public IReadOnlyList<string> StrandedAppointmentIds { get; init; } = [];

@@ -56,6 +56,7 @@ public sealed class LeapClient : IDisposable
         ClinicianProfiles = new ClinicianProfilesClient(transport);
         Locations = new LocationsClient(transport);
         Holds = new HoldsClient(transport);
+        AppointmentSeries = new AppointmentSeriesClient(transport);
         Episodes = new EpisodesClient(transport);
         PathwayRules = new PathwayRulesClient(transport);
         QuestionnaireTemplates = new QuestionnaireTemplatesClient(transport);
@@ -97,6 +98,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/holds</c>: reserve a slot, then confirm it into an appointment or release it.</summary>
     public HoldsClient Holds { get; }
+
+    /// <summary>Recurring series: book a course of appointments at once, read it, cancel all or the following.</summary>
+    public AppointmentSeriesClient AppointmentSeries { get; }
 
     /// <summary><c>/episodes</c> and <c>/episode-events</c>: the inbox, its actions and each episode's timeline.</summary>
     public EpisodesClient Episodes { get; }

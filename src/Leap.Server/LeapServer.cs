@@ -20,6 +20,7 @@ using Leap.Server.Organisations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
+using Leap.Server.Series;
 using Leap.Server.StaffApp;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
@@ -49,6 +50,7 @@ public static class LeapServer
         WebhooksJson.Default,
         AvailabilityJson.Default,
         HoldsJson.Default,
+        SeriesJson.Default,
         UsersJson.Default,
         NotificationsJson.Default,
         OrganisationsJson.Default,
@@ -192,6 +194,7 @@ public static class LeapServer
         api.MapAvailability();
         api.MapHolds();
         api.MapFirstGeneration();
+        api.MapAppointmentSeries();
         api.MapUsers();
         api.MapNotifications();
         api.MapOrganisation();

@@ -60,6 +60,8 @@ public sealed record Appointment
     public string? EpisodeId { get; init; }
     /// <summary>Free-text notes (Jump's first-generation field).</summary>
     public string? Notes { get; init; }
+    /// <summary>The recurring series this is an occurrence of, if any (<see cref="AppointmentSeriesClient"/>).</summary>
+    public string? SeriesId { get; init; }
     /// <summary>When it was booked.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -189,6 +191,8 @@ public sealed record AppointmentListQuery : ListQuery
     public string? LocationId { get; init; }
     /// <summary>Appointments of one episode.</summary>
     public string? EpisodeId { get; init; }
+    /// <summary>The occurrences of one series.</summary>
+    public string? SeriesId { get; init; }
     /// <summary>Exact status; see <see cref="AppointmentStatus"/>.</summary>
     public string? Status { get; init; }
     /// <summary>Any of these statuses, e.g. the active ones: confirmed, scheduled, pending, pending_approval.</summary>
@@ -221,5 +225,6 @@ public sealed record AppointmentListQuery : ListQuery
         query.Add("created_at_lte", CreatedAtLte);
         query.Add("updated_at_gte", UpdatedAtGte);
         query.Add("updated_at_lte", UpdatedAtLte);
+        query.Add("series_id", SeriesId);
     }
 }

@@ -60,6 +60,8 @@ internal static class ErrorReader
                 ConflictingAppointmentId = String(body, "conflicting_appointment_id"),
                 CandidateIds = Strings(Property(body, "candidate_ids")),
                 StrandedAppointmentIds = Strings(Property(body, "stranded_appointment_ids")),
+                SeriesConflicts = Property(Property(body, "details"), "conflicts") is { ValueKind: JsonValueKind.Array } conflicts
+                    ? conflicts.Deserialize(LeapJsonContext.Default.IReadOnlyListSeriesConflict) ?? [] : [],
             },
             JsonValueKind.String => fallback with
             {

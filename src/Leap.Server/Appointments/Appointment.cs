@@ -37,6 +37,8 @@ public sealed record Appointment
     public string? EpisodeId { get; init; }
     /// <summary>Jump's first-generation free-text field, kept and returned as sent.</summary>
     public string? Notes { get; init; }
+    /// <summary>The recurring series this appointment is an occurrence of (docs/series.md).</summary>
+    public string? SeriesId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>

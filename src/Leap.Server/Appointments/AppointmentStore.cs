@@ -13,7 +13,7 @@ public static class AppointmentStore
         id, patient_id, clinician_profile_id, title, description, start_time, end_time, status, appointment_type_id,
         location_id, is_remote, remote_channel, video_link, video_provider, duration_minutes, buffer_before_minutes,
         buffer_after_minutes, attendee_email, attendee_name, attendee_phone, meeting_url, attendance_status,
-        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, created_at, updated_at
+        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, series_id, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
@@ -23,6 +23,7 @@ public static class AppointmentStore
         .Id("appointment_type_id", "appointment_type_id", Ids.AppointmentTemplate)
         .Id("location_id", "location_id", Ids.Location)
         .Id("episode_id", "episode_id", Ids.Episode)
+        .Id("series_id", "series_id", Ids.Series)
         .ExactOrIn("status", "status", AppointmentStatuses.All)
         .TimeRange("date", "start_time")
         .TimeRange("start_time", "start_time")
@@ -67,6 +68,11 @@ public static class AppointmentStore
         db.PageAsync<Appointment>(
             $"SELECT {Columns} FROM appointments WHERE {TenantSql.Filter}{query.Where} ORDER BY start_time, id LIMIT @Limit OFFSET @Offset", query, ct);
 
+    /// <summary>The occurrences of a series, in order of start time.</summary>
+    public static Task<IReadOnlyList<Appointment>> OfSeriesAsync(TenantDb db, string seriesId, CancellationToken ct) =>
+        db.ListAsync<Appointment>($"SELECT {Columns} FROM appointments WHERE series_id = @seriesId AND {TenantSql.Filter} ORDER BY start_time, id",
+            new { seriesId }, ct);
+
     /// <summary>
     /// Books: claims the clinician's time first (the database refuses an overlap), then records the appointment.
     /// The appointment is written at its <c>updated_at</c>, which is also the "now" that decides which holds have expired.
@@ -84,7 +90,7 @@ public static class AppointmentStore
                     @AppointmentTypeId, @LocationId, @IsRemote, @RemoteChannel, @VideoLink, @VideoProvider, @DurationMinutes,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @AttendeeEmail, @AttendeeName, @AttendeePhone, @MeetingUrl,
                     @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId, @Notes,
-                    @CreatedAt, @UpdatedAt)
+                    @SeriesId, @CreatedAt, @UpdatedAt)
             """,
             a, ct);
     }

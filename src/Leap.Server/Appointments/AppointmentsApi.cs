@@ -89,9 +89,13 @@ public static class AppointmentsApi
         var reason = AppointmentValidation.ReadCancel(reader);
         reader.ThrowIfInvalid();
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        return await request.ActAsync(write => TransitionAsync(write, events, id, "cancelled", now,
-            a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct), ct);
+        return await request.ActAsync(write => CancelAsync(write, events, id, reason, now, ct), ct);
     }
+
+    /// <summary>Cancels an active appointment, freeing its time (a series cancels its occurrences through it too).</summary>
+    internal static Task<Appointment> CancelAsync(TenantDb db, AppointmentEvents events, string id, string? reason, DateTimeOffset now, CancellationToken ct) =>
+        TransitionAsync(db, events, id, "cancelled", now,
+            a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct);
 
     private static async Task<ApiActed<Appointment>> Complete(string id, WriteRequest request, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {

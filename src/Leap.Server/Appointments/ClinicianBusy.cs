@@ -81,6 +81,21 @@ public static class ClinicianBusy
 
         """;
 
+    private const string IntervalColumns = "id, kind, busy_start, busy_end, expires_at";
+
+    /// <summary>The clinician's intervals overlapping [@start, @end), expired holds left out.</summary>
+    private const string LiveOverlap =
+        $"""
+        clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start
+          AND (expires_at IS NULL OR expires_at > @now) AND {TenantSql.Filter}
+        """;
+
+    /// <summary>What takes the clinician's time in [start, end) at <paramref name="now"/>, in order: appointments and live holds.</summary>
+    public static Task<IReadOnlyList<Interval>> TakenAsync(TenantDb db, string clinicianId, DateTimeOffset start, DateTimeOffset end,
+        DateTimeOffset now, CancellationToken ct) =>
+        db.ListAsync<Interval>($"SELECT {IntervalColumns} FROM clinician_busy WHERE {LiveOverlap} ORDER BY busy_start",
+            new { clinicianId, earliest = start - MaxLength, start, end, now }, ct);
+
     /// <summary>
     /// The 409 for a refused interval, naming what is in the way. Looked up after the failed transaction
     /// (PostgreSQL aborts it), so the clash may already be gone; the error then says so without an id.
@@ -89,12 +104,7 @@ public static class ClinicianBusy
         DateTimeOffset now, CancellationToken ct, string advice = AppointmentAdvice)
     {
         var clash = await db.SingleAsync<Interval>(
-            $"""
-            SELECT id, kind, busy_start, busy_end, expires_at FROM clinician_busy
-            WHERE clinician_id = @clinicianId AND busy_start > @earliest AND busy_start < @end AND busy_end > @start AND id <> @ignore
-              AND (expires_at IS NULL OR expires_at > @now) AND {TenantSql.Filter}
-            ORDER BY busy_start LIMIT 1
-            """,
+            $"SELECT {IntervalColumns} FROM clinician_busy WHERE {LiveOverlap} AND id <> @ignore ORDER BY busy_start LIMIT 1",
             new { clinicianId, earliest = start - MaxLength, start, end, ignore = ignoreId ?? "", now }, ct);
         var what = clash switch
         {

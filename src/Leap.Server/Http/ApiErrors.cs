@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string Conflict = "CONFLICT";
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
+    public const string SeriesConflict = "SERIES_CONFLICT";
     public const string InvalidState = "INVALID_STATE";
     public const string DuplicatePatient = "DUPLICATE_PATIENT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
@@ -53,12 +54,14 @@ public sealed class ApiException(int status, string code, string message) : Exce
     public int Status { get; } = status;
     public string Code { get; } = code;
     public IReadOnlyList<FieldError>? Details { get; init; }
+    /// <summary><c>error.details</c> as an object of the code's own instead of <see cref="Details"/> (a <c>SERIES_CONFLICT</c>'s conflicts).</summary>
+    public object? DetailsObject { get; init; }
     public string? ConflictingAppointmentId { get; init; }
     public IReadOnlyList<string>? CandidateIds { get; init; }
     public IReadOnlyList<string>? StrandedAppointmentIds { get; init; }
     public TimeSpan? RetryAfter { get; init; }
 
-    public ErrorBody ToBody() => new(Code, Message, Details, ConflictingAppointmentId, CandidateIds, StrandedAppointmentIds);
+    public ErrorBody ToBody() => new(Code, Message, DetailsObject ?? Details?.ToArray(), ConflictingAppointmentId, CandidateIds, StrandedAppointmentIds);
 
     public static ApiException NotFound(string what, string id) =>
         new(404, ErrorCodes.NotFound, $"No {what} with id '{id}' exists.");

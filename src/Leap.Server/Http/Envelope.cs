@@ -14,10 +14,14 @@ public sealed record ListEnvelope<T>(IReadOnlyList<T> Data, ListMeta Meta);
 
 public sealed record FieldError(string Field, string Message);
 
+/// <summary>
+/// <c>error</c>: <see cref="Details"/> is usually the list of invalid fields (<see cref="FieldError"/>s), or for the
+/// codes that say so an object of their own (a <c>SERIES_CONFLICT</c>'s <c>conflicts</c>).
+/// </summary>
 public sealed record ErrorBody(
     string Code,
     string Message,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FieldError>? Details = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Details = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConflictingAppointmentId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? CandidateIds = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? StrandedAppointmentIds = null);
@@ -33,6 +37,7 @@ public sealed record Deletion(string Id, bool Deleted = true)
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(FieldError[]))]
 [JsonSerializable(typeof(DataEnvelope<HealthStatus>))]
 [JsonSerializable(typeof(DataEnvelope<Deletion>))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

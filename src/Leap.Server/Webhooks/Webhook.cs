@@ -79,6 +79,7 @@ public static class WebhookEventTypes
     public const string AppointmentRescheduled = "appointment.rescheduled";
     /// <summary>A reminder's time has come (templates whose notifications deliver by webhook, docs/notifications.md).</summary>
     public const string AppointmentReminderDue = "appointment.reminder_due";
+    public const string AppointmentSeriesCreated = "appointment_series.created";
     public const string QuestionnaireResponseCreated = "questionnaire_response.created";
     public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
     public const string ClinicianProfileCreated = "clinician_profile.created";
@@ -104,7 +105,7 @@ public static class WebhookEventTypes
     [
         PatientCreated, PatientUpdated, PatientArchived,
         AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled, AppointmentReminderDue,
-        QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
+        AppointmentSeriesCreated, QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
         ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
         EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,

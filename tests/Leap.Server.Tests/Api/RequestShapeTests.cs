@@ -186,6 +186,11 @@ public abstract partial class RequestShapeTests(LeapFixture server)
                 patient_id = ids[ExampleIds.Patient], clinician_profile_id = ids[ExampleIds.Clinician], title = "To change",
                 start_time = "2030-01-14T09:00:00Z", end_time = "2030-01-14T09:30:00Z",
             })).Expect(201).Id,
+            _ when relative.StartsWith("/appointment-series/", StringComparison.Ordinal) => (await api.PostAsync("appointment-series", new
+            {
+                patient_id = ids[ExampleIds.Patient], clinician_profile_id = ids[ExampleIds.Clinician], location_id = ids[ExampleIds.Location], title = "To change",
+                start_time = "2030-01-14T11:00:00Z", end_time = "2030-01-14T11:30:00Z", recurrence = new { frequency = "weekly", count = 2 },
+            })).Expect(201).Id,
             _ when relative.StartsWith("/episodes/{id}/reopen", StringComparison.Ordinal) =>
                 (await api.PostAsync($"episodes/{ids[ExampleIds.Episode]}/close", new { })).Expect(200).Id,
             _ when relative.StartsWith("/episodes/", StringComparison.Ordinal) => ids[ExampleIds.Episode],
