@@ -30,6 +30,7 @@ public static class Ids
     public const string Closure = "clo_";
     public const string Hold = "hold_";
     public const string User = "usr_";
+    public const string CalendarFeed = "calf_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

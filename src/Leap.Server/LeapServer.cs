@@ -4,8 +4,10 @@ using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
 using Leap.Server.Benchmark;
 using Leap.Server.Availability;
+using Leap.Server.CalendarFeeds;
 using Leap.Server.Clinicians;
 using Leap.Server.Episodes;
+using Leap.Server.Fhir;
 using Leap.Server.Holds;
 using Leap.Server.Http;
 using Leap.Server.Locations;
@@ -42,6 +44,7 @@ public static class LeapServer
         WebhooksJson.Default,
         AvailabilityJson.Default,
         HoldsJson.Default,
+        CalendarFeedsJson.Default,
         UsersJson.Default,
     ];
 
@@ -163,6 +166,9 @@ public static class LeapServer
         api.MapAvailability();
         api.MapHolds();
         api.MapUsers();
+        api.MapCalendarFeeds();
+        app.MapCalendarFeedDownloads();
+        app.MapFhir();
         app.MapLimitEndpoints();
     }
 
