@@ -102,9 +102,11 @@ public static class FhirScheduling
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = Math.Min(count, slots.Count) };
         foreach (var slot in slots.Take(count))
         {
+            var proposal = FhirMapping.Proposal(slot, name, patientId);
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                Resource = FhirMapping.Proposal(slot, name, patientId),
+                FullUrl = FhirSearch.NewUrn(),
+                Resource = proposal,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });
         }
@@ -132,7 +134,8 @@ public static class FhirScheduling
         var slot = await AvailabilityValidation.ReadSlotAsync(new BodyReader(body), db, availability, ct);
         return await HoldsApi.PlaceAsync(db, slot, availability, clock, (hold, insert) =>
         {
-            var answer = FhirJson.Serialize(Single(FhirMapping.Held(hold, slot.Rules.TemplateName, patientId)));
+            // A hold is not readable as an Appointment: its entry has a urn:uuid, as a proposal's has.
+            var answer = FhirJson.Serialize(Single(FhirMapping.Held(hold, slot.Rules.TemplateName, patientId), FhirSearch.NewUrn()));
             return request.RunAsync(200, FhirJson.ContentType, async write =>
             {
                 await insert(write);
@@ -146,16 +149,18 @@ public static class FhirScheduling
     /// a hold's), confirms the hold for the patient; with an <c>appointment-resource</c> that names its time,
     /// practitioner and patient, books it directly. Answers a searchset Bundle with the booked appointment.
     /// </summary>
-    private static async Task<StoredAnswer> Book(WriteRequest request, Caller caller, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
+    private static async Task<StoredAnswer> Book(WriteRequest request, HttpContext http, Caller caller, AppointmentEvents events, TimeProvider clock, CancellationToken ct)
     {
         var (appointment, patientId, comment) = ReadOperation(request.Body.Root);
         var db = request.Db;
         patientId ??= Participant(appointment, "Patient", Ids.Patient);
         var description = comment ?? appointment.Comment;
+        var baseUrl = FhirApi.BaseUrl(http.Request);
         Func<Appointment, Func<TenantDb, Task>, Task<StoredAnswer>> commit = async (booked, book) =>
         {
             var names = await FhirApi.TemplateNamesAsync(db, [booked], ct);
-            var answer = FhirJson.Serialize(Single(FhirMapping.ToAppointment(booked, FhirApi.Name(names, booked))));
+            var appointment = FhirMapping.ToAppointment(booked, FhirApi.Name(names, booked));
+            var answer = FhirJson.Serialize(Single(appointment, FhirSearch.FullUrl(baseUrl, appointment)));
             return await request.RunAsync(200, FhirJson.ContentType, async write =>
             {
                 await book(write);
@@ -430,10 +435,10 @@ public static class FhirScheduling
     }
 
     /// <summary>An operation's answer: a searchset Bundle holding the one appointment (IHE ITI Scheduling Bundle).</summary>
-    private static Bundle Single(FhirAppointment appointment) => new()
+    private static Bundle Single(FhirAppointment appointment, string fullUrl) => new()
     {
         Type = Bundle.BundleType.Searchset,
         Total = 1,
-        Entry = [new Bundle.EntryComponent { Resource = appointment, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match } }],
+        Entry = [new Bundle.EntryComponent { FullUrl = fullUrl, Resource = appointment, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match } }],
     };
 }

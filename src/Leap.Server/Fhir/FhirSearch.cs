@@ -190,13 +190,22 @@ public sealed class FhirSearch
             var resource = map(item);
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = resource.Id is null ? null : $"{baseUrl}/{resource.TypeName}/{resource.Id}",
+                FullUrl = FullUrl(baseUrl, resource),
                 Resource = resource,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });
         }
         return bundle;
     }
+
+    /// <summary>
+    /// An entry's fullUrl (FHIR requires one in a searchset): where the resource is read, or for what has no id of its
+    /// own (a free slot, a proposal) a fresh <c>urn:uuid</c>.
+    /// </summary>
+    public static string FullUrl(string baseUrl, Resource resource) =>
+        resource.Id is null ? NewUrn() : $"{baseUrl}/{resource.TypeName}/{resource.Id}";
+
+    public static string NewUrn() => $"urn:uuid:{Guid.NewGuid()}";
 
     private static string PageUrl(HttpRequest request, int offset, int count)
     {
