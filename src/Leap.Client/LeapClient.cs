@@ -62,6 +62,7 @@ public sealed class LeapClient : IDisposable
         QuestionnaireResponses = new QuestionnaireResponsesClient(transport);
         Webhooks = new WebhooksClient(transport);
         Users = new UsersClient(transport);
+        CalendarFeeds = new CalendarFeedsClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -105,6 +106,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/users</c>: staff accounts (scope <c>manage_users</c>).</summary>
     public UsersClient Users { get; }
+
+    /// <summary><c>/calendar-feeds</c>: secret iCalendar URLs of a clinician's appointments (docs/ical.md).</summary>
+    public CalendarFeedsClient CalendarFeeds { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

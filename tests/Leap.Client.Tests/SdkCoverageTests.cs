@@ -92,6 +92,11 @@ public sealed class SdkCoverageTests(SqliteServer server)
         ["GET /webhooks/{id}/deliveries"] = "Webhooks.ListDeliveriesAsync",
         ["GET /webhooks/{id}/deliveries/{deliveryId}"] = "Webhooks.GetDeliveryAsync",
         ["POST /webhooks/{id}/deliveries/{deliveryId}/redeliver"] = "Webhooks.RedeliverAsync",
+        ["GET /calendar-feeds/"] = "CalendarFeeds.ListAsync",
+        ["POST /calendar-feeds/"] = "CalendarFeeds.CreateAsync",
+        ["DELETE /calendar-feeds/{id}"] = "CalendarFeeds.RevokeAsync",
+        ["GET /calendar-feeds/settings"] = "CalendarFeeds.GetSettingsAsync",
+        ["PATCH /calendar-feeds/settings"] = "CalendarFeeds.UpdateSettingsAsync",
     };
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Leap.Server.Accounts;
+using Leap.Server.Http;
 using Leap.Server.Storage;
 
 namespace Leap.Server.CalendarFeeds;
@@ -39,8 +40,10 @@ public static class CalendarFeedStore
         public string? LocationName { get; init; }
     }
 
-    public static Task<IReadOnlyList<CalendarFeed>> ListAsync(TenantDb db, CancellationToken ct) =>
-        db.ListAsync<CalendarFeed>($"SELECT {Columns} FROM calendar_feeds WHERE {TenantSql.Filter} ORDER BY id", null, ct);
+    public static readonly ListSpec ListSpec = new ListSpec().Exact("clinician_profile_id", "clinician_profile_id");
+
+    public static Task<Page<CalendarFeed>> ListAsync(TenantDb db, ListQuery query, CancellationToken ct) =>
+        db.PageAsync<CalendarFeed>($"SELECT {Columns} FROM calendar_feeds WHERE {TenantSql.Filter}{query.Where} ORDER BY id LIMIT @Limit OFFSET @Offset", query, ct);
 
     public static Task<CalendarFeed?> FindAsync(TenantDb db, string id, CancellationToken ct) =>
         db.SingleAsync<CalendarFeed>($"SELECT {Columns} FROM calendar_feeds WHERE id = @id AND {TenantSql.Filter}", new { id }, ct);

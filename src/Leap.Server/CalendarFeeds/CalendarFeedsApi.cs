@@ -33,11 +33,8 @@ public static class CalendarFeedsApi
     public static void MapCalendarFeedDownloads(this IEndpointRouteBuilder app) =>
         app.MapGet("/ical/{token}.ics", Download).ExcludeFromDescription();
 
-    private static async Task<ApiList<CalendarFeed>> List(TenantDb db, CancellationToken ct)
-    {
-        var feeds = await CalendarFeedStore.ListAsync(db, ct);
-        return Api.List(new Page<CalendarFeed>(feeds, feeds.Count, 0, HasMore: false));
-    }
+    private static async Task<ApiList<CalendarFeed>> List(HttpRequest request, TenantDb db, CancellationToken ct) =>
+        Api.List(await CalendarFeedStore.ListAsync(db, CalendarFeedStore.ListSpec.Parse(request), ct));
 
     /// <summary>
     /// A new feed of a clinician's appointments: the one named, or, for a signed-in clinician, their own. A clinician

@@ -4,8 +4,9 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
+using Leap.Server.Tests.Infrastructure;
 
-namespace Leap.Server.Tests.Infrastructure;
+namespace Leap.Server.Tests.Api;
 
 /// <summary>
 /// Talks to the FHIR facade as one key, and checks every answer the way a FHIR client would: the media type, and the
