@@ -119,6 +119,24 @@ public abstract class CalendarFeedsTests(LeapFixture server)
         Assert.Equal(404, (await p.T.Anonymous().GetAsync("/ical/not-a-real-token.ics")).StatusCode);
         Assert.Empty((await FetchAsync(p.T, feed.Data.GetProperty("url").GetString()!)).Events);
     }
+
+    [Fact]
+    public async Task A_signed_in_clinician_makes_feeds_of_their_own_appointments_only()
+    {
+        var p = await OpenAsync();
+        var colleague = await p.T.CreateClinicianAsync("Dr Colleague", locationIds: p.Location);
+        var email = $"clinician.{Guid.NewGuid():N}@clinic.example";
+        (await p.T.Api.PostAsync("users", new { email, name = "Dr Feed", role = "clinician", password = "correct horse battery", clinician_profile_id = p.Clinician }))
+            .Expect(201);
+        using var browser = new StaffBrowser(server);
+        await browser.SignInAsync(email, "correct horse battery");
+        await browser.UseAntiforgeryAsync();
+
+        var own = (await browser.Api.PostAsync("calendar-feeds", new { })).Expect(201).Data;
+        Assert.Equal(p.Clinician, own.GetProperty("clinician_profile_id").GetString());
+        (await browser.Api.PostAsync("calendar-feeds", new { clinician_profile_id = colleague })).ExpectError(403, "FORBIDDEN");
+        (await p.T.Api.PostAsync("calendar-feeds", new { clinician_profile_id = colleague })).Expect(201);
+    }
 }
 
 public sealed class CalendarFeedsTestsOnSqlite(SqliteServer server) : CalendarFeedsTests(server);
