@@ -70,6 +70,7 @@ public sealed class LeapClient : IDisposable
         Prescriptions = new ClinicalEntriesClient(transport, "prescriptions");
         Documents = new ClinicalEntriesClient(transport, "documents");
         AuditEvents = new AuditEventsClient(transport);
+        CalendarFeeds = new CalendarFeedsClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -136,6 +137,8 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/audit-events</c>: the access log (scope <c>read_audit</c>).</summary>
     public AuditEventsClient AuditEvents { get; }
+    /// <summary><c>/calendar-feeds</c>: secret iCalendar URLs of a clinician's appointments (docs/ical.md).</summary>
+    public CalendarFeedsClient CalendarFeeds { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

@@ -36,6 +36,7 @@ public static class Ids
     public const string Amendment = "amd_";
     public const string AuditEvent = "aud_";
     public const string Series = "ser_";
+    public const string CalendarFeed = "calf_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

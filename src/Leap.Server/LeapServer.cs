@@ -2,14 +2,16 @@ using System.Text.Json.Serialization;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
-using Leap.Server.Benchmark;
 using Leap.Server.Audit;
 using Leap.Server.Availability;
+using Leap.Server.Benchmark;
+using Leap.Server.CalendarFeeds;
 using Leap.Server.ClinicalRecord;
 using Leap.Server.Clinicians;
 using Leap.Server.Consultations;
 using Leap.Server.Documents;
 using Leap.Server.Episodes;
+using Leap.Server.Fhir;
 using Leap.Server.FirstGeneration;
 using Leap.Server.Holds;
 using Leap.Server.Http;
@@ -51,6 +53,7 @@ public static class LeapServer
         AvailabilityJson.Default,
         HoldsJson.Default,
         SeriesJson.Default,
+        CalendarFeedsJson.Default,
         UsersJson.Default,
         NotificationsJson.Default,
         OrganisationsJson.Default,
@@ -204,6 +207,9 @@ public static class LeapServer
         api.MapClinicalRecord();
         api.MapDocuments();
         api.MapAudit();
+        api.MapCalendarFeeds();
+        app.MapCalendarFeedDownloads();
+        app.MapFhir();
         app.MapLimitEndpoints();
     }
 

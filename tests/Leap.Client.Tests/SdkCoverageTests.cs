@@ -144,6 +144,11 @@ public sealed class SdkCoverageTests(SqliteServer server)
         ["GET /documents/{id}/download"] = "Documents.DownloadAsync",
         ["GET /audit-events/"] = "AuditEvents.ListAsync",
         ["GET /audit-events/{id}"] = "AuditEvents.GetAsync",
+        ["GET /calendar-feeds/"] = "CalendarFeeds.ListAsync",
+        ["POST /calendar-feeds/"] = "CalendarFeeds.CreateAsync",
+        ["DELETE /calendar-feeds/{id}"] = "CalendarFeeds.RevokeAsync",
+        ["GET /calendar-feeds/settings"] = "CalendarFeeds.GetSettingsAsync",
+        ["PATCH /calendar-feeds/settings"] = "CalendarFeeds.UpdateSettingsAsync",
     };
 
     /// <summary>The patients' own endpoints: called by the booking page in a patient's browser, with a manage link or a clinic's slug, never with a key.</summary>

@@ -158,11 +158,3 @@ public sealed class AuditEventsClient
     /// <param name="ct">Cancels the call.</param>
     public Task<AuditEvent> GetAsync(string id, CancellationToken ct = default) => endpoints.GetAsync(id, ct);
 }
-
-/// <summary>Paging only.</summary>
-internal sealed record NoFilters : ListQuery
-{
-    private protected override void AddFilters(QueryString query)
-    {
-    }
-}

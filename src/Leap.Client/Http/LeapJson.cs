@@ -145,6 +145,11 @@ internal sealed record CancelBody(string? CancellationReason);
 [JsonSerializable(typeof(DataEnvelope<WebhookEndpoint>))]
 [JsonSerializable(typeof(ListEnvelope<WebhookEndpoint>))]
 [JsonSerializable(typeof(WebhookEndpointCreate))]
+[JsonSerializable(typeof(DataEnvelope<CalendarFeed>))]
+[JsonSerializable(typeof(ListEnvelope<CalendarFeed>))]
+[JsonSerializable(typeof(CalendarFeedCreate))]
+[JsonSerializable(typeof(DataEnvelope<CalendarFeedSettings>))]
+[JsonSerializable(typeof(CalendarFeedSettings))]
 [JsonSerializable(typeof(DataEnvelope<WebhookDelivery>))]
 [JsonSerializable(typeof(ListEnvelope<WebhookDelivery>))]
 internal sealed partial class LeapJsonContext : JsonSerializerContext;

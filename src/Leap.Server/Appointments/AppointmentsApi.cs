@@ -42,18 +42,26 @@ public static class AppointmentsApi
 
     private static readonly Appointment Blank = AppointmentValidation.Blank(Sample.Id(Ids.Appointment), BookingSource, Sample.Now);
 
-    private static async Task<ApiCreated<Appointment>> Create(WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Appointment>> Create(WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct) =>
+        await BookAsync(request.Db, request.Reader(), events, clock,
+            (appointment, book) => request.CreateAsync(links.Attach(request.Db.Tenant, appointment), book, ct), answer => answer.Answer, ct);
+
+    /// <summary>
+    /// The one way a new appointment is booked (the REST create and the FHIR facade's $book): the body is read as a
+    /// create body (422 listing every problem), then <paramref name="commit"/> runs the booking in the request's
+    /// transaction, storing its answer with the Idempotency-Key; a clash with the clinician's time is a 409 naming it.
+    /// </summary>
+    public static async Task<T> BookAsync<T>(TenantDb db, BodyReader reader, AppointmentEvents events, TimeProvider clock,
+        Func<Appointment, Func<TenantDb, Task>, Task<T>> commit, Func<T, StoredAnswer> answerOf, CancellationToken ct)
     {
-        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var reader = request.Reader();
         var appointment = AppointmentValidation.Apply(reader, AppointmentValidation.Blank(Ids.New(Ids.Appointment), BookingSource, now), creating: true, now);
         appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         try
         {
-            var booked = await request.CreateAsync(links.Attach(db.Tenant, appointment), write => events.BookAsync(write, appointment, ct), ct);
-            LeapMetrics.Booked(booked, "appointment");
+            var booked = await commit(appointment, write => events.BookAsync(write, appointment, ct));
+            LeapMetrics.Booked(answerOf(booked), "appointment");
             return booked;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
@@ -92,8 +100,8 @@ public static class AppointmentsApi
         return await request.ActAsync(write => CancelAsync(write, events, id, reason, now, ct), ct);
     }
 
-    /// <summary>Cancels an active appointment, freeing its time (a series cancels its occurrences through it too).</summary>
-    internal static Task<Appointment> CancelAsync(TenantDb db, AppointmentEvents events, string id, string? reason, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Cancels an active appointment (409 INVALID_STATE otherwise): the REST action, a series' occurrences and the FHIR facade's status change.</summary>
+    public static Task<Appointment> CancelAsync(TenantDb db, AppointmentEvents events, string id, string? reason, DateTimeOffset now, CancellationToken ct) =>
         TransitionAsync(db, events, id, "cancelled", now,
             a => a with { Status = AppointmentStatuses.Cancelled, CancellationReason = reason, CancelledAt = now }, ct);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.AppointmentTemplates;
@@ -31,8 +32,18 @@ public static class HoldsApi
     /// <summary>Holds a free slot (also for a patient on the public booking page).</summary>
     public static async Task<ApiCreated<Hold>> Create(WriteRequest request, AvailabilityService availability, TimeProvider clock, CancellationToken ct)
     {
-        var db = request.Db;
-        var slot = await AvailabilityValidation.ReadSlotAsync(request.Reader(), db, availability, ct);
+        var slot = await AvailabilityValidation.ReadSlotAsync(request.Reader(), request.Db, availability, ct);
+        return await PlaceAsync(request.Db, slot, availability, clock, (hold, insert) => request.CreateAsync(hold, insert, ct), ct);
+    }
+
+    /// <summary>
+    /// The one way a hold is made (the REST create and the FHIR facade's $hold): checks the slot (409 when it cannot
+    /// be held), then <paramref name="commit"/> writes the hold in the request's transaction, storing its answer with
+    /// the Idempotency-Key; a clash with the clinician's time is a 409 naming it.
+    /// </summary>
+    public static async Task<T> PlaceAsync<T>(TenantDb db, SlotRequest slot, AvailabilityService availability, TimeProvider clock,
+        Func<Hold, Func<TenantDb, Task>, Task<T>> commit, CancellationToken ct)
+    {
         var check = await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct);
         // Taken time is left to the database, which names what is in the way (and settles races); the other reasons are final.
         if (!check.Available && check.Reason is not (SlotReasons.Booked or SlotReasons.Held))
@@ -57,7 +68,7 @@ public static class HoldsApi
         };
         try
         {
-            return await request.CreateAsync(hold, write => HoldStore.InsertAsync(write, hold, ct), ct);
+            return await commit(hold, write => HoldStore.InsertAsync(write, hold, ct));
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
@@ -83,13 +94,19 @@ public static class HoldsApi
         }, ct));
     }
 
+    private static async Task<ApiCreated<Appointment>> Confirm(string id, WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct) =>
+        await ConfirmAsync(request.Db, id, request.Body.Root, events, clock,
+            (appointment, book) => request.CreateAsync(links.Attach(request.Db.Tenant, appointment), book, ct), answer => answer.Answer, ct);
+
     /// <summary>
     /// Books the held slot for a patient, atomically: the hold's time passes straight to the appointment, so no
-    /// one else can take it in between. Answers 201 with the appointment; the hold becomes <c>confirmed</c>.
+    /// one else can take it in between; the hold becomes <c>confirmed</c>. <paramref name="body"/> is read as a
+    /// confirm body (an appointment create body without what the hold sets); <paramref name="commit"/> runs the booking
+    /// in the request's transaction and stores its answer. The REST confirm and the FHIR facade's $book of a hold.
     /// </summary>
-    private static async Task<ApiCreated<Appointment>> Confirm(string id, WriteRequest request, AppointmentEvents events, ManageLinks links, TimeProvider clock, CancellationToken ct)
+    public static async Task<T> ConfirmAsync<T>(TenantDb db, string id, JsonElement body, AppointmentEvents events, TimeProvider clock,
+        Func<Appointment, Func<TenantDb, Task>, Task<T>> commit, Func<T, StoredAnswer> answerOf, CancellationToken ct)
     {
-        var db = request.Db;
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         var hold = (await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(now);
         if (hold.Status != HoldStatuses.Active)
@@ -97,15 +114,15 @@ public static class HoldsApi
             throw NotActive(hold, "confirmed");
         }
         var template = await AppointmentTemplateStore.FindAsync(db, hold.AppointmentTemplateId, ct);
-        var (appointment, reader) = HoldValidation.Appointment(request.Body.Root, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
+        var (appointment, reader) = HoldValidation.Appointment(body, hold, template?.Name ?? "Appointment", Ids.New(Ids.Appointment), now);
         appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
         // The held time is what was reserved: the appointment keeps the hold's buffers whatever the template says now.
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
         try
         {
-            var confirmed = await request.CreateAsync(links.Attach(db.Tenant, appointment), write => BookHeldAsync(write, events, hold, appointment, now, ct), ct);
-            LeapMetrics.Booked(confirmed, "hold");
+            var confirmed = await commit(appointment, write => BookHeldAsync(write, events, hold, appointment, now, ct));
+            LeapMetrics.Booked(answerOf(confirmed), "hold");
             return confirmed;
         }
         catch (Exception e) when (db.IsOverlapViolation(e))

@@ -38,10 +38,10 @@ public static class ApiResponse
         await WriteAsync(context, 200, buffer.WrittenMemory);
     }
 
-    public static Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
+    public static Task WriteAsync(HttpContext context, int status, ReadOnlyMemory<byte> body, string contentType = JsonContentType)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = JsonContentType;
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body).AsTask();
     }
@@ -68,11 +68,14 @@ public sealed class ApiData<T>(T data) : IResult, IEndpointMetadataProvider
 
 /// <summary>
 /// An answer already serialized: with an Idempotency-Key, the exact bytes are stored in the same transaction as the
-/// change and replayed later (with <c>Idempotent-Replayed: true</c>).
+/// change and replayed later (with <c>Idempotent-Replayed: true</c>). Its media type is the endpoint's (JSON, or FHIR
+/// JSON on the FHIR facade), so a replay is sent as the first answer was.
 /// </summary>
 public sealed record StoredAnswer(int StatusCode, byte[] Body, bool Replayed) : IResult
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public string ContentType { get; init; } = ApiResponse.JsonContentType;
 
     public Task ExecuteAsync(HttpContext context)
     {
@@ -81,7 +84,7 @@ public sealed record StoredAnswer(int StatusCode, byte[] Body, bool Replayed) : 
             context.Response.Headers[ReplayedHeader] = "true";
             LeapMetrics.Replayed(context);
         }
-        return ApiResponse.WriteAsync(context, StatusCode, Body);
+        return ApiResponse.WriteAsync(context, StatusCode, Body, ContentType);
     }
 }
 

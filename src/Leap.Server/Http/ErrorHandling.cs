@@ -1,3 +1,4 @@
+using Leap.Server.Fhir;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Http;
@@ -108,6 +109,11 @@ public sealed class ErrorHandling(ILogger<ErrorHandling> logger) : IMiddleware
             logger.LogWarning("Could not report {Code} on {Method} {Route} (request {RequestId}): the response had already started",
                 error.Code, context.Request.Method, RouteOf(context), RequestIds.Get(context));
             context.Abort();
+            return;
+        }
+        if (FhirApi.Serves(context.Request.Path))
+        {
+            await FhirJson.WriteErrorAsync(context, status, error);
             return;
         }
         await ApiResponse.WriteErrorAsync(context, status, error);

@@ -190,6 +190,10 @@ public sealed class WriteRequest
     public async Task<ApiActed<T>> ActAsync<T>(Func<TenantDb, Task<T>> act, CancellationToken ct) =>
         new(await idempotency.RunAsync(Key, 200, async db => ApiResponse.Data(http, await act(db)), ct));
 
+    /// <summary>A change whose answer is rendered in another format (the FHIR facade's), stored with the key like any other.</summary>
+    public async Task<StoredAnswer> RunAsync(int status, string contentType, Func<TenantDb, Task<byte[]>> write, CancellationToken ct) =>
+        await idempotency.RunAsync(Key, status, write, ct) with { ContentType = contentType };
+
     /// <summary>Minimal API binding: reads the body and the key of the authenticated caller's request.</summary>
     public static async ValueTask<WriteRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
@@ -200,8 +204,11 @@ public sealed class WriteRequest
     }
 }
 
-/// <summary>Marks an endpoint whose requests honour <c>Idempotency-Key</c> (its handler takes a <see cref="WriteRequest"/>).</summary>
-public sealed record IdempotentEndpoint;
+/// <summary>
+/// Marks an endpoint whose requests honour <c>Idempotency-Key</c> (its handler takes a <see cref="WriteRequest"/>);
+/// <see cref="ContentType"/> is the media type its answers, and so its replays, are sent as.
+/// </summary>
+public sealed record IdempotentEndpoint(string ContentType);
 
 public static class IdempotencyEndpoints
 {
@@ -209,14 +216,14 @@ public static class IdempotencyEndpoints
     /// The endpoint honours Idempotency-Key: a request repeating a key (with the same body) gets the first answer
     /// again, replayed before the handler runs; with another body, 409.
     /// </summary>
-    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new IdempotentEndpoint()).AddEndpointFilter(async (context, next) =>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder, string contentType = ApiResponse.JsonContentType) =>
+        builder.WithMetadata(new IdempotentEndpoint(contentType)).AddEndpointFilter(async (context, next) =>
         {
             var request = context.Arguments.OfType<WriteRequest>().SingleOrDefault()
                 ?? throw new InvalidOperationException($"An idempotent endpoint's handler takes a {nameof(WriteRequest)}.");
             var idempotency = context.HttpContext.RequestServices.GetRequiredService<Idempotency>();
             return await idempotency.FindReplayAsync(request.Key, context.HttpContext.RequestAborted) is { } replay
-                ? replay
+                ? replay with { ContentType = contentType }
                 : await next(context);
         });
 }

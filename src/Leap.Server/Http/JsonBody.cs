@@ -27,7 +27,8 @@ public sealed class JsonBody
     /// <summary>True when the request had no body at all (treated as <c>{}</c>).</summary>
     public bool IsEmpty { get; }
 
-    public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>Reads the body; <paramref name="arrayAllowed"/> for the one format whose document is an array (JSON Patch).</summary>
+    public static async Task<JsonBody> ReadAsync(HttpRequest request, CancellationToken ct, bool arrayAllowed = false)
     {
         var maxBytes = BodyLimit.Of(request.HttpContext);
         var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
@@ -87,7 +88,7 @@ public sealed class JsonBody
         {
             throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        if (document.RootElement.ValueKind != JsonValueKind.Object && !(arrayAllowed && document.RootElement.ValueKind == JsonValueKind.Array))
         {
             throw ApiException.BadRequest($"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}.");
         }

@@ -90,7 +90,7 @@ public static class SeriesApi
             try
             {
                 var booked = await request.CreateAsync(write => BookAsync(write, events, outbox, series, occurrences, skipConflicts, now, ct), ct);
-                LeapMetrics.Booked(booked, "appointment_series");
+                LeapMetrics.Booked(booked.Answer, "appointment_series");
                 return booked;
             }
             catch (Exception e) when (db.IsOverlapViolation(e))

@@ -53,9 +53,9 @@ public static class LeapMetrics
         tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
     /// <summary>A booking's answer; counted unless it replays an earlier one. <paramref name="source"/>: <c>appointment</c> or <c>hold</c>.</summary>
-    public static void Booked<T>(ApiCreated<T> answer, string source)
+    public static void Booked(StoredAnswer answer, string source)
     {
-        if (!answer.Answer.Replayed)
+        if (!answer.Replayed)
         {
             Bookings.Add(1, new KeyValuePair<string, object?>(BookingSourceTag, source));
         }

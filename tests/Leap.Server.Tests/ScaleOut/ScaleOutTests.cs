@@ -1,7 +1,12 @@
 using System.Text.Json;
+using Hl7.Fhir.Model;
+using Leap.Server.Fhir;
+using Leap.Server.Tests.Api;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using FhirAppointment = Hl7.Fhir.Model.Appointment;
+using Task = System.Threading.Tasks.Task;
 
 namespace Leap.Server.Tests.ScaleOut;
 
@@ -56,6 +61,30 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
 
         Assert.Single(results, r => r.StatusCode == 201);
         Assert.All(results.Where(r => r.StatusCode != 201), r => Assert.Equal("SLOT_UNAVAILABLE", r.ErrorCode));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", t));
+    }
+
+    [Fact]
+    public async Task Two_FHIR_books_of_one_slot_on_two_processes_give_one_appointment_and_one_409_OperationOutcome()
+    {
+        var t = await database.NewTenantAsync();
+        var clinician = FhirIds.ToFhir(await t.CreateClinicianAsync());
+        var patients = new[] { FhirIds.ToFhir(await t.CreatePatientAsync()), FhirIds.ToFhir(await t.CreatePatientAsync()) };
+        var (a, b) = Clients(t);
+        var results = await Race.AllAtOnceAsync(2, async i => (await new FhirClient(i == 0 ? a : b).PostAsync("Appointment/$book", new FhirAppointment
+        {
+            Status = FhirAppointment.AppointmentStatus.Pending,
+            Start = DateTimeOffset.Parse("2030-09-04T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            End = DateTimeOffset.Parse("2030-09-04T10:30:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Participant =
+            [
+                new() { Actor = new ResourceReference($"Patient/{patients[i]}"), Status = ParticipationStatus.Accepted },
+                new() { Actor = new ResourceReference($"Practitioner/{clinician}"), Status = ParticipationStatus.Accepted },
+            ],
+        }, Guid.NewGuid().ToString())).Result);
+
+        Assert.Equal([200, 409], results.Select(r => r.StatusCode).Order());
+        Assert.Contains("SLOT_UNAVAILABLE", results.Single(r => r.StatusCode == 409).Raw);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM appointments WHERE org_id = @OrgId", t));
     }
 
