@@ -33,13 +33,9 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
     private static async Task ExpectNoSidewaysScrollingAsync(BookingTab tab) =>
         Assert.True(await tab.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways.");
 
-    /// <summary>A field of the visible step (the front desk's hidden patient form has fields of the same names).</summary>
-    private static ILocator StepField(BookingTab tab, string label) =>
-        tab.Page.Locator(".step:not([hidden])").GetByLabel(label, new() { Exact = true });
-
     private static async Task TypeIntoAsync(BookingTab tab, string label, string text)
     {
-        await tab.TabToAsync(StepField(tab, label), maxPresses: 40);
+        await tab.TabToAsync(tab.Field(label), maxPresses: 40);
         await tab.Page.Keyboard.TypeAsync(text);
     }
 
@@ -81,7 +77,7 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
         await TypeIntoAsync(tab, "Last name", "Online");
         await TypeIntoAsync(tab, "Date of birth", "06051984");
         // Typed in the order the browser's date field shows (day or month first): what it holds is what is sent.
-        var dateOfBirth = await StepField(tab, "Date of birth").InputValueAsync();
+        var dateOfBirth = await tab.Field("Date of birth").InputValueAsync();
         Assert.Contains(dateOfBirth, new[] { "1984-05-06", "1984-06-05" });
         await TypeIntoAsync(tab, "Email", email);
         await TypeIntoAsync(tab, "Phone (optional)", "07700 900321");
@@ -132,10 +128,10 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
         await tab.ChooseServiceAsync(BrowserClinic.ServiceName);
         await tab.ChooseFirstSlotAsync();
         await tab.ExpectStepAsync("Your details");
-        await StepField(tab, "First name").FillAsync("Robo");
-        await StepField(tab, "Last name").FillAsync("Filler");
-        await StepField(tab, "Date of birth").FillAsync("1990-01-01");
-        await StepField(tab, "Email").FillAsync(robot);
+        await tab.Field("First name").FillAsync("Robo");
+        await tab.Field("Last name").FillAsync("Filler");
+        await tab.Field("Date of birth").FillAsync("1990-01-01");
+        await tab.Field("Email").FillAsync(robot);
         await tab.Page.Locator("#df-website").FillAsync("https://spam.example", new() { Force = true });
         await tab.Button("Email me a code").ClickAsync();
         await tab.ExpectStepAsync("Enter the code we emailed you");

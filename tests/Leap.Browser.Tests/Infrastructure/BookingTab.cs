@@ -90,7 +90,8 @@ public sealed class BookingTab
     public ILocator Choice(string name) => Page.Locator($"#choices [data-choice=\"{name}\"]");
     public ILocator Booked(string field) => Page.Locator($"#booked dd[data-field=\"{field}\"]");
     public ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
-    public ILocator Field(string label) => Page.GetByLabel(label, new() { Exact = true });
+    /// <summary>The visible field with this label (the page's steps for staff and for patients have fields of the same names).</summary>
+    public ILocator Field(string label) => Page.GetByLabel(label, new() { Exact = true }).Filter(new() { Visible = true });
 
     public Task<string?> StoredKeyAsync() => Page.EvaluateAsync<string?>("() => sessionStorage.getItem('leap.booking.apiKey')");
 
