@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Leap.Server.Accounts;
@@ -38,17 +39,34 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
             options.PollInterval, logger, stoppingToken);
     }
 
-    /// <summary>One round: claims the due messages and handles each; returns how many were claimed.</summary>
+    /// <summary>
+    /// One round: claims the due messages and handles each; returns how many were claimed. A message sent (or whose
+    /// send failed) is recorded at once, so a crash can repeat as few sends as possible; what was decided without
+    /// sending (skipped, waiting for quiet hours to end) is recorded for the whole round in one write, which on SQLite
+    /// saves the single writer a commit per message.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var claims = await Delivery.ClaimDueAsync(db, TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
+        var decided = new ConcurrentQueue<Func<CrossTenantDb, Task>>();
         await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = abandon.Token },
-            async (claim, token) => await HandleAsync(claim, token));
+            async (claim, token) => await HandleAsync(claim, decided, token));
+        if (!decided.IsEmpty)
+        {
+            await db.WriteAsync(async write =>
+            {
+                foreach (var record in decided)
+                {
+                    await record(write);
+                }
+                return 0;
+            }, CancellationToken.None);
+        }
         return claims.Count;
     }
 
-    private async Task HandleAsync(Delivery.Claim claim, CancellationToken ct)
+    private async Task HandleAsync(Delivery.Claim claim, ConcurrentQueue<Func<CrossTenantDb, Task>> decided, CancellationToken ct)
     {
         var tenant = new Tenant(claim.OrgId, claim.Mode);
         var tenantDb = db.ForTenant(tenant);
@@ -59,7 +77,7 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
             var outdated = facts is null ? SkipReasons.AppointmentCancelled : Outdated(claim, facts, now);
             if (facts is null || outdated is not null)
             {
-                await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Skipped, now, ct, skipReason: outdated);
+                decided.Enqueue(write => Delivery.RecordAsync(write.ForTenant(tenant), claim, NotificationStatuses.Skipped, now, CancellationToken.None, skipReason: outdated));
                 return;
             }
             if (claim.Channel == NotificationChannels.Webhook)
@@ -69,7 +87,7 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
             }
             if (await RefusedAsync(tenantDb, claim, facts, ct) is { } refused)
             {
-                await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Skipped, now, ct, skipReason: refused);
+                decided.Enqueue(write => Delivery.RecordAsync(write.ForTenant(tenant), claim, NotificationStatuses.Skipped, now, CancellationToken.None, skipReason: refused));
                 return;
             }
             var zone = TimeZoneInfo.FindSystemTimeZoneById(facts.Timezone ?? options.DefaultTimeZone);
@@ -77,8 +95,8 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
             {
                 // Quiet hours: the message waits for their end (not an attempt), unless a reminder would then come too late.
                 var late = claim.Trigger == NotificationTriggers.Reminder && release >= facts.StartTime;
-                await Delivery.RecordAsync(tenantDb, claim, late ? NotificationStatuses.Skipped : NotificationStatuses.Pending, now, ct,
-                    skipReason: late ? SkipReasons.TooLate : null, nextAttemptAt: late ? null : release, uncount: true);
+                decided.Enqueue(write => Delivery.RecordAsync(write.ForTenant(tenant), claim, late ? NotificationStatuses.Skipped : NotificationStatuses.Pending, now,
+                    CancellationToken.None, skipReason: late ? SkipReasons.TooLate : null, nextAttemptAt: late ? null : release, uncount: true));
                 return;
             }
             var template = await NotificationStore.MessageTemplateAsync(tenantDb, claim.Trigger, claim.Channel, ct);
