@@ -138,8 +138,9 @@ public abstract class NotificationTests(LeapFixture server) : IAsyncLifetime
         Assert.Contains("Your appointment for Physiotherapy assessment is booked for Wednesday 9 January 2030 at 09:00 (Europe/London).", message.TextBody);
         Assert.Contains("Clinician: Dr Jane Example", message.TextBody);
         Assert.Contains("Address: 1 Test Street, Testbury, TE1 1ST", message.TextBody);
-        // No manage link exists yet: its line is left out rather than sent empty.
-        Assert.DoesNotContain("Manage", message.TextBody);
+        // The patient's own manage link (docs/online-booking.md), a token of its own: no id of the appointment in it.
+        Assert.Matches(@"Manage your booking: http\S*/manage/[A-Za-z0-9_-]{40,}", message.TextBody);
+        Assert.DoesNotContain(appointment, message.TextBody);
         Assert.DoesNotContain("{{", message.TextBody);
         Assert.Contains("<p>Hello Ada,</p>", message.HtmlBody);
 
