@@ -33,7 +33,7 @@ foreach (var engine in options.Engines)
         report.Add(engine.Name, scenario, result, spent, queued, drain);
         Console.WriteLine($"   {scenario.Name,-22} {result.RequestsPerSecond,10:N0} req/s   p50 {result.P50Ms,7:N2} ms   p99 {result.P99Ms,7:N2} ms" +
                           $"   CPU {spent.CpuMicroseconds / (double)Math.Max(1, result.Requests),6:N0} µs/req" +
-                          (queued > 0 ? $"   {queued} queued, routed in {drain.TotalSeconds:N1} s" : "") +
+                          (queued > 0 ? $"   {queued} queued (changes to route, messages to send), done in {drain.TotalSeconds:N1} s" : "") +
                           (result.Errors > 0 ? $"   {result.Errors} non-2xx/errors" : ""));
     }
     report.AddMemory(engine.Name, process.PeakMemoryMiB());

@@ -61,7 +61,7 @@ public sealed class Report(BenchOptions options)
                 $"{row.PerRequest(row.Spent.WriteMicroseconds):N0} | {row.PerRequest(row.Spent.Commands):N1} | {row.Result.Errors} |");
         }
         text.AppendLine();
-        text.AppendLine("Per request: the server's CPU time (and on PostgreSQL the cluster's), the time spent inside write transactions (on SQLite the single writer's busy time) and database commands (statements and commits; on PostgreSQL each is one round trip), measured from the start of the run until every change it queued was routed.");
+        text.AppendLine("Per request: the server's CPU time (and on PostgreSQL the cluster's), the time spent inside write transactions (on SQLite the single writer's busy time) and database commands (statements and commits; on PostgreSQL each is one round trip), measured from the start of the run until every change it queued was routed and every message it made due (a booking's confirmation email) was sent.");
         text.AppendLine();
         foreach (var (engine, peak) in memory)
         {
@@ -82,8 +82,8 @@ public sealed class Report(BenchOptions options)
                     $"- {engine}: booking {booking.Result.RequestsPerSecond:N0}/s is {booking.Result.RequestsPerSecond / Baseline(engine):P0} of the baseline{vsRaw}, " +
                     $"p99 {booking.Result.P99Ms:N1} ms (target: {target}); per booking {booking.PerRequest(booking.Spent.WriteMicroseconds):N0} µs inside write transactions, " +
                     $"{booking.PerRequest(booking.Spent.CpuMicroseconds + booking.Spent.DatabaseCpuMicroseconds):N0} µs CPU{rawCosts}, " +
-                    $"{booking.PerRequest(booking.Spent.Commands):N1} commands, routing included; {booking.Queued:N0} changes still queued for routing " +
-                    $"when the run ended, all routed {booking.Drain.TotalSeconds:N1} s later");
+                    $"{booking.PerRequest(booking.Spent.Commands):N1} commands, routing and confirmation emails included; {booking.Queued:N0} changes " +
+                    $"and messages still waiting when the run ended, all done {booking.Drain.TotalSeconds:N1} s later");
             }
         }
         if (Failed)

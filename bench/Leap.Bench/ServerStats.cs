@@ -23,7 +23,7 @@ public sealed record ServerStats(long Commands, long WriteMicroseconds, long Cpu
             stats.GetProperty("cpu_microseconds").GetInt64(), database?.CpuMicroseconds() ?? 0, stats.GetProperty("queued").GetInt64());
     }
 
-    /// <summary>Waits until the server has routed every queued change (the bookings' pathway and webhook work); returns how long that took.</summary>
+    /// <summary>Waits until the server has routed every queued change (the bookings' pathway and webhook work) and sent every message due (their confirmations); returns how long that took.</summary>
     public static async Task<TimeSpan> DrainAsync(HttpClient http)
     {
         var started = DateTime.UtcNow;

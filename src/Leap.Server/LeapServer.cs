@@ -91,6 +91,10 @@ public static class LeapServer
         services.AddSingleton<RateLimiting>();
         services.AddSingleton<ErrorHandling>();
         services.AddSingleton<Idempotency>();
+        // Started first: the workers below may answer with manage links as soon as they start.
+        services.AddSingleton<ManageLinks>();
+        services.AddSingleton<IManageLinks>(sp => sp.GetRequiredService<ManageLinks>());
+        services.AddHostedService(sp => sp.GetRequiredService<ManageLinks>());
         services.AddSingleton(AuditOptions.From(builder.Configuration));
         services.AddSingleton<AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
@@ -126,8 +130,6 @@ public static class LeapServer
         services.AddSingleton<NotificationPlanner>();
         services.AddSingleton<NotificationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationWorker>());
-        services.AddSingleton<ManageLinks>();
-        services.AddSingleton<IManageLinks>(sp => sp.GetRequiredService<ManageLinks>());
         services.AddSingleton(PatientRateLimits.From(builder.Configuration));
         services.AddSingleton<PatientAccess>();
         builder.AddTelemetry();

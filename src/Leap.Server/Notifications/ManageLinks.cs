@@ -4,7 +4,6 @@ using System.Text;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.Storage;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -13,35 +12,30 @@ namespace Leap.Server.Notifications;
 
 /// <summary>
 /// Manage links (docs/online-booking.md, "Manage links"): <c>{PublicUrl}/manage/{token}</c>, where the token is the
-/// tenant, appointment, patient, issue and expiry times, encrypted and signed with the Data Protection key ring the
-/// server processes share (kept in the database). Nothing in it is readable, and issuing one needs no database
-/// write, so every appointment answer can carry one without slowing the booking down. A link stops working when it
-/// expires, when its appointment is no longer active (cancelled, completed, missed), or when it was issued before the
-/// appointment's last reschedule (<see cref="RevokeAsync"/>).
+/// tenant, appointment, patient, issue and expiry times, encrypted and authenticated with AES-256-GCM under a key the
+/// server processes share (made once, kept in the database). Nothing in it is readable, and issuing one needs no
+/// database write and about a microsecond, so every appointment answer, lists included, can carry one. A link stops
+/// working when it expires, when its appointment is no longer active (cancelled, completed, missed), or when it was
+/// issued before the appointment's last reschedule (<see cref="RevokeAsync"/>).
 /// </summary>
-public sealed class ManageLinks : IManageLinks
+public sealed class ManageLinks(Database database, TimeProvider clock, IServer server, IConfiguration configuration) : IManageLinks, IHostedService
 {
     public const string PagePath = "/manage";
-    private const string Purpose = "Leap.ManageLinks.v1";
+    private const string SecretName = "manage_links";
+    private const byte Version = 1;
     private const int TimeBytes = 16;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    private const int KeyBytes = 32;
 
-    private readonly IDataProtector protector;
-    private readonly TimeProvider clock;
-    private readonly IServer server;
-    private readonly string? configuredUrl;
+    private readonly string? configuredUrl = configuration["PublicUrl"]?.TrimEnd('/');
     private string? listeningUrl;
-
-    public ManageLinks(IDataProtectionProvider protection, TimeProvider clock, IServer server, IConfiguration configuration)
-    {
-        protector = protection.CreateProtector(Purpose);
-        this.clock = clock;
-        this.server = server;
-        configuredUrl = configuration["PublicUrl"]?.TrimEnd('/');
-        Lifetime = configuration.GetValue("ManageLinks:Lifetime", TimeSpan.FromDays(365));
-    }
+    private (byte[] Encryption, byte[] Nonce)? keys;
 
     /// <summary>How long a link works after it is issued (<c>ManageLinks:Lifetime</c>, a year unless set).</summary>
-    public TimeSpan Lifetime { get; }
+    public TimeSpan Lifetime { get; } = configuration.GetValue("ManageLinks:Lifetime", TimeSpan.FromDays(365));
+
+    private (byte[] Encryption, byte[] Nonce) Keys => keys ?? throw new InvalidOperationException("Manage links are issued once the server has started.");
 
     /// <summary>What the token says, once decrypted and checked for its expiry.</summary>
     public sealed record Claim(Tenant Tenant, string AppointmentId, string PatientId, DateTimeOffset IssuedAt);
@@ -60,6 +54,10 @@ public sealed class ManageLinks : IManageLinks
             : null,
     };
 
+    /// <summary>
+    /// The nonce is a MAC of the content (a synthetic IV, as in AES-SIV): two tokens share a nonce only when they say the
+    /// same thing, so no count of issued tokens or source of randomness limits how many one key may encrypt.
+    /// </summary>
     private string Issue(Claim claim)
     {
         var text = Encoding.UTF8.GetBytes($"{claim.Tenant.OrgId}\n{claim.Tenant.Mode}\n{claim.AppointmentId}\n{claim.PatientId}");
@@ -67,22 +65,39 @@ public sealed class ManageLinks : IManageLinks
         BinaryPrimitives.WriteInt64BigEndian(plain, claim.IssuedAt.ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64BigEndian(plain.AsSpan(8), (claim.IssuedAt + Lifetime).ToUnixTimeMilliseconds());
         text.CopyTo(plain, TimeBytes);
-        return WebEncoders.Base64UrlEncode(protector.Protect(plain));
+        var (encryption, nonceKey) = Keys;
+        var token = new byte[1 + NonceBytes + plain.Length + TagBytes];
+        token[0] = Version;
+        var nonce = token.AsSpan(1, NonceBytes);
+        HMACSHA256.HashData(nonceKey, plain).AsSpan(0, NonceBytes).CopyTo(nonce);
+        using var aes = new AesGcm(encryption, TagBytes);
+        aes.Encrypt(nonce, plain, token.AsSpan(1 + NonceBytes, plain.Length), token.AsSpan(1 + NonceBytes + plain.Length), [Version]);
+        return WebEncoders.Base64UrlEncode(token);
     }
 
     /// <summary>The token's claim, or null when it is not one of ours, was altered, or has expired.</summary>
     public Claim? Read(string token)
     {
-        byte[] plain;
+        byte[] sealedToken;
         try
         {
-            plain = protector.Unprotect(WebEncoders.Base64UrlDecode(token));
+            sealedToken = WebEncoders.Base64UrlDecode(token);
         }
-        catch (Exception e) when (e is CryptographicException or FormatException)
+        catch (FormatException)
         {
             return null;
         }
-        if (plain.Length <= TimeBytes)
+        if (sealedToken.Length <= 1 + NonceBytes + TimeBytes + TagBytes || sealedToken[0] != Version)
+        {
+            return null;
+        }
+        var plain = new byte[sealedToken.Length - 1 - NonceBytes - TagBytes];
+        try
+        {
+            using var aes = new AesGcm(Keys.Encryption, TagBytes);
+            aes.Decrypt(sealedToken.AsSpan(1, NonceBytes), sealedToken.AsSpan(1 + NonceBytes, plain.Length), sealedToken.AsSpan(^TagBytes), plain, [Version]);
+        }
+        catch (CryptographicException)
         {
             return null;
         }
@@ -91,6 +106,24 @@ public sealed class ManageLinks : IManageLinks
         var parts = Encoding.UTF8.GetString(plain, TimeBytes, plain.Length - TimeBytes).Split('\n');
         return expires > clock.GetUtcNow() && parts.Length == 4 ? new Claim(new Tenant(parts[0], parts[1]), parts[2], parts[3], issued) : null;
     }
+
+    /// <summary>
+    /// Loads the shared key before the server answers anything (an answer may need a link inside a write, where
+    /// SQLite's single writer could not also make the key): made by whichever process starts first, the others keep
+    /// the one that won.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var db = database.CrossTenant("manage links");
+        var made = Convert.ToBase64String(RandomNumberGenerator.GetBytes(2 * KeyBytes));
+        await db.WriteAsync("INSERT INTO server_secrets (name, value, created_at) VALUES (@SecretName, @made, @now) ON CONFLICT (name) DO NOTHING",
+            new { SecretName, made, now = TypeHandlers.Truncate(clock.GetUtcNow()) }, cancellationToken);
+        var secret = Convert.FromBase64String((await db.SingleAsync<string>("SELECT value FROM server_secrets WHERE name = @SecretName", new { SecretName },
+            cancellationToken))!);
+        keys = (secret[..KeyBytes], secret[KeyBytes..]);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Whether links issued at <paramref name="issuedAt"/> were revoked since (by a later reschedule).</summary>
     public static async Task<bool> IsRevokedAsync(TenantDb db, string appointmentId, DateTimeOffset issuedAt, CancellationToken ct) =>
