@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Leap.Server.Storage;
 using Leap.Server.Tests.Infrastructure;
 
@@ -20,16 +21,16 @@ public abstract class PatientCustomFieldsTests(LeapFixture server)
         var created = (await t.Api.PostAsync("patients", new
         {
             first_name = "Sarah", last_name = "Custom", date_of_birth = "1985-03-15",
-            custom_fields = new Dictionary<string, object> { ["preferred_contact"] = "email", ["marketing_consent"] = true, ["visits"] = 3, ["ratio"] = 1.50 },
+            custom_fields = new Dictionary<string, object> { ["preferred_contact"] = "email", ["marketing_consent"] = true, ["visits"] = 3, ["ratio"] = JsonNode.Parse("1.50")! },
         })).Expect(201);
         var expected = new Dictionary<string, string>
         {
-            ["marketing_consent"] = "true", ["preferred_contact"] = "\"email\"", ["ratio"] = "1.5", ["visits"] = "3",
+            ["marketing_consent"] = "true", ["preferred_contact"] = "\"email\"", ["ratio"] = "1.50", ["visits"] = "3",
         };
         Assert.Equal(expected, Fields(created.Data));
         Assert.Equal(expected, Fields((await t.Api.GetAsync($"patients/{created.Id}")).Expect(200).Data));
         Assert.Equal(expected, Fields((await t.Api.GetAsync("patients?search=custom")).Expect(200).Data.EnumerateArray().Single()));
-        Assert.Equal("""{"marketing_consent":true,"preferred_contact":"email","ratio":1.5,"visits":3}""", await StoredAsync(t, created.Id));
+        Assert.Equal("""{"marketing_consent":true,"preferred_contact":"email","ratio":1.50,"visits":3}""", await StoredAsync(t, created.Id));
 
         var plain = (await t.Api.PostAsync("patients", new { first_name = "Plain", last_name = "Patient", date_of_birth = "1990-01-01" })).Expect(201);
         Assert.Equal(JsonValueKind.Object, plain.Data.GetProperty("custom_fields").ValueKind);
