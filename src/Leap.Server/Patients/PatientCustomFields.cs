@@ -34,7 +34,7 @@ public static class PatientCustomFields
         var sent = r.Object(Field);
         if (sent is null)
         {
-            return Empty;
+            return r.Failed(Field) ? current : Empty;
         }
         var fields = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
         using var stored = JsonDocument.Parse(current);
