@@ -26,6 +26,31 @@ public abstract class AvailabilityClientTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task Include_offline_adds_what_is_not_bookable_online_for_a_key_that_books()
+    {
+        var t = await server.NewTenantAsync();
+        var (template, ada, _, surgery) = await OpenClinicAsync(t);
+        var phone = await t.CreateClinicianAsync("Dr Phone Only", bookableOnline: false, locationIds: surgery);
+        await t.CreateSessionsAsync(phone, surgery, "09:00", "10:00", date: Day);
+        using var reception = new Sdk(t.Fixture.BaseUrl + "/api/v1", (await t.KeyAsync(["read_availability", "write_appointments"])).Key!);
+        using var site = new Sdk(t.Fixture.BaseUrl + "/api/v1", (await t.KeyAsync(["read_availability"])).Key!);
+        var query = new AvailabilityQuery { AppointmentTemplateId = template, DateFrom = Day, DateTo = Day, ClinicianProfileId = phone };
+
+        await Assert.ThrowsAsync<LeapValidationException>(() => reception.Client.Availability.GetAsync(query, Ct));
+        var slots = await reception.Client.Availability.GetAsync(query with { IncludeOffline = true }, Ct);
+        Assert.Equal([At(9), At(9, 15), At(9, 30)], slots.Slots.Select(s => s.StartTime));
+        Assert.Equal(At(9), (await reception.Client.Availability.NextAsync(query with { IncludeOffline = true }, Ct))?.StartTime);
+        var slot = new SlotRequest { AppointmentTemplateId = template, ClinicianProfileId = phone, StartTime = At(9, 30) };
+        Assert.True((await reception.Client.Availability.VerifyAsync(slot, includeOffline: true, Ct)).Available);
+        Assert.Contains(reception.Handler.Attempts, a => a.Path.EndsWith("/availability/verify", StringComparison.Ordinal) && a.Query.Contains("include_offline=true", StringComparison.Ordinal));
+
+        var refused = await Assert.ThrowsAsync<LeapPermissionException>(() => site.Client.Availability.GetAsync(query with { IncludeOffline = true }, Ct));
+        Assert.Equal(403, refused.Status);
+        await Assert.ThrowsAsync<LeapPermissionException>(() => site.Client.Availability.VerifyAsync(slot, includeOffline: true, Ct));
+        Assert.True((await site.Client.Availability.VerifyAsync(slot with { ClinicianProfileId = ada }, Ct)).Available);
+    }
+
+    [Fact]
     public async Task Get_lists_the_free_slots_the_server_computes()
     {
         var t = await server.NewTenantAsync();

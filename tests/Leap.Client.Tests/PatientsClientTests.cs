@@ -171,23 +171,59 @@ public abstract class PatientsClientTests(LeapFixture server)
     }
 
     [Fact]
-    public async Task A_likely_duplicate_is_LeapDuplicatePatientException_with_the_candidates_and_force_creates_anyway()
+    public async Task A_likely_duplicate_is_created_by_default_and_is_LeapDuplicatePatientException_when_the_organisation_refuses()
     {
         var t = await server.NewTenantAsync();
         using var sdk = Sdk.For(t);
         var patients = sdk.Client.Patients;
         var first = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1) }, ct: Ct);
+        Assert.Equal(DuplicatePatientsSetting.Warn, (await sdk.Client.Organisation.GetAsync(Ct)).DuplicatePatients);
+        var lookAlike = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1) }, ct: Ct);
+        Assert.NotEqual(first.Id, lookAlike.Id);
+
+        var refusing = await sdk.Client.Organisation.UpdateAsync(new OrganisationUpdate { DuplicatePatients = DuplicatePatientsSetting.Refuse }, Ct);
+        Assert.Equal(DuplicatePatientsSetting.Refuse, refusing.DuplicatePatients);
+        Assert.Equal("refuse", (await t.Api.GetAsync("organisation")).Expect(200).Data.GetProperty("duplicate_patients").GetString());
 
         var duplicate = await Assert.ThrowsAsync<LeapDuplicatePatientException>(() =>
             patients.CreateAsync(new PatientCreate { FirstName = "IVY", LastName = "twin", DateOfBirth = new DateOnly(2000, 1, 1) }, ct: Ct));
         Assert.Equal((409, LeapErrorCodes.DuplicatePatient, 1), (duplicate.Status, duplicate.Code, duplicate.Attempts));
-        Assert.Equal([first.Id], duplicate.CandidateIds);
+        Assert.Equal([first.Id, lookAlike.Id], duplicate.CandidateIds.Order());
         Assert.IsAssignableFrom<LeapConflictException>(duplicate);
-        Assert.Equal([first.Id], (await t.Api.GetAsync("patients")).Expect(200).Ids());
+        Assert.Equal(2, (await t.Api.GetAsync("patients")).Expect(200).Ids().Count);
 
-        var second = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1), Force = true }, ct: Ct);
-        Assert.NotEqual(first.Id, second.Id);
-        Assert.Equal([first.Id, second.Id], (await t.Api.GetAsync("patients")).Expect(200).Ids());
+        var third = await patients.CreateAsync(new PatientCreate { FirstName = "Ivy", LastName = "Twin", DateOfBirth = new DateOnly(2000, 1, 1), Force = true }, ct: Ct);
+        Assert.DoesNotContain(third.Id, new[] { first.Id, lookAlike.Id });
+        Assert.Equal(3, (await t.Api.GetAsync("patients")).Expect(200).Ids().Count);
+    }
+
+    [Fact]
+    public async Task Custom_fields_are_sent_read_back_and_merged_by_an_update()
+    {
+        var t = await server.NewTenantAsync();
+        using var sdk = Sdk.For(t);
+        var patients = sdk.Client.Patients;
+        var created = await patients.CreateAsync(new PatientCreate
+        {
+            FirstName = "Cara", LastName = "Custom", DateOfBirth = new DateOnly(1991, 2, 3),
+            CustomFields = new() { ["preferred_contact"] = "email", ["marketing_consent"] = true, ["visits"] = 3 },
+        }, ct: Ct);
+        Assert.Equal(("email", true, 3), (created.CustomFields["preferred_contact"].GetString(), created.CustomFields["marketing_consent"].GetBoolean(),
+            created.CustomFields["visits"].GetInt32()));
+        Assert.Equal(created, await patients.GetAsync(created.Id, Ct));
+
+        var updated = await patients.UpdateAsync(created.Id, new PatientUpdate { CustomFields = new() { ["visits"] = 4, ["marketing_consent"] = null } }, Ct);
+        Assert.Equal(["preferred_contact", "visits"], updated.CustomFields.Keys.Order());
+        Assert.Equal(4, updated.CustomFields["visits"].GetInt32());
+        var raw = (await t.Api.GetAsync($"patients/{created.Id}")).Expect(200).Data.GetProperty("custom_fields");
+        Assert.Equal("""{"preferred_contact":"email","visits":4}""", raw.GetRawText());
+
+        var cleared = await patients.UpdateAsync(created.Id, new PatientUpdate { CustomFields = null }, Ct);
+        Assert.Empty(cleared.CustomFields);
+        Assert.Equal(PatientCustomFields.Empty, cleared.CustomFields);
+        var invalid = await Assert.ThrowsAsync<LeapValidationException>(() =>
+            patients.UpdateAsync(created.Id, new PatientUpdate { CustomFields = new() { ["nested"] = new Dictionary<string, object?> { ["a"] = 1 } } }, Ct));
+        Assert.Equal(["custom_fields.nested"], invalid.Details.Select(d => d.Field));
     }
 
     [Fact]
@@ -219,6 +255,7 @@ public abstract class PatientsClientTests(LeapFixture server)
         Assert.All(sdk.Handler.To("PUT", "/patients/external/PMS%7C42"), a => Assert.Null(a.IdempotencyKey));
 
         // A create through the upsert is duplicate-checked too; force creates anyway.
+        await sdk.Client.Organisation.UpdateAsync(new OrganisationUpdate { DuplicatePatients = DuplicatePatientsSetting.Refuse }, Ct);
         var duplicate = await Assert.ThrowsAsync<LeapDuplicatePatientException>(() => patients.UpsertByExternalIdAsync("OTHER-1", new PatientUpdate
         {
             FirstName = "Jo", LastName = "Synced", DateOfBirth = new DateOnly(1988, 8, 8),

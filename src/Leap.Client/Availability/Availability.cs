@@ -46,6 +46,11 @@ public record SlotFilter
     public string? ClinicianProfileId { get; init; }
     /// <summary>Only this location.</summary>
     public string? LocationId { get; init; }
+    /// <summary>
+    /// Also services not offered online and clinicians not bookable online (phone bookings); needs the
+    /// <c>write_appointments</c> scope (otherwise <see cref="LeapPermissionException"/>).
+    /// </summary>
+    public bool IncludeOffline { get; init; }
 
     private protected virtual void AddDates(QueryString query)
     {
@@ -62,6 +67,7 @@ public record SlotFilter
         query.Add("appointment_template_id", AppointmentTemplateId);
         query.Add("clinician_profile_id", ClinicianProfileId);
         query.Add("location_id", LocationId);
+        query.Add("include_offline", IncludeOffline ? true : null);
         return query.ToString();
     }
 }

@@ -44,10 +44,16 @@ public sealed class AvailabilityClient
     /// </summary>
     /// <param name="slot">The template, clinician, start and optional location.</param>
     /// <param name="ct">Cancels the call.</param>
-    public async Task<SlotCheck> VerifyAsync(SlotRequest slot, CancellationToken ct = default)
+    public Task<SlotCheck> VerifyAsync(SlotRequest slot, CancellationToken ct = default) => VerifyAsync(slot, includeOffline: false, ct);
+
+    /// <summary>As <see cref="VerifyAsync(SlotRequest, CancellationToken)"/>, optionally for a service or clinician not bookable online.</summary>
+    /// <param name="slot">The template, clinician, start and optional location.</param>
+    /// <param name="includeOffline">Accept services and clinicians not bookable online (needs <c>write_appointments</c>).</param>
+    /// <param name="ct">Cancels the call.</param>
+    public async Task<SlotCheck> VerifyAsync(SlotRequest slot, bool includeOffline, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        return await transport.DataAsync(HttpMethod.Post, "availability/verify", LeapJsonContext.Default.DataEnvelopeSlotCheck, ct,
-            JsonSerializer.SerializeToUtf8Bytes(slot, LeapJsonContext.Default.SlotRequest));
+        return await transport.DataAsync(HttpMethod.Post, "availability/verify" + (includeOffline ? "?include_offline=true" : ""),
+            LeapJsonContext.Default.DataEnvelopeSlotCheck, ct, JsonSerializer.SerializeToUtf8Bytes(slot, LeapJsonContext.Default.SlotRequest));
     }
 }

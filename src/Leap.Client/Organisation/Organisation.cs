@@ -2,7 +2,8 @@ namespace Leap.Client;
 
 /// <summary>
 /// The key's organisation and the public settings of its dataset (organisation and mode): the booking page's slug,
-/// whether online booking is on, and the name and phone number patients see (docs/online-booking.md).
+/// whether online booking is on, and the name and phone number patients see (docs/online-booking.md); and what a likely
+/// duplicate patient gets.
 /// </summary>
 public sealed record Organisation
 {
@@ -22,6 +23,8 @@ public sealed record Organisation
     public bool OnlineBookingEnabled { get; init; }
     /// <summary>The public booking page, when it is on.</summary>
     public string? BookingUrl { get; init; }
+    /// <summary>What a new patient who looks like one already there gets; see <see cref="DuplicatePatientsSetting"/>.</summary>
+    public string DuplicatePatients { get; init; } = DuplicatePatientsSetting.Warn;
     /// <summary>When the settings last changed (null until first set).</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 }
@@ -37,4 +40,15 @@ public sealed class OrganisationUpdate : PatchBody
     public string? Phone { get => Get<string>(); init => Set(value); }
     /// <summary>Turns the public booking page on (needs a slug) or off.</summary>
     public bool? OnlineBookingEnabled { get => Get<bool?>(); init => Set(value); }
+    /// <summary>warn or refuse; see <see cref="DuplicatePatientsSetting"/>.</summary>
+    public string? DuplicatePatients { get => Get<string>(); init => Set(value); }
+}
+
+/// <summary>Values of <see cref="Organisation.DuplicatePatients"/> (docs/patient-sync.md).</summary>
+public static class DuplicatePatientsSetting
+{
+    /// <summary>Jump's behaviour (the default): the patient is created; the answer's <c>meta.possible_duplicates</c> names the look-alikes.</summary>
+    public const string Warn = "warn";
+    /// <summary>The create throws <see cref="LeapDuplicatePatientException"/> (409 DUPLICATE_PATIENT) unless forced.</summary>
+    public const string Refuse = "refuse";
 }

@@ -87,6 +87,8 @@ public sealed record Patient
     public string? ArchiveReason { get; init; }
     /// <summary>Notes on the archive.</summary>
     public string? ArchiveNotes { get; init; }
+    /// <summary>The organisation's own fields (Jump's first-generation <c>custom_fields</c>): strings, numbers and booleans by key.</summary>
+    public PatientCustomFields CustomFields { get; init; } = PatientCustomFields.Empty;
     /// <summary>When the record was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the record last changed.</summary>
@@ -180,8 +182,14 @@ public sealed record PatientCreate
     /// <summary>Consents to electronic communication (server default true).</summary>
     public bool? ConsentElectronicCommunication { get; init; }
     /// <summary>
+    /// The organisation's own fields: up to 50 keys (1 to 40 characters), each a string (up to 500 characters), number
+    /// or boolean.
+    /// </summary>
+    public Dictionary<string, object?>? CustomFields { get; init; }
+    /// <summary>
     /// true skips the duplicate check (same name and date of birth, or NHS number), for a patient who really is
-    /// another person. Not stored. Without it such a create throws <see cref="LeapDuplicatePatientException"/>.
+    /// another person. Not stored. Without it such a create throws <see cref="LeapDuplicatePatientException"/> when the
+    /// organisation refuses likely duplicates (<see cref="Organisation.DuplicatePatients"/>).
     /// </summary>
     public bool? Force { get; init; }
 }
@@ -270,6 +278,11 @@ public sealed class PatientUpdate : PatchBody
     public string? ArchiveReason { get => Get<string>(); init => Set(value); }
     /// <summary>Notes on the archive.</summary>
     public string? ArchiveNotes { get => Get<string>(); init => Set(value); }
+    /// <summary>
+    /// Merged into the patient's custom fields: each key sent replaces its value, a key with a null value is removed;
+    /// setting the property to null clears them all.
+    /// </summary>
+    public Dictionary<string, object?>? CustomFields { get => Get<Dictionary<string, object?>>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="PatientsClient.ListAsync"/>; unset filters are not sent.</summary>

@@ -42,8 +42,10 @@ public sealed class PatientsClient
     /// <param name="ct">Cancels the call.</param>
     /// <exception cref="LeapValidationException">A field is invalid; see <see cref="LeapApiException.Details"/>.</exception>
     /// <exception cref="LeapDuplicatePatientException">
-    /// The patient looks like one already there (same name and date of birth, or NHS number):
+    /// The organisation refuses likely duplicates (<see cref="Organisation.DuplicatePatients"/> is <c>refuse</c>) and the
+    /// patient looks like one already there (same name and date of birth, or NHS number):
     /// <see cref="LeapApiException.CandidateIds"/> lists them. Use one, or create with <see cref="PatientCreate.Force"/>.
+    /// By default such a patient is created (the server names the look-alikes in <c>meta.possible_duplicates</c>).
     /// </exception>
     /// <exception cref="LeapConflictException">The key was already used with a different body, or another patient has the external id (<see cref="LeapApiException.CandidateIds"/>).</exception>
     public Task<Patient> CreateAsync(PatientCreate patient, string? idempotencyKey = null, CancellationToken ct = default) =>
@@ -84,7 +86,7 @@ public sealed class PatientsClient
     /// The patient, and <see cref="PatientUpsertResult.Created"/>: true on 201 (created), false on 200 (updated).
     /// If a retry followed a lost answer, a patient created by the earlier attempt is reported as updated.
     /// </returns>
-    /// <exception cref="LeapDuplicatePatientException">A create that looks like a patient already there; see <see cref="LeapApiException.CandidateIds"/>.</exception>
+    /// <exception cref="LeapDuplicatePatientException">A create that looks like a patient already there, when the organisation refuses likely duplicates; see <see cref="LeapApiException.CandidateIds"/>.</exception>
     /// <exception cref="LeapValidationException">A field is invalid, a create lacks a required field, or the external id is malformed.</exception>
     public async Task<PatientUpsertResult> UpsertByExternalIdAsync(string externalId, PatientUpdate fields, bool force = false, CancellationToken ct = default)
     {

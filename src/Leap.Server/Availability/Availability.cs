@@ -42,6 +42,9 @@ public sealed record BookingRules(
     public TimeSpan Step => Duration < DefaultStep ? Duration : DefaultStep;
 
     public static readonly TimeSpan DefaultStep = TimeSpan.FromMinutes(15);
+
+    /// <summary>Clinicians not bookable online count too (<c>include_offline=true</c>, docs/availability.md).</summary>
+    public bool IncludeOffline { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

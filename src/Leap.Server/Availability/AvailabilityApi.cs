@@ -12,6 +12,7 @@ public static class AvailabilityApi
     private const string TemplateId = "appointment_template_id";
     private const string ClinicianId = "clinician_profile_id";
     private const string LocationId = "location_id";
+    private const string IncludeOffline = "include_offline";
 
     // Jump's first-generation names for the same parameters (docs/availability.md); is_remote is accepted and
     // changes nothing, since every Leap slot lies in a session at a location and remoteness is chosen at booking.
@@ -38,7 +39,8 @@ public static class AvailabilityApi
     /// <summary>Free slots of a template (also the public booking page's, for its organisation).</summary>
     public static async Task<AvailabilityAnswer> Find(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
-        var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId, StartDate, EndDate, TypeId, OlderClinicianId, IsRemote);
+        var q = new QueryReader(request, DateFrom, DateTo, TemplateId, ClinicianId, LocationId, StartDate, EndDate, TypeId, OlderClinicianId, IsRemote,
+            IncludeOffline);
         // The first generation's date pair counts when it alone is sent, so its errors name its own fields.
         var older = !request.Query.ContainsKey(DateFrom) && !request.Query.ContainsKey(DateTo)
             && (request.Query.ContainsKey(StartDate) || request.Query.ContainsKey(EndDate));
@@ -86,7 +88,7 @@ public static class AvailabilityApi
     /// <summary><c>data</c> is the first free slot within 30 days, or null.</summary>
     private static async Task<ApiData<Slot?>> Next(HttpRequest request, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
-        var q = new QueryReader(request, TemplateId, ClinicianId, LocationId);
+        var q = new QueryReader(request, TemplateId, ClinicianId, LocationId, IncludeOffline);
         var (rules, clinicianId, locationId) = await ReadReferencesAsync(q, db, availability, ct);
         q.ThrowIfInvalid();
         return Api.Ok(await availability.NextAsync(db, rules!, clinicianId, locationId, ct));
@@ -95,8 +97,9 @@ public static class AvailabilityApi
     /// <summary>Is this one slot still free? Always 200 for a well-formed request: the answer is in <c>data.available</c>.</summary>
     private static async Task<ApiData<SlotCheck>> Verify(HttpContext http, TenantDb db, AvailabilityService availability, CancellationToken ct)
     {
+        var includeOffline = ReadIncludeOffline(new QueryReader(http.Request, IncludeOffline));
         var reader = new BodyReader((await JsonBody.ReadAsync(http.Request, ct)).Root);
-        var slot = await AvailabilityValidation.ReadSlotAsync(reader, db, availability, ct);
+        var slot = await AvailabilityValidation.ReadSlotAsync(reader, db, availability, ct, includeOffline);
         return Api.Ok(await availability.CheckAsync(db, slot.Rules, slot.ClinicianId, slot.LocationId, slot.Start, ct));
     }
 
@@ -110,7 +113,26 @@ public static class AvailabilityApi
         var templateId = q.Id(Either(q.Request, TemplateId, TypeId), Ids.AppointmentTemplate, required: true);
         var clinicianId = q.Id(Either(q.Request, ClinicianId, OlderClinicianId), Ids.Clinician);
         var locationId = q.Id(LocationId, Ids.Location);
-        var (rules, _) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, q.Fail, ct);
+        var (rules, _) = await availability.ResolveAsync(db, templateId, clinicianId, locationId, q.Fail, ct, includeOffline: ReadIncludeOffline(q));
         return (rules, clinicianId, locationId);
+    }
+
+    /// <summary>
+    /// <c>include_offline=true</c>: templates not offered online and clinicians not bookable online count too, for
+    /// reception systems that book by phone. Only a caller who may book appointments (<c>write_appointments</c>) may
+    /// ask; anyone else (the public booking page included) gets 403, so it never shows what the clinic keeps offline.
+    /// </summary>
+    private static bool ReadIncludeOffline(QueryReader q)
+    {
+        if (q.Bool(IncludeOffline) != true)
+        {
+            return false;
+        }
+        if (Caller.Of(q.Request.HttpContext) is { } caller && caller.Scopes.Contains(Scopes.WriteAppointments))
+        {
+            return true;
+        }
+        throw new ApiException(403, ErrorCodes.Forbidden,
+            $"{IncludeOffline}=true needs the '{Scopes.WriteAppointments}' scope: only callers who may book appointments see what is not bookable online.");
     }
 }

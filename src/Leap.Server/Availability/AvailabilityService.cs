@@ -14,12 +14,13 @@ public sealed class AvailabilityService(TimeProvider clock)
     private const int NextChunkDays = 7;
 
     /// <summary>
-    /// Checks the records a request names (each must exist in the tenant and take online bookings), reporting
-    /// problems through <paramref name="fail"/> under the field names the client used; the template's rules when it passes.
+    /// Checks the records a request names (each must exist in the tenant and take online bookings, unless
+    /// <paramref name="includeOffline"/>), reporting problems through <paramref name="fail"/> under the field names the
+    /// client used; the template's rules when it passes.
     /// </summary>
     public async Task<(BookingRules? Rules, AvailabilityReferences Found)> ResolveAsync(TenantDb db, string? templateId, string? clinicianId,
         string? locationId, Action<string, string> fail, CancellationToken ct,
-        string templateField = "appointment_template_id", string clinicianField = "clinician_profile_id")
+        string templateField = "appointment_template_id", string clinicianField = "clinician_profile_id", bool includeOffline = false)
     {
         if (templateId is null && clinicianId is null && locationId is null)
         {
@@ -39,14 +40,16 @@ public sealed class AvailabilityService(TimeProvider clock)
 
         BookingRules? rules = null;
         if (Usable(templateField, "appointment template", templateId, found.TemplateName is not null,
-                (found.TemplateActive, "is not active"), (found.TemplateOnline, "is not offered online (allow_online_booking is false)")))
+                (found.TemplateActive, "is not active"),
+                (found.TemplateOnline || includeOffline, "is not offered online (allow_online_booking is false; a caller with write_appointments may send include_offline=true)")))
         {
             rules = new BookingRules(templateId!, found.TemplateName!, TimeSpan.FromMinutes(found.Duration),
                 TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
-                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
+                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays)) { IncludeOffline = includeOffline };
         }
         Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
-            (found.ClinicianActive, "is not active"), (found.ClinicianBookable, "is not bookable online (is_bookable_online is false)"),
+            (found.ClinicianActive, "is not active"),
+            (found.ClinicianBookable || includeOffline, "is not bookable online (is_bookable_online is false; a caller with write_appointments may send include_offline=true)"),
             (found.ClinicianProvides || found.TemplateName is null, $"does not provide appointment template {templateId} (see its appointment_template_ids)"));
         Usable("location_id", "location", locationId, found.LocationName is not null, (found.LocationActive, "is not active"));
         return (rules, found);
@@ -81,7 +84,7 @@ public sealed class AvailabilityService(TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(start.UtcDateTime);
-        var rota = await AvailabilityStore.SessionsAsync(db, rules.TemplateId, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
+        var rota = await AvailabilityStore.SessionsAsync(db, rules, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
         var stretches = SlotEngine.Stretches(rota.Sessions, day.AddDays(-1), day.AddDays(1));
         var busy = await AvailabilityStore.BusyAsync(db, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
         return new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
@@ -90,7 +93,7 @@ public sealed class AvailabilityService(TimeProvider clock)
     private async Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         DateTimeOffset now, CancellationToken ct)
     {
-        var rota = await AvailabilityStore.SessionsAsync(db, rules.TemplateId, from, to, clinicianId, locationId, ct);
+        var rota = await AvailabilityStore.SessionsAsync(db, rules, from, to, clinicianId, locationId, ct);
         var stretches = SlotEngine.Open(SlotEngine.Stretches(rota.Sessions, from, to), rota.Closures);
         // Slots (buffers included) lie inside the stretches, so only busy time overlapping them matters.
         var busy = stretches.Count == 0

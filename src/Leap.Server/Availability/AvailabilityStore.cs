@@ -71,13 +71,16 @@ public static class AvailabilityStore
 
     /// <summary>
     /// The sessions on the local dates <paramref name="from"/>..<paramref name="to"/> of bookable clinicians (active,
-    /// bookable online, providing the template) at active locations, optionally of one clinician and/or one location;
+    /// bookable online unless the rules include offline ones, providing the template) at active locations, optionally of
+    /// one clinician and/or one location;
     /// with the closures of their locations around those dates. One query: a session's row comes once per closure of its
     /// location in the range (rarely more than one).
     /// </summary>
-    public static async Task<Rota> SessionsAsync(TenantDb db, string templateId, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
+    public static async Task<Rota> SessionsAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
         CancellationToken ct)
     {
+        var templateId = rules.TemplateId;
+        var online = rules.IncludeOffline ? "" : " AND c.is_bookable_online = @yes";
         var sql = new StringBuilder(
             $"""
             SELECT {ClinicianScheduleStore.SessionColumns}, c.name AS clinician_name, l.timezone, x.start_time AS closed_from, x.end_time AS closed_until
@@ -85,7 +88,7 @@ public static class AvailabilityStore
             JOIN clinician_profiles c ON c.id = s.clinician_id AND {TenantSql.Of("c")}
             JOIN locations l ON l.id = s.location_id AND {TenantSql.Of("l")}
             LEFT JOIN location_closures x ON x.location_id = s.location_id AND {TenantSql.Of("x")} AND x.end_time > @closedAfter AND x.start_time < @closedBefore
-            WHERE {TenantSql.Of("s")} AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
+            WHERE {TenantSql.Of("s")} AND c.is_active = @yes{online} AND l.is_active = @yes
               AND ((s.on_date IS NULL AND (s.valid_from IS NULL OR s.valid_from <= @to) AND (s.valid_until IS NULL OR s.valid_until >= @from))
                    OR (s.on_date >= @from AND s.on_date <= @to))
               AND {Provides("s.clinician_id", "@templateId")}

@@ -23,11 +23,12 @@ public static class AvailabilityValidation
     /// <c>start_time</c>; Jump's first-generation hold body also works: <c>appointment_type_id</c>,
     /// <c>clinician_id</c>, and <c>date</c> with a local <c>start_time</c> ("HH:MM" at the location).
     /// </summary>
-    public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, TenantDb db, AvailabilityService availability, CancellationToken ct)
+    public static async Task<SlotRequest> ReadSlotAsync(BodyReader r, TenantDb db, AvailabilityService availability, CancellationToken ct,
+        bool includeOffline = false)
     {
         var names = ReadNames(r);
         var (rules, found) = await availability.ResolveAsync(db, names.TemplateId, names.ClinicianId, names.LocationId, r.Fail, ct,
-            names.TemplateField, names.ClinicianField);
+            names.TemplateField, names.ClinicianField, includeOffline);
         var start = r.Has("date") ? ReadLocalStart(r, names.LocationId is null ? found.ClinicianTimezone : found.LocationTimezone) : ReadStart(r);
         r.ThrowIfInvalid();
         return new SlotRequest(rules!, names.ClinicianId!, names.LocationId, start!.Value);

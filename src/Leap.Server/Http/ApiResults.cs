@@ -19,8 +19,8 @@ public static class ApiResponse
     public static byte[] Serialize<T>(HttpContext context, T value) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)Options(context).GetTypeInfo(typeof(T)));
 
-    public static byte[] Data<T>(HttpContext context, T data) =>
-        Serialize(context, new DataEnvelope<T>(data, new Meta(RequestIds.Get(context))));
+    public static byte[] Data<T>(HttpContext context, T data, Meta? meta = null) =>
+        Serialize(context, new DataEnvelope<T>(data, meta ?? new Meta(RequestIds.Get(context))));
 
     /// <summary>
     /// Writes <c>{data, meta}</c> through a pooled buffer: an answer can be hundreds of kilobytes (two weeks of

@@ -4,7 +4,14 @@ namespace Leap.Server.Http;
 
 // The Jump (current generation) envelope: every response is {data, meta} and errors add {error}.
 
-public sealed record Meta(string RequestId);
+public sealed record Meta(string RequestId)
+{
+    /// <summary>Only in the answer of a patient create: existing patients the new one looks like (docs/patient-sync.md).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<RecordRef>? PossibleDuplicates { get; init; }
+}
+
+/// <summary>A record named by its id alone (no other field, so no personal data).</summary>
+public sealed record RecordRef(string Id);
 
 public sealed record ListMeta(int Limit, int? NextOffset, bool HasMore, string RequestId);
 

@@ -182,6 +182,10 @@ public sealed class WriteRequest
         }, ct));
     }
 
+    /// <summary>As <see cref="CreateAsync{T}(T, Func{TenantDb, Task}, CancellationToken, int)"/>, with a <c>meta</c> the write adds to (a patient create's possible duplicates); 201.</summary>
+    public async Task<ApiCreated<T>> CreateWithMetaAsync<T>(T created, Func<TenantDb, Meta, Task<Meta>> write, CancellationToken ct) =>
+        new(await idempotency.RunAsync(Key, 201, async db => ApiResponse.Data(http, created, await write(db, new Meta(RequestIds.Get(http)))), ct));
+
     /// <summary>Creates a record only complete inside the transaction (it learns its episode there); 201.</summary>
     public async Task<ApiCreated<T>> CreateAsync<T>(Func<TenantDb, Task<T>> create, CancellationToken ct, int status = 201) =>
         new(await idempotency.RunAsync(Key, status, async db => ApiResponse.Data(http, await create(db)), ct));

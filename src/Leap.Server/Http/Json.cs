@@ -94,3 +94,19 @@ public static class LeapJson
         return options;
     }
 }
+
+/// <summary>
+/// A string property that holds JSON text, validated and normalized when it was stored (a patient's
+/// <c>custom_fields</c>): written into the answer as it is, so a read costs no parse per row.
+/// </summary>
+public sealed class StoredJsonConverter : JsonConverter<string>
+{
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.GetRawText();
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value, skipInputValidation: true);
+}

@@ -8,7 +8,8 @@ namespace Leap.Server.Organisations;
 
 /// <summary>
 /// <c>GET/PATCH /organisation</c> (scope <c>manage_organisation</c>): the caller's organisation and the public
-/// settings of its dataset: slug, online booking on or off, public name and phone number (docs/online-booking.md).
+/// settings of its dataset: slug, online booking on or off, public name and phone number (docs/online-booking.md), and
+/// what a likely duplicate patient gets (docs/patient-sync.md).
 /// </summary>
 public static partial class OrganisationApi
 {
@@ -20,7 +21,7 @@ public static partial class OrganisationApi
         group.MapGet("/", Get).RequireScope(Scopes.ManageOrganisation);
         group.MapPatch("/", Update).RequireScope(Scopes.ManageOrganisation)
             .Reads("OrganisationUpdate", r => Apply(r, Sample),
-                """{"slug": "example-physio-clinic", "public_name": "Example Physio", "phone": "020 7946 0000", "online_booking_enabled": true}""",
+                """{"slug": "example-physio-clinic", "public_name": "Example Physio", "phone": "020 7946 0000", "online_booking_enabled": true, "duplicate_patients": "warn"}""",
                 partial: true);
     }
 
@@ -66,6 +67,9 @@ public static partial class OrganisationApi
             OnlineBookingEnabled = r.Has("online_booking_enabled")
                 ? r.Bool("online_booking_enabled", required: true) ?? current.OnlineBookingEnabled
                 : current.OnlineBookingEnabled,
+            DuplicatePatients = r.Has("duplicate_patients")
+                ? r.Enum("duplicate_patients", DuplicatePatientPolicy.All, required: true) ?? current.DuplicatePatients
+                : current.DuplicatePatients,
         };
         if (settings.OnlineBookingEnabled && settings.Slug is null && !r.Failed("slug"))
         {

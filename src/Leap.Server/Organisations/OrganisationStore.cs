@@ -9,10 +9,16 @@ public static class OrganisationStore
     public static async Task<OrganisationSettings> FindAsync(TenantDb db, CancellationToken ct) =>
         (await db.SingleAsync<OrganisationSettings>(
             """
-            SELECT o.id, o.name, @Mode AS mode, s.slug, s.public_name, s.phone, s.online_booking_enabled, s.updated_at
+            SELECT o.id, o.name, @Mode AS mode, s.slug, s.public_name, s.phone, s.online_booking_enabled,
+                   COALESCE(s.duplicate_patients, 'warn') AS duplicate_patients, s.updated_at
             FROM organisations o LEFT JOIN organisation_settings s ON s.org_id = @OrgId AND s.mode = @Mode
             WHERE o.id = @OrgId
             """, null, ct))!;
+
+    /// <summary>Inside a write: what a new patient who looks like one already there gets (<see cref="DuplicatePatientPolicy"/>).</summary>
+    public static async Task<string> DuplicatePatientsAsync(TenantDb db, CancellationToken ct) =>
+        await db.SingleAsync<string>($"SELECT duplicate_patients FROM organisation_settings WHERE {TenantSql.Filter}", null, ct)
+            ?? DuplicatePatientPolicy.Warn;
 
     /// <summary>The dataset whose booking page is at <paramref name="slug"/>, looked up before any tenant is known.</summary>
     public static async Task<Tenant?> FindBySlugAsync(CrossTenantDb db, string slug, CancellationToken ct) =>
@@ -28,10 +34,11 @@ public static class OrganisationStore
     public static Task SaveAsync(TenantDb db, OrganisationSettings settings, CancellationToken ct) =>
         db.ExecuteAsync(
             $"""
-            INSERT INTO organisation_settings ({TenantSql.Columns}, slug, public_name, phone, online_booking_enabled, updated_at)
-            VALUES ({TenantSql.Values}, @Slug, @PublicName, @Phone, @OnlineBookingEnabled, @UpdatedAt)
+            INSERT INTO organisation_settings ({TenantSql.Columns}, slug, public_name, phone, online_booking_enabled, duplicate_patients, updated_at)
+            VALUES ({TenantSql.Values}, @Slug, @PublicName, @Phone, @OnlineBookingEnabled, @DuplicatePatients, @UpdatedAt)
             ON CONFLICT (org_id, mode) DO UPDATE SET slug = excluded.slug, public_name = excluded.public_name, phone = excluded.phone,
-              online_booking_enabled = excluded.online_booking_enabled, updated_at = excluded.updated_at
+              online_booking_enabled = excluded.online_booking_enabled, duplicate_patients = excluded.duplicate_patients,
+              updated_at = excluded.updated_at
             """,
             settings, ct);
 }

@@ -48,6 +48,8 @@ public sealed record Patient
     public string? ArchivedBy { get; init; }
     public string? ArchiveReason { get; init; }
     public string? ArchiveNotes { get; init; }
+    /// <summary>Jump's first-generation <c>custom_fields</c>: a JSON object of scalars, stored as normalized JSON text (<see cref="PatientCustomFields"/>).</summary>
+    [JsonConverter(typeof(StoredJsonConverter))] public string CustomFields { get; init; } = PatientCustomFields.Empty;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -12,7 +12,7 @@ public static class PatientStore
         postcode, country, preferred_contact_method, status, patient_type, is_deceased, date_of_death, requires_review,
         review_reason, accessibility_needs, accessibility_notes, occupation, patient_notes, consent_sms, consent_email,
         consent_marketing, consent_electronic_communication, archived_at, archived_by, archive_reason, archive_notes,
-        created_at, updated_at
+        custom_fields, created_at, updated_at
         """;
 
     private static readonly string Values = SqlColumns.Values(Columns);

@@ -90,6 +90,7 @@ public static partial class PatientValidation
             ConsentEmail = Flag("consent_email", current.ConsentEmail),
             ConsentMarketing = Flag("consent_marketing", current.ConsentMarketing),
             ConsentElectronicCommunication = Flag("consent_electronic_communication", current.ConsentElectronicCommunication),
+            CustomFields = PatientCustomFields.Apply(r, current.CustomFields),
             UpdatedAt = now,
         };
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Leap.Server.Accounts;
 using Leap.Server.Audit;
 using Leap.Server.Http;
+using Leap.Server.Organisations;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
@@ -53,8 +54,9 @@ public static class PatientsApi
         """{"first_name": "Ada", "last_name": "Example", "date_of_birth": "1985-04-12", "email": "ada.example@example.com", "phone": "07700 900123"}""";
 
     /// <summary>
-    /// Creates a patient, unless one with the same name and date of birth (or NHS number) exists: then 409
-    /// DUPLICATE_PATIENT with their ids, and <c>"force": true</c> creates anyway (docs/patient-sync.md).
+    /// Creates a patient. One with the same name and date of birth (or NHS number) as patients already there is created
+    /// with their ids in <c>meta.possible_duplicates</c>, or refused (409 DUPLICATE_PATIENT with their ids) when the
+    /// organisation's <c>duplicate_patients</c> is <c>refuse</c>; <c>"force": true</c> skips the check (docs/patient-sync.md).
     /// </summary>
     private static async Task<ApiCreated<Patient>> Create(WriteRequest request, HttpContext http, Caller caller, WebhookOutbox outbox, AccessLog log,
         TimeProvider clock, CancellationToken ct)
@@ -65,14 +67,22 @@ public static class PatientsApi
         reader.ThrowIfInvalid();
         try
         {
-            return await log.CreateAsync(http, request, patient, write => InsertAsync(write, patient, force, outbox, ct),
-                [new Access(Resource, patient.Id, patient.Id)], ct);
+            var answer = await request.CreateWithMetaAsync(patient, async (write, meta) => Noting(meta, await InsertAsync(write, patient, force, outbox, ct)), ct);
+            if (!answer.Answer.Replayed)
+            {
+                await log.RecordAsync(http, AuditActions.Create, Resource, patient.Id, patient.Id);
+            }
+            return answer;
         }
         catch (Exception e) when (request.Db.IsUniqueViolation(e))
         {
             throw await ExternalIdTakenAsync(request.Db, patient.ExternalId, ct);
         }
     }
+
+    /// <summary><paramref name="meta"/>, naming the possible duplicates of a new patient when there are any.</summary>
+    private static Meta Noting(Meta meta, IReadOnlyList<string> possibleDuplicates) =>
+        possibleDuplicates.Count == 0 ? meta : meta with { PossibleDuplicates = possibleDuplicates.Select(id => new RecordRef(id)).ToList() };
 
     private static async Task<ApiData<Patient>> Update(string id, HttpContext http, Caller caller, TenantDb db,
         WebhookOutbox outbox, AccessLog log, TimeProvider clock, CancellationToken ct)
@@ -117,22 +127,22 @@ public static class PatientsApi
         {
             try
             {
-                var (patient, created) = await db.WriteAsync(async write =>
+                var (patient, created, possibleDuplicates) = await db.WriteAsync(async write =>
                 {
                     var now = TypeHandlers.Truncate(clock.GetUtcNow());
                     if (await PatientStore.FindByExternalIdAsync(write, externalId, ct) is { } current)
                     {
-                        return (await SaveAsync(write, current, Changed(body, caller, current, now), outbox, ct), false);
+                        return (await SaveAsync(write, current, Changed(body, caller, current, now), outbox, ct), false, []);
                     }
                     var reader = new BodyReader(body.Root);
                     var fresh = PatientValidation.Apply(reader, PatientValidation.Blank(Ids.New(Ids.Patient), now) with { ExternalId = externalId },
                         creating: true, caller.Id, now);
                     reader.ThrowIfInvalid();
-                    await InsertAsync(write, fresh, force, outbox, ct);
-                    return (fresh, true);
+                    return (fresh, true, await InsertAsync(write, fresh, force, outbox, ct));
                 }, ct);
                 await log.RecordAsync(http, created ? AuditActions.Create : AuditActions.Update, Resource, patient.Id, patient.Id);
-                return new ApiCreated<Patient>(new StoredAnswer(created ? 201 : 200, ApiResponse.Data(http, patient), Replayed: false));
+                var meta = Noting(new Meta(RequestIds.Get(http)), possibleDuplicates);
+                return new ApiCreated<Patient>(new StoredAnswer(created ? 201 : 200, ApiResponse.Data(http, patient, meta), Replayed: false));
             }
             catch (Exception e) when (attempt == 1 && db.IsUniqueViolation(e))
             {
@@ -152,10 +162,14 @@ public static class PatientsApi
         return patient;
     }
 
-    /// <summary>Inside a write: records a new patient (refused as a likely duplicate unless <paramref name="force"/>) and its webhook event.</summary>
-    public static async Task InsertAsync(TenantDb db, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
+    /// <summary>
+    /// Inside a write: records a new patient and its webhook event, and returns the ids of the patients they look like
+    /// (none when <paramref name="force"/>); when the organisation refuses likely duplicates, a 409 instead.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> InsertAsync(TenantDb db, Patient patient, bool force, WebhookOutbox outbox, CancellationToken ct)
     {
-        if (!force && await PatientStore.FindDuplicatesAsync(db, patient, ct) is { Count: > 0 } candidates)
+        var candidates = force ? [] : await PatientStore.FindDuplicatesAsync(db, patient, ct);
+        if (candidates.Count > 0 && await OrganisationStore.DuplicatePatientsAsync(db, ct) == DuplicatePatientPolicy.Refuse)
         {
             throw new ApiException(409, ErrorCodes.DuplicatePatient,
                 (candidates.Count == 1 ? "A patient with the same name and date of birth (or NHS number) already exists: "
@@ -167,6 +181,7 @@ public static class PatientsApi
         }
         await PatientStore.InsertAsync(db, patient, ct);
         await outbox.RecordAsync(db, WebhookEventTypes.PatientCreated, patient, null, ct, CoreDemographics);
+        return candidates;
     }
 
     private static async Task<Patient> SaveAsync(TenantDb db, Patient current, Patient patient, WebhookOutbox outbox, CancellationToken ct)

@@ -5,6 +5,22 @@ namespace Leap.Server.Tests.Api;
 /// <summary>Mirroring another system's patients: external ids, the upsert, and the duplicate check on create.</summary>
 public abstract class PatientSyncTests(LeapFixture server)
 {
+    /// <summary>A tenant whose organisation refuses likely duplicate patients (<c>duplicate_patients: refuse</c>).</summary>
+    private async Task<TestTenant> RefusingAsync()
+    {
+        var t = await server.NewTenantAsync();
+        Assert.Equal("refuse", (await t.Api.PatchAsync("organisation", new { duplicate_patients = "refuse" })).Expect(200)
+            .Data.GetProperty("duplicate_patients").GetString());
+        return t;
+    }
+
+    private static IEnumerable<string?> PossibleDuplicates(ApiResult created) =>
+        created.Meta.GetProperty("possible_duplicates").EnumerateArray().Select(d =>
+        {
+            Assert.Equal(["id"], d.EnumerateObject().Select(p => p.Name));
+            return d.GetProperty("id").GetString();
+        });
+
     private static object Sarah(object? extra = null)
     {
         var body = new Dictionary<string, object?> { ["first_name"] = "Sarah", ["last_name"] = "Johnson", ["date_of_birth"] = "1985-03-15" };
@@ -81,9 +97,57 @@ public abstract class PatientSyncTests(LeapFixture server)
     }
 
     [Fact]
-    public async Task Creating_the_same_person_again_is_409_with_the_candidates_unless_forced()
+    public async Task By_default_the_same_person_again_is_created_with_the_possible_duplicates_named_in_meta()
     {
         var t = await server.NewTenantAsync();
+        Assert.Equal("warn", (await t.Api.GetAsync("organisation")).Expect(200).Data.GetProperty("duplicate_patients").GetString());
+        var sarah = (await t.Api.PostAsync("patients", Sarah(new { nhs_number = "943 476 5919" }))).Expect(201);
+        Assert.False(sarah.Meta.TryGetProperty("possible_duplicates", out _));
+
+        var sameName = (await t.Api.PostAsync("patients", new { first_name = "SARAH", last_name = "johnson", date_of_birth = "1985-03-15" }, "dup-1")).Expect(201);
+        Assert.Equal([sarah.Id], PossibleDuplicates(sameName));
+        var replay = (await t.Api.PostAsync("patients", new { first_name = "SARAH", last_name = "johnson", date_of_birth = "1985-03-15" }, "dup-1")).Expect(201);
+        Assert.Equal("true", replay.Header("Idempotent-Replayed"));
+        Assert.Equal([sarah.Id], PossibleDuplicates(replay));
+        var sameNhs = (await t.Api.PostAsync("patients", new { first_name = "Sally", last_name = "Jones", date_of_birth = "1985-03-16", nhs_number = "9434765919" }))
+            .Expect(201);
+        Assert.Equal([sarah.Id], PossibleDuplicates(sameNhs));
+        var forced = (await t.Api.PostAsync("patients", Sarah(new { force = true }))).Expect(201);
+        Assert.False(forced.Meta.TryGetProperty("possible_duplicates", out _));
+        Assert.Equal(new[] { sarah.Id, sameName.Id, forced.Id }.Order(), PossibleDuplicates((await t.Api.PostAsync("patients", Sarah())).Expect(201)).Order());
+
+        var synced = (await t.Api.SendAsync(HttpMethod.Put, "patients/external/MRN-88", new { first_name = "Sally", last_name = "Jones", date_of_birth = "1985-03-16" }))
+            .Expect(201);
+        Assert.Equal([sameNhs.Id], PossibleDuplicates(synced));
+        Assert.Equal(6, (await t.Api.GetAsync("patients")).Ids().Count);
+    }
+
+    [Fact]
+    public async Task Duplicate_patients_is_an_organisation_setting_of_warn_or_refuse()
+    {
+        var t = await server.NewTenantAsync();
+        var invalid = (await t.Api.PatchAsync("organisation", new { duplicate_patients = "sometimes" })).ExpectError(422, "VALIDATION_ERROR");
+        Assert.Equal(["duplicate_patients"], invalid.ErrorFields);
+        (await t.Api.PatchAsync("organisation", new { duplicate_patients = (string?)null })).ExpectError(422, "VALIDATION_ERROR");
+        (await t.Api.PatchAsync("organisation", new { duplicate_patients = "refuse" })).Expect(200);
+        Assert.Equal("refuse", (await t.Api.GetAsync("organisation")).Data.GetProperty("duplicate_patients").GetString());
+        await t.CreatePatientAsync("Twin", "Setting", "2001-02-03");
+        (await t.Api.PostAsync("patients", new { first_name = "Twin", last_name = "Setting", date_of_birth = "2001-02-03" })).ExpectError(409, "DUPLICATE_PATIENT");
+
+        // The live dataset has its own settings.
+        var live = await t.KeyAsync(Leap.Server.Accounts.Scopes.All, Leap.Server.Accounts.Modes.Live);
+        Assert.Equal("warn", (await live.GetAsync("organisation")).Data.GetProperty("duplicate_patients").GetString());
+
+        (await t.Api.PatchAsync("organisation", new { duplicate_patients = "warn" })).Expect(200);
+        (await t.Api.PostAsync("patients", new { first_name = "Twin", last_name = "Setting", date_of_birth = "2001-02-03" })).Expect(201);
+        var key = await t.KeyAsync([Leap.Server.Accounts.Scopes.ReadPatients]);
+        (await key.PatchAsync("organisation", new { duplicate_patients = "refuse" })).ExpectError(403, "FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Refusing_the_same_person_again_is_409_with_the_candidates_unless_forced()
+    {
+        var t = await RefusingAsync();
         var sarah = (await t.Api.PostAsync("patients", Sarah(new { nhs_number = "943 476 5919" }))).Expect(201).Id;
 
         var sameName = (await t.Api.PostAsync("patients", new { first_name = "SARAH", last_name = "johnson", date_of_birth = "1985-03-15" }))
@@ -104,9 +168,9 @@ public abstract class PatientSyncTests(LeapFixture server)
     }
 
     [Fact]
-    public async Task A_sync_that_meets_an_unlinked_duplicate_links_it_instead()
+    public async Task A_sync_refused_as_an_unlinked_duplicate_links_it_instead()
     {
-        var t = await server.NewTenantAsync();
+        var t = await RefusingAsync();
         var sarah = (await t.Api.PostAsync("patients", Sarah())).Expect(201).Id;
         var duplicate = (await t.Api.SendAsync(HttpMethod.Put, "patients/external/MRN-77", Sarah())).ExpectError(409, "DUPLICATE_PATIENT");
         Assert.Equal([sarah], duplicate.Error.GetProperty("candidate_ids").EnumerateArray().Select(x => x.GetString()));
@@ -118,9 +182,9 @@ public abstract class PatientSyncTests(LeapFixture server)
     }
 
     [Fact]
-    public async Task Concurrent_creates_of_one_person_create_one_patient()
+    public async Task Concurrent_creates_of_one_person_create_one_patient_when_duplicates_are_refused()
     {
-        var t = await server.NewTenantAsync();
+        var t = await RefusingAsync();
         using var start = new ManualResetEventSlim();
         var creates = Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
         {

@@ -301,6 +301,32 @@ public abstract class ClinicalRecordTests(LeapFixture server)
         (await reader.GetAsync($"consultations/{id}")).Expect(200);
         (await reader.PostAsync("consultations", new { patient_id = patient, consultation_date = "2029-12-03" })).ExpectError(403, "FORBIDDEN");
     }
+
+    /// <summary>
+    /// The reference's scope for the patient record is <c>read_patients</c> ("read patient records/demographics"; its
+    /// endpoint table names it for the six lists): that scope alone reads them, and no other scope does.
+    /// </summary>
+    [Fact]
+    public async Task The_patient_record_lists_need_read_patients_and_read_patients_alone_reads_them()
+    {
+        var t = await server.NewTenantAsync();
+        var patient = await t.CreatePatientAsync();
+        await ConsultAsync(t, patient, extra: new
+        {
+            referrals = new[] { new { referred_to = "Respiratory clinic" } },
+            immunisations = new[] { new { vaccine_name = "Influenza" } },
+        });
+        var readPatients = await t.KeyAsync([Scopes.ReadPatients]);
+        var everythingElse = await t.KeyAsync(Scopes.All.Where(s => s != Scopes.ReadPatients));
+        foreach (var (list, count) in new[] { ("observations", 2), ("medications", 1), ("problems", 1), ("referrals", 1), ("allergies", 1), ("immunisations", 1) })
+        {
+            var answer = (await readPatients.GetAsync($"patients/{patient}/{list}")).Expect(200);
+            Assert.Equal(count, answer.Ids().Count);
+            Assert.All(answer.Data.EnumerateArray(), entry => Assert.Equal(patient, entry.GetProperty("patient_id").GetString()));
+            var refused = (await everythingElse.GetAsync($"patients/{patient}/{list}")).ExpectError(403, "FORBIDDEN");
+            Assert.Contains("read_patients", refused.Error.GetProperty("message").GetString());
+        }
+    }
 }
 
 public sealed class ClinicalRecordTestsOnSqlite(SqliteServer server) : ClinicalRecordTests(server);

@@ -6,7 +6,7 @@ namespace Leap.Server.Tests.Infrastructure;
 /// <summary>
 /// Another server on the fixture's database whose clock the test sets and moves (a <see cref="FakeTimeProvider"/>):
 /// for behaviour that depends on "now" (slots, notice and advance limits, clock changes, hold expiry).
-/// Tenants made through the fixture talk to it through <see cref="Api"/>.
+/// Tenants made through the fixture talk to it through <see cref="Api(TestTenant)"/>.
 /// </summary>
 public sealed class ClockedServer : IAsyncDisposable
 {
@@ -32,6 +32,9 @@ public sealed class ClockedServer : IAsyncDisposable
 
     /// <summary>The tenant's key, talking to this server.</summary>
     public ApiClient Api(TestTenant tenant) => tenant.Api.Via(http);
+
+    /// <summary>Another key, talking to this server.</summary>
+    public ApiClient Api(ApiClient key) => key.Via(http);
 
     /// <summary>No key: a patient's browser.</summary>
     public ApiClient Anonymous() => new(http, null);
