@@ -58,18 +58,24 @@ public sealed class WaitlistOffers(AvailabilityService availability, WebhookOutb
             : await db.SingleAsync<string?>($"SELECT timezone FROM locations WHERE id = @locationId AND {TenantSql.Filter}", new { locationId }, ct);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(timezone ?? "UTC");
         var localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(slot.Start, zone).DateTime);
-        var hold = HoldsApi.NewHold(new SlotRequest(rules, slot.ClinicianId, locationId, slot.Start), locationId, now);
-        foreach (var id in await WaitlistStore.CandidatesAsync(db, slot with { LocationId = locationId }, localDate, Candidates, ct))
+        var candidates = await WaitlistStore.CandidatesAsync(db, slot with { LocationId = locationId }, localDate, Candidates, ct);
+        if (candidates.Count == 0)
         {
-            if (!await WaitlistStore.OfferAsync(db, id, hold.Id, hold.ExpiresAt, now, ct))
-            {
-                continue;
-            }
-            await HoldStore.InsertAsync(db, hold, ct);
-            var offered = Attach(db.Tenant, (await WaitlistStore.FindAsync(db, id, ct))!);
-            await outbox.RecordAsync(db, WebhookEventTypes.WaitlistOffered, offered, null, ct);
-            return offered;
+            return null;
         }
+        // The hold first (the entry refers to it), taken back if concurrent offers have won every candidate meanwhile.
+        var hold = HoldsApi.NewHold(new SlotRequest(rules, slot.ClinicianId, locationId, slot.Start), locationId, now);
+        await HoldStore.InsertAsync(db, hold, ct);
+        foreach (var id in candidates)
+        {
+            if (await WaitlistStore.OfferAsync(db, id, hold.Id, hold.ExpiresAt, now, ct))
+            {
+                var offered = Attach(db.Tenant, (await WaitlistStore.FindAsync(db, id, ct))!);
+                await outbox.RecordAsync(db, WebhookEventTypes.WaitlistOffered, offered, null, ct);
+                return offered;
+            }
+        }
+        await HoldStore.DiscardAsync(db, hold.Id, ct);
         return null;
     }
 
