@@ -71,6 +71,7 @@ public sealed class LeapClient : IDisposable
         Documents = new ClinicalEntriesClient(transport, "documents");
         AuditEvents = new AuditEventsClient(transport);
         CalendarFeeds = new CalendarFeedsClient(transport);
+        Waitlist = new WaitlistClient(transport);
     }
 
     /// <summary>The settings this client was made with.</summary>
@@ -139,6 +140,8 @@ public sealed class LeapClient : IDisposable
     public AuditEventsClient AuditEvents { get; }
     /// <summary><c>/calendar-feeds</c>: secret iCalendar URLs of a clinician's appointments (docs/ical.md).</summary>
     public CalendarFeedsClient CalendarFeeds { get; }
+    /// <summary><c>/waitlist-entries</c>: patients waiting for freed slots, offered them automatically (docs/waitlist.md).</summary>
+    public WaitlistClient Waitlist { get; }
 
     /// <summary>Closes the connection pool, if this client created it.</summary>
     public void Dispose() => ownedHttp?.Dispose();

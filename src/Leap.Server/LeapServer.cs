@@ -27,6 +27,7 @@ using Leap.Server.StaffApp;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 using Leap.Server.Users;
+using Leap.Server.Waitlist;
 using Leap.Server.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -54,6 +55,7 @@ public static class LeapServer
         HoldsJson.Default,
         SeriesJson.Default,
         CalendarFeedsJson.Default,
+        WaitlistJson.Default,
         UsersJson.Default,
         NotificationsJson.Default,
         OrganisationsJson.Default,
@@ -123,6 +125,9 @@ public static class LeapServer
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<AvailabilityService>();
+        services.AddSingleton<WaitlistOffers>();
+        services.AddSingleton<WaitlistWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<WaitlistWorker>());
         services.AddSingleton(EmailOptions.Read(builder.Configuration, storage));
         services.AddSingleton(sp => IEmailTransport.Create(sp.GetRequiredService<EmailOptions>()));
         services.AddSingleton(NotificationOptions.From(builder.Configuration));
@@ -210,6 +215,7 @@ public static class LeapServer
         api.MapDocuments();
         api.MapAudit();
         api.MapCalendarFeeds();
+        api.MapWaitlist();
         app.MapCalendarFeedDownloads();
         app.MapFhir();
         app.MapLimitEndpoints();

@@ -149,6 +149,11 @@ public sealed class SdkCoverageTests(SqliteServer server)
         ["DELETE /calendar-feeds/{id}"] = "CalendarFeeds.RevokeAsync",
         ["GET /calendar-feeds/settings"] = "CalendarFeeds.GetSettingsAsync",
         ["PATCH /calendar-feeds/settings"] = "CalendarFeeds.UpdateSettingsAsync",
+        ["GET /waitlist-entries/"] = "Waitlist.ListAsync",
+        ["POST /waitlist-entries/"] = "Waitlist.CreateAsync",
+        ["GET /waitlist-entries/{id}"] = "Waitlist.GetAsync",
+        ["DELETE /waitlist-entries/{id}"] = "Waitlist.RemoveAsync",
+        ["POST /waitlist-entries/{id}/claim"] = "Waitlist.ClaimAsync",
     };
 
     /// <summary>
@@ -157,8 +162,11 @@ public sealed class SdkCoverageTests(SqliteServer server)
     /// </summary>
     private static readonly string[] FirstGenerationAliases = ["GET /appointment-types/", "GET /appointment-types/{id}", "GET /clinicians/", "GET /clinicians/{id}"];
 
-    /// <summary>The patients' own endpoints: called by the booking page in a patient's browser, with a manage link or a clinic's slug, never with a key.</summary>
-    private static readonly string[] PatientPrefixes = ["/manage/", "/public/"];
+    /// <summary>
+    /// The patients' own endpoints: called by the booking page in a patient's browser (or a clinic's page, for a waitlist
+    /// offer's claim link), with a manage link or a clinic's slug, never with a key.
+    /// </summary>
+    private static readonly string[] PatientPrefixes = ["/manage/", "/public/", "/waitlist-offers/"];
 
     [Fact]
     public void Every_documented_endpoint_has_an_sdk_method()

@@ -150,6 +150,9 @@ internal sealed record CancelBody(string? CancellationReason);
 [JsonSerializable(typeof(CalendarFeedCreate))]
 [JsonSerializable(typeof(DataEnvelope<CalendarFeedSettings>))]
 [JsonSerializable(typeof(CalendarFeedSettings))]
+[JsonSerializable(typeof(DataEnvelope<WaitlistEntry>))]
+[JsonSerializable(typeof(ListEnvelope<WaitlistEntry>))]
+[JsonSerializable(typeof(WaitlistEntryCreate))]
 [JsonSerializable(typeof(DataEnvelope<WebhookDelivery>))]
 [JsonSerializable(typeof(ListEnvelope<WebhookDelivery>))]
 internal sealed partial class LeapJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using Leap.Server.Episodes;
 using Leap.Server.Notifications;
 using Leap.Server.Pathways;
 using Leap.Server.Storage;
+using Leap.Server.Waitlist;
 using Leap.Server.Webhooks;
 
 namespace Leap.Server.Appointments;
@@ -15,7 +16,8 @@ namespace Leap.Server.Appointments;
 /// <see cref="BookAsync"/> or <see cref="ChangeAsync"/> inside its <c>WriteAsync</c>, instead of writing through
 /// <see cref="AppointmentStore"/> itself.
 /// </summary>
-public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, NotificationPlanner notifications, ManageLinks links)
+public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outbox, RoutingQueue queue, NotificationPlanner notifications, ManageLinks links,
+    WaitlistOffers waitlist)
 {
     /// <summary>What each change raises when routed: its trigger (none for a plain update) and its verb on the timeline.</summary>
     private static readonly Dictionary<string, (string? Trigger, string Verb)> Routes = new(StringComparer.Ordinal)
@@ -97,7 +99,18 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
         var previous = before is null ? null : before with { EpisodeId = before.EpisodeId != after.EpisodeId ? before.EpisodeId : filed };
         // The event carries a manage link issued now (a clinic sending its own messages passes it on); the previous state none.
         await outbox.RecordAsync(db, entry.Change, links.Attach(db.Tenant, after with { EpisodeId = episodeId }), previous, ct);
+        if (Freed(before, entry.Change) is { } slot)
+        {
+            await waitlist.OfferAsync(db, slot, ct);
+        }
     }
+
+    /// <summary>The slot a cancellation or a move gave up, when it was an active booking of a template with a clinician.</summary>
+    private static WaitlistStore.FreedSlot? Freed(Appointment? before, string change) =>
+        change is WebhookEventTypes.AppointmentCancelled or WebhookEventTypes.AppointmentRescheduled
+            && before is { BlocksClinician: true, AppointmentTypeId: { } templateId, ClinicianProfileId: { } clinicianId }
+            ? new WaitlistStore.FreedSlot(templateId, clinicianId, before.LocationId, before.StartTime, before.PatientId)
+            : null;
 
     private Task<string?> RaiseAsync(TenantDb db, string trigger, string verb, Appointment a, CancellationToken ct)
     {

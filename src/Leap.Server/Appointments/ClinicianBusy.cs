@@ -42,6 +42,14 @@ public static class ClinicianBusy
             """,
             new { id, clinicianId, start, end, kind, expiresAt, earliest = start - MaxLength, now }, ct);
 
+    /// <summary>
+    /// Queues this write behind every other claim of the clinician's time on the days [start, end) touches, as a claim
+    /// does (see <see cref="Claim"/>), so what it then reads of that time stays true until it ends: for a writer that
+    /// checks the time is free before it claims it, and would rather not claim it than be refused.
+    /// </summary>
+    public static Task QueueAsync(TenantDb db, string clinicianId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
+        db.SerializeSql(ClaimedDays) is { Length: > 0 } sql ? db.ExecuteAsync(sql, new { clinicianId, start, end }, ct) : Task.CompletedTask;
+
     /// <summary>Deletes an interval; returns whether it was there.</summary>
     public static async Task<bool> ReleaseAsync(TenantDb db, string id, CancellationToken ct) =>
         await db.ExecuteAsync($"DELETE FROM clinician_busy WHERE id = @id AND {TenantSql.Filter}", new { id }, ct) == 1;

@@ -50,6 +50,14 @@ public static class HoldStore
         return true;
     }
 
+    /// <summary>Takes back a hold made in this write that turned out not to be wanted, as if it had never been made.</summary>
+    public static Task DiscardAsync(TenantDb db, string id, CancellationToken ct) =>
+        db.ExecuteAsync(
+            $"""
+            DELETE FROM clinician_busy WHERE id = @id AND kind = 'hold' AND {TenantSql.Filter};
+            DELETE FROM holds WHERE id = @id AND {TenantSql.Filter}
+            """, new { id }, ct);
+
     /// <summary>Records as expired every active hold past its expiry, and frees their time (housekeeping).</summary>
     public static Task<int> ExpireAsync(CrossTenantDb db, DateTimeOffset now, CancellationToken ct) =>
         db.WriteAsync(async write =>

@@ -50,22 +50,7 @@ public static class HoldsApi
         {
             throw new ApiException(409, ErrorCodes.SlotUnavailable, $"This slot cannot be held: {check.Message} {HoldAdvice}");
         }
-        var now = TypeHandlers.Truncate(clock.GetUtcNow());
-        var hold = new Hold
-        {
-            Id = Ids.New(Ids.Hold),
-            AppointmentTemplateId = slot.Rules.TemplateId,
-            ClinicianProfileId = slot.ClinicianId,
-            LocationId = check.SessionLocationId,
-            StartTime = slot.Start,
-            EndTime = slot.Start + slot.Rules.Duration,
-            BufferBeforeMinutes = (int)slot.Rules.BufferBefore.TotalMinutes,
-            BufferAfterMinutes = (int)slot.Rules.BufferAfter.TotalMinutes,
-            ExpiresAt = now + HoldStatuses.Lifetime,
-            Status = HoldStatuses.Active,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var hold = NewHold(slot, check.SessionLocationId, TypeHandlers.Truncate(clock.GetUtcNow()));
         try
         {
             return await commit(hold, write => HoldStore.InsertAsync(write, hold, ct));
@@ -75,6 +60,23 @@ public static class HoldsApi
             throw await ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, null, clock.GetUtcNow(), ct, HoldAdvice);
         }
     }
+
+    /// <summary>A hold of <paramref name="slot"/> made at <paramref name="now"/>, in the session at <paramref name="locationId"/>; not yet written.</summary>
+    public static Hold NewHold(SlotRequest slot, string? locationId, DateTimeOffset now) => new()
+    {
+        Id = Ids.New(Ids.Hold),
+        AppointmentTemplateId = slot.Rules.TemplateId,
+        ClinicianProfileId = slot.ClinicianId,
+        LocationId = locationId,
+        StartTime = slot.Start,
+        EndTime = slot.Start + slot.Rules.Duration,
+        BufferBeforeMinutes = (int)slot.Rules.BufferBefore.TotalMinutes,
+        BufferAfterMinutes = (int)slot.Rules.BufferAfter.TotalMinutes,
+        ExpiresAt = now + HoldStatuses.Lifetime,
+        Status = HoldStatuses.Active,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     private static async Task<ApiData<Hold>> Get(string id, TenantDb db, TimeProvider clock, CancellationToken ct) =>
         Api.Ok((await HoldStore.FindAsync(db, id, ct) ?? throw ApiException.NotFound("hold", id)).At(clock.GetUtcNow()));

@@ -36,6 +36,7 @@ public static class ApiPaths
         ["questionnaire-responses"] = Ids.QuestionnaireResponse,
         ["webhooks"] = Ids.WebhookEndpoint,
         ["users"] = Ids.User,
+        ["waitlist-entries"] = Ids.WaitlistEntry,
     };
 
     /// <summary>

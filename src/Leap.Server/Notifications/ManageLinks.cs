@@ -44,7 +44,14 @@ public sealed class ManageLinks(Database database, TimeProvider clock, IServer s
     public string BaseUrl => configuredUrl ?? (listeningUrl ??= server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/') ?? "");
 
     public string? UrlFor(string orgId, string mode, string appointmentId, string patientId) =>
-        $"{BaseUrl}{PagePath}/{Issue(new Claim(new Tenant(orgId, mode), appointmentId, patientId, TypeHandlers.Truncate(clock.GetUtcNow())))}";
+        LinkFor(PagePath, new Tenant(orgId, mode), appointmentId, patientId);
+
+    /// <summary>
+    /// A link under <paramref name="path"/> whose token names another of the patient's records (a waitlist offer) in
+    /// place of an appointment: read the same way, by endpoints that look the record up by that id.
+    /// </summary>
+    public string LinkFor(string path, Tenant tenant, string recordId, string patientId) =>
+        $"{BaseUrl}{path}/{Issue(new Claim(tenant, recordId, patientId, TypeHandlers.Truncate(clock.GetUtcNow())))}";
 
     /// <summary>The appointment as answered to its clinic: with the patient's manage link while it is still active.</summary>
     public Appointment Attach(Tenant tenant, Appointment appointment) => appointment with

@@ -97,6 +97,9 @@ public static class WebhookEventTypes
     public const string EpisodeAssigned = "episode.assigned";
     public const string EpisodePriorityChanged = "episode.priority_changed";
     public const string EpisodeEventCreated = "episode_event.created";
+    /// <summary>A freed slot is held for a waitlist entry (docs/waitlist.md); the payload carries the hold and the claim link.</summary>
+    public const string WaitlistOffered = "waitlist.offered";
+    public const string WaitlistExpired = "waitlist.expired";
     /// <summary>Sent only by <c>POST /webhooks/{id}/test</c>, to that endpoint, whatever it subscribes to.</summary>
     public const string Test = "webhook.test";
 
@@ -109,6 +112,7 @@ public static class WebhookEventTypes
         ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
         EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,
+        WaitlistOffered, WaitlistExpired,
     ];
 }
 

@@ -19,7 +19,7 @@ public abstract partial class RequestShapeTests(LeapFixture server)
     private static readonly HashSet<string> BodilessWrites =
     [
         "POST /api/v1/appointments/{id}/complete", "POST /api/v1/appointments/{id}/no-show", "POST /api/v1/webhooks/{id}/test",
-        "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+        "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST /api/v1/waitlist-entries/{id}/claim",
     ];
 
     /// <summary>POSTs that change nothing: a check of one slot (a query with a body).</summary>

@@ -18,8 +18,8 @@ public abstract class ScopeTests(LeapFixture server)
         var t = await server.NewTenantAsync();
         var endpoints = Endpoints();
         Assert.NotEmpty(endpoints);
-        // The patients' endpoints take no key: a manage link's token or a clinic's slug opens them (OnlineBooking tests).
-        Assert.All(endpoints.Where(e => e.ByPatient), e => Assert.Matches("^/api/v1/(manage/\\{token\\}|public/\\{slug\\})", e.Pattern));
+        // The patients' endpoints take no key: a manage link's token or a clinic's slug opens them (OnlineBooking and Waitlist tests).
+        Assert.All(endpoints.Where(e => e.ByPatient), e => Assert.Matches("^/api/v1/(manage/\\{token\\}|public/\\{slug\\}|waitlist-offers/\\{token\\})", e.Pattern));
         foreach (var endpoint in endpoints.Where(e => e.Scope is null && !e.ByPatient))
         {
             var result = await t.Api.SendAsync(new HttpMethod(endpoint.Method), endpoint.PathWith());

@@ -12,14 +12,16 @@ public sealed record Clinic(TestTenant T, ClockedServer Server, ApiClient Api, s
     public static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 
     public static async Task<Clinic> OpenAsync(LeapFixture fixture, DateTimeOffset now, int duration = 30, int bufferBefore = 0, int bufferAfter = 0,
-        int minNotice = 0, int maxAdvance = 90, string[]? days = null, IReadOnlyDictionary<string, string?>? settings = null)
+        int minNotice = 0, int maxAdvance = 90, string[]? days = null, IReadOnlyDictionary<string, string?>? settings = null, bool isolated = false)
     {
-        var t = await fixture.NewTenantAsync();
+        // An isolated clinic's server is alone on its database: its background work runs under the test's clock.
+        var clocked = isolated ? ClockedServer.StartIsolated(fixture, now, settings) : null;
+        var t = clocked is null ? await fixture.NewTenantAsync() : await TestTenant.OnAsync(fixture, clocked.App);
         var location = await t.CreateLocationAsync();
         var clinician = await t.CreateClinicianAsync("Dr Avail", locationIds: location);
         await t.CreateSessionsAsync(clinician, location, "09:00", "17:00", days ?? Weekdays);
         var template = await t.CreateTemplateAsync("Consultation", duration, bufferBefore, bufferAfter, minNoticeMinutes: minNotice, maxAdvanceDays: maxAdvance);
-        var clocked = ClockedServer.Start(fixture, now, settings);
+        clocked ??= ClockedServer.Start(fixture, now, settings);
         return new Clinic(t, clocked, clocked.Api(t), location, clinician, template);
     }
 

@@ -21,6 +21,7 @@ public sealed class ClockedServer : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+    public LeapAppFactory App => app;
     public string BaseUrl => app.BaseUrl;
     public IServiceProvider Services => app.Services;
 
@@ -28,6 +29,23 @@ public sealed class ClockedServer : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(now);
         return new ClockedServer(fixture.StartAnotherServer(settings, services: s => s.AddSingleton<TimeProvider>(clock)), clock);
+    }
+
+    /// <summary>
+    /// A server like <see cref="Start"/>'s on a database of its own: the only server there, so its background work
+    /// (routing, expiry rounds) runs under the test's clock too.
+    /// </summary>
+    public static ClockedServer StartIsolated(LeapFixture fixture, DateTimeOffset now, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var clock = new FakeTimeProvider(now);
+        var all = fixture.NewIsolatedDatabase();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var app = new LeapAppFactory(all, s => s.AddSingleton<TimeProvider>(clock));
+        _ = app.BaseUrl;
+        return new ClockedServer(app, clock);
     }
 
     /// <summary>The tenant's key, talking to this server.</summary>
