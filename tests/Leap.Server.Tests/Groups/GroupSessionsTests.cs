@@ -267,7 +267,8 @@ public abstract class GroupSessionsTests(LeapFixture server)
         // The session's time is taken for new appointments of the clinician, as any booking's: 09:45, 10:00 and 10:15 give way to it.
         Assert.Equal(fresh.Count - 3 + 1, slots.Count);
         var next = (await c.Api.GetAsync($"availability/next?appointment_template_id={template}")).Expect(200).Data;
-        Assert.Equal("2026-06-01T08:00:00Z", next.GetProperty("start_time").GetString());
+        // The template keeps the default hour of notice.
+        Assert.Equal("2026-06-01T09:00:00Z", next.GetProperty("start_time").GetString());
         Assert.Equal(3, next.GetProperty("seats_remaining").GetInt32());
 
         (await JoinAsync(c.Api, session, await c.T.CreatePatientAsync())).Expect(201);
