@@ -19,6 +19,8 @@ public static class LeapErrorCodes
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
     /// <summary>409: occurrences of a new series clash and nothing was booked; see <see cref="LeapError.SeriesConflicts"/>.</summary>
     public const string SeriesConflict = "SERIES_CONFLICT";
+    /// <summary>409: every seat of the group appointment is taken.</summary>
+    public const string SessionFull = "SESSION_FULL";
     /// <summary>409: the record's status does not allow the action (cancelling a cancelled appointment, for example).</summary>
     public const string InvalidState = "INVALID_STATE";
     /// <summary>409: a new patient looks like one already there; see <see cref="LeapApiException.CandidateIds"/> and <see cref="LeapDuplicatePatientException"/>.</summary>

@@ -38,6 +38,7 @@ public static class Ids
     public const string Series = "ser_";
     public const string CalendarFeed = "calf_";
     public const string WaitlistEntry = "wl_";
+    public const string Participant = "par_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

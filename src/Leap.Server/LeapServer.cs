@@ -19,6 +19,7 @@ using Leap.Server.Locations;
 using Leap.Server.Notifications;
 using Leap.Server.OnlineBooking;
 using Leap.Server.Organisations;
+using Leap.Server.Participants;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
@@ -54,6 +55,7 @@ public static class LeapServer
         AvailabilityJson.Default,
         HoldsJson.Default,
         SeriesJson.Default,
+        ParticipantsJson.Default,
         CalendarFeedsJson.Default,
         WaitlistJson.Default,
         UsersJson.Default,
@@ -205,6 +207,7 @@ public static class LeapServer
         api.MapHolds();
         api.MapFirstGeneration();
         api.MapAppointmentSeries();
+        api.MapParticipants();
         api.MapUsers();
         api.MapNotifications();
         api.MapOrganisation();

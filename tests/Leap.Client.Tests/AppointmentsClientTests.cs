@@ -148,6 +148,30 @@ public abstract class AppointmentsClientTests(LeapFixture server)
         Assert.Equal([booked.Id], (await s.Appointments.ListAsync(new() { UpdatedAtGte = booked.UpdatedAt }, Ct)).Data.Select(a => a.Id));
         Assert.Empty((await s.Appointments.ListAsync(new() { UpdatedAtLte = booked.UpdatedAt.AddMinutes(-1) }, Ct)).Data);
     }
+
+    [Fact]
+    public async Task Patients_join_a_group_session_until_it_is_full_and_leave_it()
+    {
+        using var s = await ArrangeAsync();
+        var template = await s.Sdk.Client.AppointmentTemplates.CreateAsync(new() { Name = "Back class", Duration = 30, MaxParticipants = 2, MinParticipants = 2 }, ct: Ct);
+        Assert.Equal((2, 2), (template.MaxParticipants, template.MinParticipants));
+        var session = await s.Appointments.CreateAsync(s.Booking(At(6, 9)) with { AppointmentTypeId = template.Id }, ct: Ct);
+        Assert.Equal((2, 1, 1), (session.MaxParticipants, session.ParticipantCount, session.SeatsRemaining));
+
+        var second = await s.T.CreatePatientAsync();
+        var joined = await s.Appointments.AddParticipantAsync(session.Id, second, ct: Ct);
+        Assert.Equal((session.Id, second, "joined"), (joined.AppointmentId, joined.PatientId, joined.Status));
+        // The booking's patient holds the first seat already.
+        Assert.Equal(LeapErrorCodes.Conflict, (await Assert.ThrowsAsync<LeapConflictException>(() => s.Appointments.AddParticipantAsync(session.Id, s.Patient, ct: Ct))).Code);
+        var third = await s.T.CreatePatientAsync();
+        Assert.Equal(LeapErrorCodes.SessionFull, (await Assert.ThrowsAsync<LeapConflictException>(() => s.Appointments.AddParticipantAsync(session.Id, third, ct: Ct))).Code);
+
+        var left = await s.Appointments.RemoveParticipantAsync(session.Id, second, Ct);
+        Assert.Equal("cancelled", left.Status);
+        Assert.Equal([s.Patient, second], (await s.Appointments.ListParticipantsAsync(session.Id, Ct)).Select(p => p.PatientId));
+        Assert.Equal(1, (await s.Appointments.GetAsync(session.Id, Ct)).SeatsRemaining);
+        Assert.Null((await s.Appointments.CreateAsync(s.Booking(At(6, 11)), ct: Ct)).MaxParticipants);
+    }
 }
 
 public sealed class AppointmentsClientTestsOnSqlite(SqliteServer server) : AppointmentsClientTests(server);

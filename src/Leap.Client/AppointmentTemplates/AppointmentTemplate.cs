@@ -36,6 +36,10 @@ public sealed record AppointmentTemplate
     public TemplateNotifications? Notifications { get; init; }
     /// <summary>Manage link rule: patients may cancel or move their appointment online until this many hours before it (default 24).</summary>
     public int CancellationNoticeHours { get; init; }
+    /// <summary>Patients per appointment: 1 for one-to-one, more for a group or class session.</summary>
+    public int MaxParticipants { get; init; } = 1;
+    /// <summary>The fewest participants a session is meant to run with (recorded, not enforced).</summary>
+    public int? MinParticipants { get; init; }
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -73,6 +77,10 @@ public sealed record AppointmentTemplateCreate
     public TemplateNotifications? Notifications { get; init; }
     /// <summary>Hours before the start until which patients may cancel or move online, 0 to 720 (default 24).</summary>
     public int? CancellationNoticeHours { get; init; }
+    /// <summary>Patients per appointment, 1 to 500 (default 1: one-to-one); more makes each booking a group session.</summary>
+    public int? MaxParticipants { get; init; }
+    /// <summary>The fewest participants a session is meant to run with, 1 to <see cref="MaxParticipants"/>.</summary>
+    public int? MinParticipants { get; init; }
 }
 
 /// <summary>
@@ -110,6 +118,10 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public TemplateNotifications? Notifications { get => Get<TemplateNotifications>(); init => Set(value); }
     /// <summary>Hours before the start until which patients may cancel or move online.</summary>
     public int? CancellationNoticeHours { get => Get<int?>(); init => Set(value); }
+    /// <summary>Patients per appointment (not once booked).</summary>
+    public int? MaxParticipants { get => Get<int?>(); init => Set(value); }
+    /// <summary>The fewest participants a session is meant to run with (not once booked).</summary>
+    public int? MinParticipants { get => Get<int?>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

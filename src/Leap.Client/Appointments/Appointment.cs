@@ -62,6 +62,12 @@ public sealed record Appointment
     public string? Notes { get; init; }
     /// <summary>The recurring series this is an occurrence of, if any (<see cref="AppointmentSeriesClient"/>).</summary>
     public string? SeriesId { get; init; }
+    /// <summary>A group appointment's capacity, from its template when booked; null for a one-to-one appointment.</summary>
+    public int? MaxParticipants { get; init; }
+    /// <summary>A group appointment's participants now joined (<see cref="AppointmentsClient.ListParticipantsAsync"/>).</summary>
+    public int? ParticipantCount { get; init; }
+    /// <summary>A group appointment's free seats.</summary>
+    public int? SeatsRemaining { get; init; }
     /// <summary>When it was booked.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -69,6 +75,27 @@ public sealed record Appointment
     /// <summary>The patient's own link to see, cancel or move the appointment (null once it is no longer active).</summary>
     public string? ManageUrl { get; init; }
 }
+
+/// <summary>A patient taking part in a group appointment; one who left keeps the record, <c>cancelled</c>.</summary>
+public sealed record AppointmentParticipant
+{
+    /// <summary>The participation's id (<c>par_…</c>).</summary>
+    public string Id { get; init; } = "";
+    /// <summary>The group appointment.</summary>
+    public string AppointmentId { get; init; } = "";
+    /// <summary>The patient.</summary>
+    public string PatientId { get; init; } = "";
+    /// <summary>joined or cancelled.</summary>
+    public string Status { get; init; } = "";
+    /// <summary>When the patient joined.</summary>
+    public DateTimeOffset JoinedAt { get; init; }
+    /// <summary>When the patient left, if they did.</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+internal sealed record ParticipantJoin(string PatientId);
 
 /// <summary>Values of <see cref="Appointment.Status"/>.</summary>
 public static class AppointmentStatus

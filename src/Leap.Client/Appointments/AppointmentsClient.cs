@@ -36,6 +36,47 @@ public sealed class AppointmentsClient
         (await endpoints.Nested(id, "notifications", LeapJsonContext.Default.DataEnvelopeAppointmentNotification,
             LeapJsonContext.Default.ListEnvelopeAppointmentNotification).ListAsync(new NoFilters(), ct)).Data;
 
+    /// <summary>
+    /// Everyone who joined a group appointment, in the order they joined, those who left included
+    /// (<c>GET /appointments/{id}/participants</c>).
+    /// </summary>
+    /// <param name="id">The group appointment's id.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapNotFoundException">No such appointment for this key.</exception>
+    /// <exception cref="LeapConflictException">A one-to-one appointment, which has no participants.</exception>
+    public async Task<IReadOnlyList<AppointmentParticipant>> ListParticipantsAsync(string id, CancellationToken ct = default) =>
+        (await Participants(id).ListAsync(new NoFilters(), ct)).Data;
+
+    /// <summary>
+    /// Gives a patient a seat in a group appointment (<c>POST /appointments/{id}/participants</c>), with an
+    /// Idempotency-Key every retry repeats.
+    /// </summary>
+    /// <param name="id">The group appointment's id.</param>
+    /// <param name="patientId">The patient joining.</param>
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>; a new UUID when null.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapConflictException">
+    /// <see cref="LeapErrorCodes.SessionFull"/>: no seat is free; <see cref="LeapErrorCodes.InvalidState"/>: the appointment
+    /// is no longer active; <see cref="LeapErrorCodes.Conflict"/>: the patient already takes part, or it is one-to-one.
+    /// </exception>
+    /// <exception cref="LeapValidationException">No such patient, or the patient is archived.</exception>
+    public Task<AppointmentParticipant> AddParticipantAsync(string id, string patientId, string? idempotencyKey = null, CancellationToken ct = default) =>
+        Participants(id).CreateAsync(new ParticipantJoin(patientId), LeapJsonContext.Default.ParticipantJoin, idempotencyKey, ct);
+
+    /// <summary>
+    /// A patient leaves a group appointment, which goes on without them (<c>DELETE /appointments/{id}/participants/{patient_id}</c>).
+    /// </summary>
+    /// <param name="id">The group appointment's id.</param>
+    /// <param name="patientId">The patient leaving.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <exception cref="LeapNotFoundException">No such appointment, or the patient never joined it.</exception>
+    /// <exception cref="LeapConflictException"><see cref="LeapErrorCodes.InvalidState"/>: the patient already left, or the appointment is no longer active.</exception>
+    public Task<AppointmentParticipant> RemoveParticipantAsync(string id, string patientId, CancellationToken ct = default) =>
+        Participants(id).DeleteAsync(patientId, ct, Guid.NewGuid().ToString());
+
+    private RecordEndpoints<AppointmentParticipant> Participants(string id) =>
+        endpoints.Nested(id, "participants", LeapJsonContext.Default.DataEnvelopeAppointmentParticipant, LeapJsonContext.Default.ListEnvelopeAppointmentParticipant);
+
     /// <summary>One appointment (<c>GET /appointments/{id}</c>).</summary>
     /// <param name="id">The appointment's id.</param>
     /// <param name="ct">Cancels the call.</param>

@@ -17,6 +17,10 @@ public sealed record AvailabilitySlot
     public string? AppointmentTemplateId { get; init; }
     /// <summary>Whether the slot can be booked (listed slots always can).</summary>
     public bool IsAvailable { get; init; }
+    /// <summary>A group template's session already booked: the appointment to join (<see cref="AppointmentsClient.AddParticipantAsync"/>).</summary>
+    public string? AppointmentId { get; init; }
+    /// <summary>A group template's free seats (null for one-to-one templates).</summary>
+    public int? SeatsRemaining { get; init; }
 }
 
 /// <summary>The dates a slot search covered.</summary>

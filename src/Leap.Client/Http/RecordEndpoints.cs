@@ -70,8 +70,11 @@ internal sealed class RecordEndpoints<T>(LeapTransport transport, string path, J
     public Task<T> ActionAsync(string id, string action, CancellationToken ct, byte[]? body = null) =>
         SendAsync(HttpMethod.Post, Item(id) + "/" + action, ct, body, Guid.NewGuid().ToString());
 
-    /// <summary>DELETE /{path}/{id}, for endpoints that answer with the record (e.g. a released hold).</summary>
-    public Task<T> DeleteAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Delete, Item(id), ct);
+    /// <summary>
+    /// DELETE /{path}/{id}, for endpoints that answer with the record (e.g. a released hold); with an Idempotency-Key,
+    /// repeated by every retry, where the server honours one (a retry after a lost answer then gets that answer).
+    /// </summary>
+    public Task<T> DeleteAsync(string id, CancellationToken ct, string? idempotencyKey = null) => SendAsync(HttpMethod.Delete, Item(id), ct, null, idempotencyKey);
 
     /// <summary>
     /// DELETE /{path}/{id}, for endpoints that answer <c>{"id", "deleted": true}</c> (pathway rules, webhooks). A

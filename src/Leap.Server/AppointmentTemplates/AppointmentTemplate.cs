@@ -29,6 +29,10 @@ public sealed record AppointmentTemplate
     public TemplateNotifications Notifications { get; init; } = TemplateNotifications.Defaults;
     /// <summary>Manage link rule: the patient may cancel or move the appointment up to this many hours before it starts.</summary>
     public int CancellationNoticeHours { get; init; }
+    /// <summary>Patients per appointment: 1 is an ordinary one-to-one appointment, more a group or class session (docs/groups-and-resources.md).</summary>
+    public int MaxParticipants { get; init; } = 1;
+    /// <summary>The fewest participants the session is meant to run with; recorded and returned, not enforced.</summary>
+    public int? MinParticipants { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -10,6 +10,7 @@ public static class AppointmentTemplateValidation
     public const int MaxNoticeMinutes = 365 * 24 * 60;
     public const int MaxAdvanceDaysLimit = 730;
     public const int DefaultCancellationNoticeHours = 24;
+    public const int MaxParticipantsLimit = 500;
 
     public static AppointmentTemplate Blank(string id, DateTimeOffset now) => new()
     {
@@ -50,8 +51,16 @@ public static class AppointmentTemplateValidation
             MaxAdvanceDays = Number("max_advance_days", 1, MaxAdvanceDaysLimit, current.MaxAdvanceDays),
             CancellationNoticeHours = Number("cancellation_notice_hours", 0, 24 * 30, current.CancellationNoticeHours),
             Notifications = TemplateNotifications.Apply(r, current.Notifications),
+            MaxParticipants = Number("max_participants", 1, MaxParticipantsLimit, current.MaxParticipants),
+            MinParticipants = r.Has("min_participants") ? r.Int("min_participants", 1, MaxParticipantsLimit) : current.MinParticipants,
             UpdatedAt = now,
         };
+        if ((r.Has("min_participants") || r.Has("max_participants")) && template.MinParticipants > template.MaxParticipants
+            && !r.Failed("min_participants") && !r.Failed("max_participants"))
+        {
+            r.Fail(r.Has("min_participants") ? "min_participants" : "max_participants",
+                $"min_participants ({template.MinParticipants}) must not be more than max_participants ({template.MaxParticipants})");
+        }
         if ((r.Has("min_notice_minutes") || r.Has("max_advance_days")) && template.MinNoticeMinutes >= template.MaxAdvanceDays * 24 * 60)
         {
             r.Fail(r.Has("min_notice_minutes") ? "min_notice_minutes" : "max_advance_days",

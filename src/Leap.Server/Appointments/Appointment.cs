@@ -39,6 +39,14 @@ public sealed record Appointment
     public string? Notes { get; init; }
     /// <summary>The recurring series this appointment is an occurrence of (docs/series.md).</summary>
     public string? SeriesId { get; init; }
+    /// <summary>
+    /// A group appointment's capacity, copied from its template when booked (docs/groups-and-resources.md); absent on
+    /// one-to-one appointments, whose answers stay as Jump's.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaxParticipants { get; init; }
+    /// <summary>A group appointment's participants now joined (the booking's patient is the first).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ParticipantCount { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SeatsRemaining => MaxParticipants - ParticipantCount;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>
@@ -77,6 +85,9 @@ public static class AppointmentStatuses
     public static readonly IReadOnlyList<string> Bookable = [Pending, PendingApproval, Confirmed, Scheduled];
 
     public static bool IsActive(string status) => Bookable.Contains(status);
+
+    /// <summary>SQL true when the status column (<paramref name="column"/>) holds an active status.</summary>
+    public static string IsActiveSql(string column) => $"{column} IN ({string.Join(", ", Bookable.Select(s => $"'{s}'"))})";
 }
 
 /// <summary>The records a booking refers to, as <see cref="AppointmentStore.FindReferencesAsync"/> finds them.</summary>
@@ -89,6 +100,7 @@ public sealed record AppointmentReferences
     public string? PatientPhone { get; init; }
     public bool PatientArchived { get; init; }
     public bool? TemplateActive { get; init; }
+    public int? MaxParticipants { get; init; }
     public int? BufferBeforeMinutes { get; init; }
     public int? BufferAfterMinutes { get; init; }
     public TemplateNotifications? TemplateNotifications { get; init; }

@@ -1,5 +1,6 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Participants;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
@@ -13,7 +14,8 @@ public static class AppointmentStore
         id, patient_id, clinician_profile_id, title, description, start_time, end_time, status, appointment_type_id,
         location_id, is_remote, remote_channel, video_link, video_provider, duration_minutes, buffer_before_minutes,
         buffer_after_minutes, attendee_email, attendee_name, attendee_phone, meeting_url, attendance_status,
-        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, series_id, created_at, updated_at
+        cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, series_id, max_participants,
+        participant_count, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
@@ -53,7 +55,7 @@ public static class AppointmentStore
             SELECT p.first_name AS patient_first_name, p.last_name AS patient_last_name, p.preferred_name AS patient_preferred_name,
                    p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
                    p.archived_at IS NOT NULL AS patient_archived,
-                   t.is_active AS template_active, t.buffer_before_minutes, t.buffer_after_minutes, t.notifications AS template_notifications,
+                   t.is_active AS template_active, t.max_participants, t.buffer_before_minutes, t.buffer_after_minutes, t.notifications AS template_notifications,
                    c.is_active AS clinician_active, l.is_active AS location_active, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
             LEFT JOIN patients p ON p.id = @patientId AND {TenantSql.Of("p")}
@@ -90,9 +92,13 @@ public static class AppointmentStore
                     @AppointmentTypeId, @LocationId, @IsRemote, @RemoteChannel, @VideoLink, @VideoProvider, @DurationMinutes,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @AttendeeEmail, @AttendeeName, @AttendeePhone, @MeetingUrl,
                     @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId, @Notes,
-                    @SeriesId, @CreatedAt, @UpdatedAt)
+                    @SeriesId, @MaxParticipants, @ParticipantCount, @CreatedAt, @UpdatedAt)
             """,
             a, ct);
+        if (a.MaxParticipants is not null)
+        {
+            await ParticipantStore.InsertAsync(db, Participant.Joined(a.Id, a.PatientId, a.CreatedAt), ct);
+        }
     }
 
     /// <summary>Saves a changed appointment, keeping its busy interval in step (moved, added or released).</summary>

@@ -1,5 +1,6 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Participants;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
@@ -191,6 +192,7 @@ public static class AppointmentValidation
                     BufferBeforeMinutes = found.BufferBeforeMinutes ?? 0, BufferAfterMinutes = found.BufferAfterMinutes ?? 0,
                     TemplateNotifications = found.TemplateNotifications ?? TemplateNotifications.Defaults,
                 };
+                a = GroupSessions.Booked(a, found.MaxParticipants);
             }
         }
         CheckActive(r, "clinician_profile_id", "clinician profile", clinicianId, found.ClinicianActive);

@@ -168,7 +168,8 @@ public static class AppointmentsApi
         }
     }
 
-    private static ApiException InvalidState(Appointment appointment, string verb)
+    /// <summary>409 <c>INVALID_STATE</c>: the appointment is no longer active, so it cannot be <paramref name="verb"/>.</summary>
+    internal static ApiException InvalidState(Appointment appointment, string verb)
     {
         var status = appointment.Status.Replace('_', ' ');
         var message = verb.EndsWith(status, StringComparison.Ordinal)

@@ -3,10 +3,29 @@ using Leap.Server.Http;
 
 namespace Leap.Server.Availability;
 
-/// <summary>A bookable slot (the Jump slot object). Listed slots are free, so <see cref="IsAvailable"/> is true.</summary>
+/// <summary>
+/// A bookable slot (the Jump slot object). Listed slots are free, so <see cref="IsAvailable"/> is true. Slots of a group
+/// template (docs/groups-and-resources.md) also say how many seats are free, and those of a session already booked
+/// name its appointment, which patients join; one-to-one slots carry neither, as Jump's.
+/// </summary>
 public sealed record Slot(
     DateTimeOffset StartTime, DateTimeOffset EndTime, string ClinicianProfileId, string ClinicianName, string LocationId,
-    string AppointmentTemplateId, bool IsAvailable);
+    string AppointmentTemplateId, bool IsAvailable,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AppointmentId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SeatsRemaining = null);
+
+/// <summary>A group appointment already booked with seats free: offered as a slot to join.</summary>
+public sealed record OpenSession
+{
+    public required string AppointmentId { get; init; }
+    public required string ClinicianId { get; init; }
+    public required string ClinicianName { get; init; }
+    public required string LocationId { get; init; }
+    public required string Timezone { get; init; }
+    public DateTimeOffset StartTime { get; init; }
+    public DateTimeOffset EndTime { get; init; }
+    public int SeatsRemaining { get; init; }
+}
 
 /// <summary>The <c>data</c> of <c>GET /availability</c>: an object, not a list (Jump).</summary>
 public sealed record AvailabilityData(IReadOnlyList<Slot> Slots, DateRange DateRange);
@@ -36,8 +55,12 @@ public static class SlotReasons
 
 /// <summary>The template's booking rules, as the slot engine applies them.</summary>
 public sealed record BookingRules(
-    string TemplateId, string TemplateName, TimeSpan Duration, TimeSpan BufferBefore, TimeSpan BufferAfter, TimeSpan MinNotice, TimeSpan MaxAdvance)
+    string TemplateId, string TemplateName, TimeSpan Duration, TimeSpan BufferBefore, TimeSpan BufferAfter, TimeSpan MinNotice, TimeSpan MaxAdvance,
+    int MaxParticipants = 1)
 {
+    /// <summary>A group template: its slots say how many seats are free, and its sessions with free seats are slots too.</summary>
+    public bool IsGroup => MaxParticipants > 1;
+
     /// <summary>Listed slots start every 15 minutes from the session's start, or every duration when shorter.</summary>
     public TimeSpan Step => Duration < DefaultStep ? Duration : DefaultStep;
 

@@ -33,10 +33,11 @@ public sealed class AvailabilityAnswer(SlotList slots, DateRange range) : IResul
     public static void Write(IBufferWriter<byte> output, SlotList slots, DateRange range, string requestId, JavaScriptEncoder? encoder)
     {
         Append(output, "{\"data\":{\"slots\":["u8);
+        var group = slots.Rules.IsGroup;
         var tails = new byte[slots.Owners.Count][];
         for (var i = 0; i < tails.Length; i++)
         {
-            tails[i] = Tail(slots.Owners[i], slots.Rules.TemplateId, encoder);
+            tails[i] = Tail(slots.Owners[i], slots.Rules.TemplateId, encoder, closed: !group);
         }
         var duration = slots.Rules.Duration.Ticks;
         var first = true;
@@ -55,9 +56,13 @@ public sealed class AvailabilityAnswer(SlotList slots, DateRange range) : IResul
             length += UtcTimestamps.Write(slot.Start, span[length..]);
             SlotMiddle.CopyTo(span[length..]);
             length += SlotMiddle.Length;
-            length += UtcTimestamps.Write(slot.Start + duration, span[length..]);
+            length += UtcTimestamps.Write(slot.Session == 0 ? slot.Start + duration : slots.Sessions[slot.Session - 1].EndTime.UtcTicks, span[length..]);
             tail.CopyTo(span[length..]);
             output.Advance(length + tail.Length);
+            if (group)
+            {
+                WriteSeats(output, slot.Session == 0 ? null : slots.Sessions[slot.Session - 1], slots.Rules.MaxParticipants, encoder);
+            }
         }
         Append(output, "],\"date_range\":{\"from\":\""u8);
         AppendDate(output, range.From);
@@ -72,8 +77,24 @@ public sealed class AvailabilityAnswer(SlotList slots, DateRange range) : IResul
 
     private static ReadOnlySpan<byte> SlotMiddle => "\",\"end_time\":\""u8;
 
-    /// <summary>Everything of a slot after its end time's digits.</summary>
-    private static byte[] Tail(SlotOwner owner, string templateId, JavaScriptEncoder? encoder)
+    /// <summary>A group template's slot ends with its session's appointment (when already booked) and its free seats.</summary>
+    private static void WriteSeats(IBufferWriter<byte> output, OpenSession? session, int maxParticipants, JavaScriptEncoder? encoder)
+    {
+        if (session is not null)
+        {
+            Append(output, ",\"appointment_id\":\""u8);
+            Append(output, JsonEncodedText.Encode(session.AppointmentId, encoder).EncodedUtf8Bytes);
+            Append(output, "\""u8);
+        }
+        Append(output, ",\"seats_remaining\":"u8);
+        Span<byte> digits = stackalloc byte[11];
+        (session?.SeatsRemaining ?? maxParticipants).TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        Append(output, digits[..written]);
+        Append(output, "}"u8);
+    }
+
+    /// <summary>Everything of a slot after its end time's digits (<paramref name="closed"/>: its closing brace too).</summary>
+    private static byte[] Tail(SlotOwner owner, string templateId, JavaScriptEncoder? encoder, bool closed)
     {
         var tail = new ArrayBufferWriter<byte>(256);
         Append(tail, "\",\"clinician_profile_id\":\""u8);
@@ -84,7 +105,7 @@ public sealed class AvailabilityAnswer(SlotList slots, DateRange range) : IResul
         Append(tail, JsonEncodedText.Encode(owner.LocationId, encoder).EncodedUtf8Bytes);
         Append(tail, "\",\"appointment_template_id\":\""u8);
         Append(tail, JsonEncodedText.Encode(templateId, encoder).EncodedUtf8Bytes);
-        Append(tail, "\",\"is_available\":true}"u8);
+        Append(tail, closed ? "\",\"is_available\":true}"u8 : "\",\"is_available\":true"u8);
         return tail.WrittenSpan.ToArray();
     }
 

@@ -45,7 +45,7 @@ public sealed class AvailabilityService(TimeProvider clock)
         {
             rules = new BookingRules(templateId!, found.TemplateName!, TimeSpan.FromMinutes(found.Duration),
                 TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
-                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays)) { IncludeOffline = includeOffline };
+                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays), found.MaxParticipants) { IncludeOffline = includeOffline };
         }
         Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
             (found.ClinicianActive, "is not active"),
@@ -100,6 +100,7 @@ public sealed class AvailabilityService(TimeProvider clock)
             ? BusyIntervals.None
             : await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
                 stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
-        return new SlotEngine(rules, now).FreeSlots(stretches, busy);
+        var sessions = rules.IsGroup ? await AvailabilityStore.OpenSessionsAsync(db, rules.TemplateId, from, to, clinicianId, locationId, ct) : [];
+        return new SlotEngine(rules, now).FreeSlots(stretches, busy, sessions);
     }
 }

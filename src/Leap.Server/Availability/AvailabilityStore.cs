@@ -16,6 +16,7 @@ public sealed record AvailabilityReferences
     public int BufferAfterMinutes { get; init; }
     public int MinNoticeMinutes { get; init; }
     public int MaxAdvanceDays { get; init; }
+    public int MaxParticipants { get; init; }
     public string? ClinicianName { get; init; }
     public bool ClinicianActive { get; init; }
     public bool ClinicianBookable { get; init; }
@@ -38,7 +39,7 @@ public static class AvailabilityStore
         (await db.SingleAsync<AvailabilityReferences>(
             $"""
             SELECT t.name AS template_name, t.is_active AS template_active, t.allow_online_booking AS template_online, t.duration,
-                   t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days,
+                   t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days, t.max_participants,
                    c.name AS clinician_name, c.is_active AS clinician_active, c.is_bookable_online AS clinician_bookable,
                    {Provides("c.id", "@templateId")} AS clinician_provides,
                    l.name AS location_name, l.is_active AS location_active, l.timezone AS location_timezone,
@@ -115,6 +116,38 @@ public static class AvailabilityStore
             new { yes = true, templateId, from, to, clinicianId, locationId, closedAfter, closedBefore }, ct);
         var sessions = closures.Count == 0 ? rows : rows.DistinctBy(r => r.Session.Id).ToList();
         return new Rota(sessions, closures.ToList());
+    }
+
+    /// <summary>
+    /// The template's group appointments with free seats starting on the local dates <paramref name="from"/>..<paramref name="to"/>
+    /// (at their location), of bookable clinicians at active locations, optionally of one clinician and/or one location.
+    /// </summary>
+    public static async Task<IReadOnlyList<OpenSession>> OpenSessionsAsync(TenantDb db, string templateId, DateOnly from, DateOnly to,
+        string? clinicianId, string? locationId, CancellationToken ct)
+    {
+        var sql = new StringBuilder(
+            $"""
+            SELECT a.id AS appointment_id, a.clinician_profile_id AS clinician_id, c.name AS clinician_name, a.location_id, l.timezone,
+                   a.start_time, a.end_time, a.max_participants - a.participant_count AS seats_remaining
+            FROM appointments a
+            JOIN clinician_profiles c ON c.id = a.clinician_profile_id AND {TenantSql.Of("c")}
+            JOIN locations l ON l.id = a.location_id AND {TenantSql.Of("l")}
+            WHERE {TenantSql.Of("a")} AND a.appointment_type_id = @templateId AND a.start_time >= @after AND a.start_time < @before
+              AND a.participant_count < a.max_participants AND {AppointmentStatuses.IsActiveSql("a.status")}
+              AND c.is_active = @yes AND c.is_bookable_online = @yes AND l.is_active = @yes
+            """);
+        if (clinicianId is not null)
+        {
+            sql.Append(" AND a.clinician_profile_id = @clinicianId");
+        }
+        if (locationId is not null)
+        {
+            sql.Append(" AND a.location_id = @locationId");
+        }
+        var sessions = await db.ListAsync<OpenSession>(sql.ToString(),
+            new { templateId, after = Midnight(from.AddDays(-1)), before = Midnight(to.AddDays(2)), yes = true, clinicianId, locationId },
+            ct);
+        return [.. sessions.Where(s => LocalTimes.DateAt(s.StartTime, LocalTimes.Zone(s.Timezone)) is var day && day >= from && day <= to)];
     }
 
     private static DateTimeOffset Midnight(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -144,10 +144,13 @@ public sealed class SlotEngine
     /// start and the rank of its clinician and location, in one array for the whole answer: two weeks of a practice
     /// are thousands of slots, and none of them is an object of its own.
     /// </summary>
-    public SlotList FreeSlots(IReadOnlyList<Stretch> stretches, BusyIntervals busy)
+    public SlotList FreeSlots(IReadOnlyList<Stretch> stretches, BusyIntervals busy, IReadOnlyList<OpenSession>? sessions = null)
     {
+        // A group session already booked is offered as it is, within the template's notice and advance limits, whatever the rota says now.
+        var open = sessions?.Where(s => s.StartTime >= earliest && s.StartTime <= latest).ToList() ?? [];
         // Slots at one start are listed by clinician name, then id, then location: rank the stretches' owners once.
-        var owners = stretches.Select(s => new SlotOwner(s.ClinicianId, s.ClinicianName, s.LocationId)).Distinct().ToArray();
+        var owners = stretches.Select(s => new SlotOwner(s.ClinicianId, s.ClinicianName, s.LocationId))
+            .Concat(open.Select(s => new SlotOwner(s.ClinicianId, s.ClinicianName, s.LocationId))).Distinct().ToArray();
         Array.Sort(owners, static (a, b) =>
         {
             var order = string.CompareOrdinal(a.ClinicianName, b.ClinicianName);
@@ -166,7 +169,11 @@ public sealed class SlotEngine
         {
             capacity += (int)Math.Max(0, (stretch.End.UtcTicks - duration - after - FirstCandidate(stretch).UtcTicks) / step + 1);
         }
-        var slots = new SlotList(rules, owners, capacity);
+        var slots = new SlotList(rules, owners, capacity + open.Count, open);
+        for (var i = 0; i < open.Count; i++)
+        {
+            slots.Add(open[i].StartTime.UtcTicks, ranks[new SlotOwner(open[i].ClinicianId, open[i].ClinicianName, open[i].LocationId)], i + 1);
+        }
         foreach (var stretch in stretches)
         {
             var rank = ranks[new SlotOwner(stretch.ClinicianId, stretch.ClinicianName, stretch.LocationId)];

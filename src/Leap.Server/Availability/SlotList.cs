@@ -5,10 +5,14 @@ namespace Leap.Server.Availability;
 /// <summary>The clinician and location a slot belongs to.</summary>
 public readonly record struct SlotOwner(string ClinicianId, string ClinicianName, string LocationId);
 
-/// <summary>One free slot: its start (UTC ticks) and the rank of its owner in <see cref="SlotList.Owners"/>.</summary>
-public readonly record struct FreeSlot(long Start, int Owner) : IComparable<FreeSlot>
+/// <summary>
+/// One free slot: its start (UTC ticks), the rank of its owner in <see cref="SlotList.Owners"/>, and for a group
+/// session already booked its number in <see cref="SlotList.Sessions"/> counting from 1 (0: a new appointment).
+/// </summary>
+public readonly record struct FreeSlot(long Start, int Owner, int Session = 0) : IComparable<FreeSlot>
 {
-    public int CompareTo(FreeSlot other) => Start != other.Start ? Start.CompareTo(other.Start) : Owner.CompareTo(other.Owner);
+    public int CompareTo(FreeSlot other) =>
+        Start != other.Start ? Start.CompareTo(other.Start) : Owner != other.Owner ? Owner.CompareTo(other.Owner) : Session.CompareTo(other.Session);
 }
 
 /// <summary>
@@ -21,14 +25,18 @@ public sealed class SlotList : IDisposable
     private FreeSlot[] slots;
     private int count;
 
-    internal SlotList(BookingRules rules, SlotOwner[] owners, int capacity)
+    internal SlotList(BookingRules rules, SlotOwner[] owners, int capacity, IReadOnlyList<OpenSession>? sessions = null)
     {
         Rules = rules;
         Owners = owners;
+        Sessions = sessions ?? [];
         slots = ArrayPool<FreeSlot>.Shared.Rent(capacity);
     }
 
     public BookingRules Rules { get; }
+
+    /// <summary>The group sessions with free seats that slots refer to (<see cref="FreeSlot.Session"/>).</summary>
+    public IReadOnlyList<OpenSession> Sessions { get; }
 
     /// <summary>Ranked: a slot's <see cref="FreeSlot.Owner"/> is its index here.</summary>
     public IReadOnlyList<SlotOwner> Owners { get; }
@@ -45,11 +53,13 @@ public sealed class SlotList : IDisposable
             var slot = Items[index];
             var owner = Owners[slot.Owner];
             var start = new DateTimeOffset(slot.Start, TimeSpan.Zero);
-            return new Slot(start, start + Rules.Duration, owner.ClinicianId, owner.ClinicianName, owner.LocationId, Rules.TemplateId, IsAvailable: true);
+            var session = slot.Session == 0 ? null : Sessions[slot.Session - 1];
+            return new Slot(start, session?.EndTime ?? start + Rules.Duration, owner.ClinicianId, owner.ClinicianName, owner.LocationId, Rules.TemplateId,
+                IsAvailable: true, session?.AppointmentId, Rules.IsGroup ? session?.SeatsRemaining ?? Rules.MaxParticipants : null);
         }
     }
 
-    internal void Add(long start, int owner) => slots[count++] = new FreeSlot(start, owner);
+    internal void Add(long start, int owner, int session = 0) => slots[count++] = new FreeSlot(start, owner, session);
 
     internal void Sort() => slots.AsSpan(0, count).Sort();
 

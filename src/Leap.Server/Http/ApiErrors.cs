@@ -11,6 +11,7 @@ public static class ErrorCodes
     public const string Conflict = "CONFLICT";
     public const string SlotUnavailable = "SLOT_UNAVAILABLE";
     public const string SeriesConflict = "SERIES_CONFLICT";
+    public const string SessionFull = "SESSION_FULL";
     public const string InvalidState = "INVALID_STATE";
     public const string DuplicatePatient = "DUPLICATE_PATIENT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";

@@ -6,6 +6,7 @@ using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
 using Leap.Server.Holds;
 using Leap.Server.Http;
+using Leap.Server.Participants;
 using Leap.Server.Notifications;
 using Leap.Server.Organisations;
 using Leap.Server.Patients;
@@ -189,7 +190,7 @@ public static class PublicBookingApi
             """, new { email = patient.Email!.ToLowerInvariant(), patient.DateOfBirth }, ct);
         var patientId = existing ?? patient.Id;
         var template = await AppointmentTemplateStore.FindAsync(db, hold.AppointmentTemplateId, ct);
-        var appointment = new Appointment
+        var appointment = GroupSessions.Booked(new Appointment
         {
             Id = Ids.New(Ids.Appointment), PatientId = patientId, ClinicianProfileId = hold.ClinicianProfileId, Title = template?.Name ?? "Appointment",
             StartTime = hold.StartTime, EndTime = hold.EndTime, DurationMinutes = (int)(hold.EndTime - hold.StartTime).TotalMinutes,
@@ -197,7 +198,7 @@ public static class PublicBookingApi
             BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes,
             AttendeeName = $"{patient.FirstName} {patient.LastName}", AttendeeEmail = patient.Email, AttendeePhone = patient.Phone,
             BookingSource = BookingSource, CreatedAt = now, UpdatedAt = now,
-        };
+        }, template?.MaxParticipants);
         // The patient makes the booking: once known, they are the actor of its webhook events and routing.
         var asPatient = request.By(Accounts.Actor.Patient(patientId));
         return await asPatient.CreateAsync(async write =>

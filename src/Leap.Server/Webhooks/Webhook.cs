@@ -80,6 +80,8 @@ public static class WebhookEventTypes
     /// <summary>A reminder's time has come (templates whose notifications deliver by webhook, docs/notifications.md).</summary>
     public const string AppointmentReminderDue = "appointment.reminder_due";
     public const string AppointmentSeriesCreated = "appointment_series.created";
+    public const string AppointmentParticipantAdded = "appointment.participant_added";
+    public const string AppointmentParticipantRemoved = "appointment.participant_removed";
     public const string QuestionnaireResponseCreated = "questionnaire_response.created";
     public const string QuestionnaireResponseUpdated = "questionnaire_response.updated";
     public const string ClinicianProfileCreated = "clinician_profile.created";
@@ -108,7 +110,7 @@ public static class WebhookEventTypes
     [
         PatientCreated, PatientUpdated, PatientArchived,
         AppointmentCreated, AppointmentUpdated, AppointmentCancelled, AppointmentCompleted, AppointmentNoShow, AppointmentRescheduled, AppointmentReminderDue,
-        AppointmentSeriesCreated, QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
+        AppointmentSeriesCreated, AppointmentParticipantAdded, AppointmentParticipantRemoved, QuestionnaireResponseCreated, QuestionnaireResponseUpdated,
         ClinicianProfileCreated, ClinicianProfileUpdated, ClinicianProfileDeactivated, LocationCreated, LocationUpdated, LocationDeactivated,
         AppointmentTemplateUpdated, AppointmentTemplateDeactivated,
         EpisodeCreated, EpisodeUpdated, EpisodeClosed, EpisodeReopened, EpisodeAssigned, EpisodePriorityChanged, EpisodeEventCreated,

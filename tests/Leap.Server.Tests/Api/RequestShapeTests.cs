@@ -181,6 +181,12 @@ public abstract partial class RequestShapeTests(LeapFixture server)
             _ when relative.StartsWith("/patients/external/", StringComparison.Ordinal) => "MRN-100234",
             _ when relative.StartsWith("/patients/", StringComparison.Ordinal) => ids[ExampleIds.Patient],
             _ when relative.StartsWith("/appointment-templates/", StringComparison.Ordinal) => ids[ExampleIds.Template],
+            // A group session booked by another patient, which the example's patient joins (or leaves).
+            _ when relative.StartsWith("/appointments/{id}/participants", StringComparison.Ordinal) => (await api.PostAsync("appointments", new
+            {
+                patient_id = await t.CreatePatientAsync(), title = "Class", start_time = "2030-01-14T12:00:00Z", end_time = "2030-01-14T12:30:00Z",
+                appointment_type_id = (await api.PostAsync("appointment-templates", new { name = "Class", max_participants = 8 })).Expect(201).Id,
+            })).Expect(201).Id,
             _ when relative.StartsWith("/appointments/", StringComparison.Ordinal) => (await api.PostAsync("appointments", new
             {
                 patient_id = ids[ExampleIds.Patient], clinician_profile_id = ids[ExampleIds.Clinician], title = "To change",
