@@ -37,6 +37,7 @@ public static class Ids
     public const string AuditEvent = "aud_";
     public const string Series = "ser_";
     public const string CalendarFeed = "calf_";
+    public const string Resource = "res_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

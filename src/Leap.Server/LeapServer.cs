@@ -22,6 +22,7 @@ using Leap.Server.Organisations;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
+using Leap.Server.Resources;
 using Leap.Server.Series;
 using Leap.Server.StaffApp;
 using Leap.Server.Storage;
@@ -62,6 +63,7 @@ public static class LeapServer
         ConsultationsJson.Default,
         AuditJson.Default,
         FirstGenerationJson.Default,
+        ResourcesJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -194,6 +196,7 @@ public static class LeapServer
         api.MapWebhooks();
         api.MapClinicians();
         api.MapLocations();
+        api.MapResources();
         api.MapAvailability();
         api.MapHolds();
         api.MapFirstGeneration();

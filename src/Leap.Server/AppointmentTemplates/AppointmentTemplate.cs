@@ -29,6 +29,8 @@ public sealed record AppointmentTemplate
     public TemplateNotifications Notifications { get; init; } = TemplateNotifications.Defaults;
     /// <summary>Manage link rule: the patient may cancel or move the appointment up to this many hours before it starts.</summary>
     public int CancellationNoticeHours { get; init; }
+    /// <summary>The resource types each booking takes one free resource of at its location, "room" and/or "equipment" (docs/groups-and-resources.md).</summary>
+    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -1,5 +1,6 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Resources;
 
 namespace Leap.Server.AppointmentTemplates;
 
@@ -50,6 +51,7 @@ public static class AppointmentTemplateValidation
             MaxAdvanceDays = Number("max_advance_days", 1, MaxAdvanceDaysLimit, current.MaxAdvanceDays),
             CancellationNoticeHours = Number("cancellation_notice_hours", 0, 24 * 30, current.CancellationNoticeHours),
             Notifications = TemplateNotifications.Apply(r, current.Notifications),
+            RequiredResourceTypes = ResourceValidation.RequiredTypes(r, current.RequiredResourceTypes),
             UpdatedAt = now,
         };
         if ((r.Has("min_notice_minutes") || r.Has("max_advance_days")) && template.MinNoticeMinutes >= template.MaxAdvanceDays * 24 * 60)

@@ -43,7 +43,10 @@ public sealed class AvailabilityService(TimeProvider clock)
         {
             rules = new BookingRules(templateId!, found.TemplateName!, TimeSpan.FromMinutes(found.Duration),
                 TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
-                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays));
+                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays))
+            {
+                RequiredResourceTypes = found.RequiredResourceTypes ?? [],
+            };
         }
         Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
             (found.ClinicianActive, "is not active"), (found.ClinicianBookable, "is not bookable online (is_bookable_online is false)"),
@@ -84,7 +87,18 @@ public sealed class AvailabilityService(TimeProvider clock)
         var rota = await AvailabilityStore.SessionsAsync(db, rules.TemplateId, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
         var stretches = SlotEngine.Stretches(rota.Sessions, day.AddDays(-1), day.AddDays(1));
         var busy = await AvailabilityStore.BusyAsync(db, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
-        return new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
+        var check = new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
+        if (!check.Available || rules.RequiredResourceTypes.Count == 0)
+        {
+            return check;
+        }
+        var location = check.SessionLocationId!;
+        var resources = await ResourceTimes.LoadAsync(db, rules, [location], start, start, ct);
+        return resources.Free(location, start.UtcTicks) ? check : check with
+        {
+            Available = false, Reason = SlotReasons.NoResource, Slot = null,
+            Message = $"No {string.Join(" or ", rules.RequiredResourceTypes)} that {rules.TemplateName} needs is free at location {location} then (buffers included).",
+        };
     }
 
     private async Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
@@ -97,6 +111,13 @@ public sealed class AvailabilityService(TimeProvider clock)
             ? BusyIntervals.None
             : await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
                 stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
-        return new SlotEngine(rules, now).FreeSlots(stretches, busy);
+        var slots = new SlotEngine(rules, now).FreeSlots(stretches, busy);
+        if (rules.RequiredResourceTypes.Count > 0 && slots.Count > 0)
+        {
+            var resources = await ResourceTimes.LoadAsync(db, rules, stretches.Select(s => s.LocationId).Distinct().ToList(),
+                stretches.Min(s => s.Start), stretches.Max(s => s.End), ct);
+            slots.Keep(slot => resources.Free(slots.Owners[slot.Owner].LocationId, slot.Start));
+        }
+        return slots;
     }
 }
