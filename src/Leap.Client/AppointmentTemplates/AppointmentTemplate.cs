@@ -36,6 +36,8 @@ public sealed record AppointmentTemplate
     public TemplateNotifications? Notifications { get; init; }
     /// <summary>Manage link rule: patients may cancel or move their appointment online until this many hours before it (default 24).</summary>
     public int CancellationNoticeHours { get; init; }
+    /// <summary>The resource types each booking takes a free one of at its location (<see cref="ResourceType"/>); empty when none.</summary>
+    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -73,6 +75,8 @@ public sealed record AppointmentTemplateCreate
     public TemplateNotifications? Notifications { get; init; }
     /// <summary>Hours before the start until which patients may cancel or move online, 0 to 720 (default 24).</summary>
     public int? CancellationNoticeHours { get; init; }
+    /// <summary>room and/or equipment (<see cref="ResourceType"/>): availability and bookings then need a free one of each at the location.</summary>
+    public IReadOnlyList<string>? RequiredResourceTypes { get; init; }
 }
 
 /// <summary>
@@ -110,6 +114,8 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public TemplateNotifications? Notifications { get => Get<TemplateNotifications>(); init => Set(value); }
     /// <summary>Hours before the start until which patients may cancel or move online.</summary>
     public int? CancellationNoticeHours { get => Get<int?>(); init => Set(value); }
+    /// <summary>The resource types new bookings need (replaces the list; empty or null for none; allowed once booked).</summary>
+    public IReadOnlyList<string>? RequiredResourceTypes { get => Get<IReadOnlyList<string>>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>
