@@ -221,6 +221,28 @@ public abstract class ResourcesTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task A_confirmed_hold_and_each_occurrence_of_a_series_take_a_free_room()
+    {
+        await using var c = await Clinic.OpenAsync(server, Now);
+        await RequireAsync(c, "room");
+        var room = await RoomAsync(c);
+        var hold = (await c.HoldAsync("2026-06-09T09:00:00Z")).Expect(201);
+        var confirmed = (await c.Api.PostAsync($"holds/{hold.Id}/confirm", new { patient_id = await c.T.CreatePatientAsync() })).Expect(201).Data;
+        Assert.Equal([room], ResourceIds(confirmed));
+
+        var series = (await c.Api.PostAsync("appointment-series", new
+        {
+            title = "Course", patient_id = await c.T.CreatePatientAsync(), appointment_type_id = c.Template, clinician_profile_id = c.Clinician,
+            location_id = c.Location, start_time = "2026-06-09T13:00:00Z", end_time = "2026-06-09T13:30:00Z", recurrence = new { frequency = "weekly", count = 3 },
+        })).Expect(201).Data;
+        Assert.All(series.GetProperty("appointments").EnumerateArray(), a => Assert.Equal([room], ResourceIds(a)));
+        Assert.Equal(4, await CountAsync(c.T, $"SELECT COUNT(*) FROM resource_busy WHERE resource_id = @room AND {TenantSql.Filter}", new { room }));
+        // The room is taken at the second occurrence's time, whoever the clinician.
+        var other = await c.T.CreateClinicianAsync("Dr Other", locationIds: c.Location);
+        (await BookAsync(c, other, "2026-06-16T13:00:00Z")).ExpectError(409, "SLOT_UNAVAILABLE");
+    }
+
+    [Fact]
     public async Task Resources_sent_with_a_booking_must_be_the_tenants_active_ones_at_its_location()
     {
         await using var c = await Clinic.OpenAsync(server, Now);
