@@ -55,6 +55,7 @@ public sealed class LeapClient : IDisposable
         Availability = new AvailabilityClient(transport);
         ClinicianProfiles = new ClinicianProfilesClient(transport);
         Locations = new LocationsClient(transport);
+        Resources = new ResourcesClient(transport);
         Holds = new HoldsClient(transport);
         AppointmentSeries = new AppointmentSeriesClient(transport);
         Episodes = new EpisodesClient(transport);
@@ -97,6 +98,9 @@ public sealed class LeapClient : IDisposable
 
     /// <summary><c>/locations</c> (read-only).</summary>
     public LocationsClient Locations { get; }
+
+    /// <summary><c>/resources</c>: the rooms and equipment of each location.</summary>
+    public ResourcesClient Resources { get; }
 
     /// <summary><c>/holds</c>: reserve a slot, then confirm it into an appointment or release it.</summary>
     public HoldsClient Holds { get; }

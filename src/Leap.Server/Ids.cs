@@ -39,6 +39,7 @@ public static class Ids
     public const string CalendarFeed = "calf_";
     public const string WaitlistEntry = "wl_";
     public const string Participant = "par_";
+    public const string Resource = "res_";
 
     public static string New(string prefix) => prefix + NewUuidV7().ToString();
 

@@ -23,6 +23,7 @@ using Leap.Server.Participants;
 using Leap.Server.Pathways;
 using Leap.Server.Patients;
 using Leap.Server.Questionnaires;
+using Leap.Server.Resources;
 using Leap.Server.Series;
 using Leap.Server.StaffApp;
 using Leap.Server.Storage;
@@ -66,6 +67,7 @@ public static class LeapServer
         ConsultationsJson.Default,
         AuditJson.Default,
         FirstGenerationJson.Default,
+        ResourcesJson.Default,
     ];
 
     public static void AddLeap(this WebApplicationBuilder builder)
@@ -203,6 +205,7 @@ public static class LeapServer
         api.MapWebhooks();
         api.MapClinicians();
         api.MapLocations();
+        api.MapResources();
         api.MapAvailability();
         api.MapHolds();
         api.MapFirstGeneration();

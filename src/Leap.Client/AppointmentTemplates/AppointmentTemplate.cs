@@ -40,6 +40,8 @@ public sealed record AppointmentTemplate
     public int MaxParticipants { get; init; } = 1;
     /// <summary>The fewest participants a session is meant to run with (recorded, not enforced).</summary>
     public int? MinParticipants { get; init; }
+    /// <summary>The resource types each booking takes a free one of at its location (<see cref="ResourceType"/>); empty when none.</summary>
+    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
@@ -81,6 +83,8 @@ public sealed record AppointmentTemplateCreate
     public int? MaxParticipants { get; init; }
     /// <summary>The fewest participants a session is meant to run with, 1 to <see cref="MaxParticipants"/>.</summary>
     public int? MinParticipants { get; init; }
+    /// <summary>room and/or equipment (<see cref="ResourceType"/>): availability and bookings then need a free one of each at the location.</summary>
+    public IReadOnlyList<string>? RequiredResourceTypes { get; init; }
 }
 
 /// <summary>
@@ -122,6 +126,8 @@ public sealed class AppointmentTemplateUpdate : PatchBody
     public int? MaxParticipants { get => Get<int?>(); init => Set(value); }
     /// <summary>The fewest participants a session is meant to run with (not once booked).</summary>
     public int? MinParticipants { get => Get<int?>(); init => Set(value); }
+    /// <summary>The resource types new bookings need (replaces the list; empty or null for none; allowed once booked).</summary>
+    public IReadOnlyList<string>? RequiredResourceTypes { get => Get<IReadOnlyList<string>>(); init => Set(value); }
 }
 
 /// <summary>Filters for <see cref="AppointmentTemplatesClient.ListAsync"/>; unset filters are not sent.</summary>

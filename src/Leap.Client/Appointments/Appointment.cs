@@ -68,6 +68,8 @@ public sealed record Appointment
     public int? ParticipantCount { get; init; }
     /// <summary>A group appointment's free seats.</summary>
     public int? SeatsRemaining { get; init; }
+    /// <summary>The rooms and equipment it takes (<see cref="ResourcesClient"/>); null when none (the field is then left out).</summary>
+    public IReadOnlyList<string>? ResourceIds { get; init; }
     /// <summary>When it was booked.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -157,8 +159,13 @@ public sealed record AppointmentCreate
     public string? EpisodeId { get; init; }
     /// <summary>Free-text notes.</summary>
     public string? Notes { get; init; }
-    /// <summary>true to double-book the clinician deliberately.</summary>
+    /// <summary>true to double-book the clinician deliberately (resources are never double-booked).</summary>
     public bool? AllowOverlap { get; init; }
+    /// <summary>
+    /// Rooms and equipment to take, at the appointment's location; for each type the template requires that these do not
+    /// cover, the server picks a free one. A taken resource is a 409 SLOT_UNAVAILABLE.
+    /// </summary>
+    public IReadOnlyList<string>? ResourceIds { get; init; }
 }
 
 /// <summary>

@@ -33,6 +33,8 @@ public sealed record AppointmentTemplate
     public int MaxParticipants { get; init; } = 1;
     /// <summary>The fewest participants the session is meant to run with; recorded and returned, not enforced.</summary>
     public int? MinParticipants { get; init; }
+    /// <summary>The resource types each booking takes one free resource of at its location, "room" and/or "equipment" (docs/groups-and-resources.md).</summary>
+    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

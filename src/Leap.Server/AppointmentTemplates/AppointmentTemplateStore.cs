@@ -12,7 +12,7 @@ public static class AppointmentTemplateStore
         """
         id, name, description, duration, price, pricing_type, is_active, status, version, allow_online_booking,
         buffer_before_minutes, buffer_after_minutes, min_notice_minutes, max_advance_days, cancellation_notice_hours,
-        notifications, max_participants, min_participants, created_at, updated_at
+        notifications, max_participants, min_participants, required_resource_types, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
@@ -33,7 +33,7 @@ public static class AppointmentTemplateStore
             INSERT INTO appointment_templates ({TenantSql.Columns}, {Columns})
             VALUES ({TenantSql.Values}, @Id, @Name, @Description, @Duration, @Price, @PricingType, @IsActive, @Status, @Version,
                     @AllowOnlineBooking, @BufferBeforeMinutes, @BufferAfterMinutes, @MinNoticeMinutes, @MaxAdvanceDays,
-                    @CancellationNoticeHours, @Notifications, @MaxParticipants, @MinParticipants, @CreatedAt, @UpdatedAt)
+                    @CancellationNoticeHours, @Notifications, @MaxParticipants, @MinParticipants, @RequiredResourceTypes, @CreatedAt, @UpdatedAt)
             """,
             template, ct);
 
@@ -45,7 +45,7 @@ public static class AppointmentTemplateStore
               buffer_before_minutes = @BufferBeforeMinutes, buffer_after_minutes = @BufferAfterMinutes,
               min_notice_minutes = @MinNoticeMinutes, max_advance_days = @MaxAdvanceDays,
               cancellation_notice_hours = @CancellationNoticeHours, notifications = @Notifications,
-              max_participants = @MaxParticipants, min_participants = @MinParticipants, updated_at = @UpdatedAt
+              max_participants = @MaxParticipants, min_participants = @MinParticipants, required_resource_types = @RequiredResourceTypes, updated_at = @UpdatedAt
             WHERE id = @Id AND {TenantSql.Filter}
             """,
             template, ct);

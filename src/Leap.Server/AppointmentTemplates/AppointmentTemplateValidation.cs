@@ -1,5 +1,6 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Resources;
 
 namespace Leap.Server.AppointmentTemplates;
 
@@ -53,6 +54,7 @@ public static class AppointmentTemplateValidation
             Notifications = TemplateNotifications.Apply(r, current.Notifications),
             MaxParticipants = Number("max_participants", 1, MaxParticipantsLimit, current.MaxParticipants),
             MinParticipants = r.Has("min_participants") ? r.Int("min_participants", 1, MaxParticipantsLimit) : current.MinParticipants,
+            RequiredResourceTypes = ResourceValidation.RequiredTypes(r, current.RequiredResourceTypes),
             UpdatedAt = now,
         };
         if ((r.Has("min_participants") || r.Has("max_participants")) && template.MinParticipants > template.MaxParticipants

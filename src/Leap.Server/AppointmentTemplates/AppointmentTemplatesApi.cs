@@ -54,18 +54,19 @@ public static class AppointmentTemplatesApi
             {
                 return current;
             }
-            // Booking rules (activity, status, online notice and advance, the patient's change notice) and notifications say nothing about booked appointments.
+            // Booking rules (activity, status, online notice and advance, the patient's change notice, the resources new bookings take)
+            // and notifications say nothing about booked appointments.
             var frozenChange = template with
             {
                 IsActive = current.IsActive, Status = current.Status, MinNoticeMinutes = current.MinNoticeMinutes,
                 MaxAdvanceDays = current.MaxAdvanceDays, CancellationNoticeHours = current.CancellationNoticeHours,
-                Notifications = current.Notifications, UpdatedAt = current.UpdatedAt,
+                Notifications = current.Notifications, RequiredResourceTypes = current.RequiredResourceTypes, UpdatedAt = current.UpdatedAt,
             } != current;
             if (frozenChange && await AppointmentTemplateStore.IsInUseAsync(write, id, ct))
             {
                 throw new ApiException(409, ErrorCodes.Conflict,
                     $"Appointment template {id} already has appointments booked against it, so its details cannot change " +
-                    "(only is_active, status, min_notice_minutes, max_advance_days, cancellation_notice_hours and notifications can). Create a new version instead: POST /appointment-templates with the new " +
+                    "(only is_active, status, min_notice_minutes, max_advance_days, cancellation_notice_hours, notifications and required_resource_types can). Create a new version instead: POST /appointment-templates with the new " +
                     "details, then PATCH this one with {\"is_active\": false}.");
             }
             await AppointmentTemplateStore.UpdateAsync(write, template, ct);

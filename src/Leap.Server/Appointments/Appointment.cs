@@ -47,6 +47,8 @@ public sealed record Appointment
     /// <summary>A group appointment's participants now joined (the booking's patient is the first).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ParticipantCount { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SeatsRemaining => MaxParticipants - ParticipantCount;
+    /// <summary>The rooms and equipment the appointment takes (docs/groups-and-resources.md); left out of answers when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? ResourceIds { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>
@@ -61,12 +63,18 @@ public sealed record Appointment
     /// </summary>
     [JsonIgnore] public TemplateNotifications? TemplateNotifications { get; init; }
 
+    /// <summary>The resource types a new booking still has to pick a free resource of (see <see cref="Resources.ResourceBooking"/>).</summary>
+    [JsonIgnore] public IReadOnlyList<string>? ResourceTypesToPick { get; init; }
+
     /// <summary>The clinician's time this appointment takes, buffers included.</summary>
     [JsonIgnore] public DateTimeOffset BusyStart => StartTime.AddMinutes(-BufferBeforeMinutes);
     [JsonIgnore] public DateTimeOffset BusyEnd => EndTime.AddMinutes(BufferAfterMinutes);
 
     /// <summary>Whether the no-double-booking rule covers this appointment.</summary>
     [JsonIgnore] public bool BlocksClinician => ClinicianProfileId is not null && !AllowOverlap && AppointmentStatuses.IsActive(Status);
+
+    /// <summary>Whether the appointment holds its resources (allow_overlap is about the clinician only: a room holds one booking).</summary>
+    [JsonIgnore] public bool BlocksResources => ResourceIds is { Count: > 0 } && AppointmentStatuses.IsActive(Status);
 }
 
 public static class AppointmentStatuses
@@ -104,6 +112,7 @@ public sealed record AppointmentReferences
     public int? BufferBeforeMinutes { get; init; }
     public int? BufferAfterMinutes { get; init; }
     public TemplateNotifications? TemplateNotifications { get; init; }
+    public IReadOnlyList<string>? TemplateRequiredResourceTypes { get; init; }
     public bool? ClinicianActive { get; init; }
     public bool? LocationActive { get; init; }
     public string? EpisodePatientId { get; init; }

@@ -1,6 +1,7 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
 using Leap.Server.Participants;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
@@ -15,7 +16,7 @@ public static class AppointmentStore
         location_id, is_remote, remote_channel, video_link, video_provider, duration_minutes, buffer_before_minutes,
         buffer_after_minutes, attendee_email, attendee_name, attendee_phone, meeting_url, attendance_status,
         cancellation_reason, cancelled_at, booking_source, allow_overlap, episode_id, notes, series_id, max_participants,
-        participant_count, created_at, updated_at
+        participant_count, resource_ids, created_at, updated_at
         """;
 
     public static readonly ListSpec ListSpec = new ListSpec()
@@ -56,6 +57,7 @@ public static class AppointmentStore
                    p.email AS patient_email, COALESCE(p.mobile_phone, p.phone) AS patient_phone,
                    p.archived_at IS NOT NULL AS patient_archived,
                    t.is_active AS template_active, t.max_participants, t.buffer_before_minutes, t.buffer_after_minutes, t.notifications AS template_notifications,
+                   t.required_resource_types AS template_required_resource_types,
                    c.is_active AS clinician_active, l.is_active AS location_active, e.patient_id AS episode_patient_id
             FROM (SELECT 1 AS one) AS request
             LEFT JOIN patients p ON p.id = @patientId AND {TenantSql.Of("p")}
@@ -76,7 +78,7 @@ public static class AppointmentStore
             new { seriesId }, ct);
 
     /// <summary>
-    /// Books: claims the clinician's time first (the database refuses an overlap), then records the appointment.
+    /// Books: claims the clinician's time and the resources first (the database refuses an overlap), then records the appointment.
     /// The appointment is written at its <c>updated_at</c>, which is also the "now" that decides which holds have expired.
     /// </summary>
     public static async Task InsertAsync(TenantDb db, Appointment a, CancellationToken ct)
@@ -85,6 +87,10 @@ public static class AppointmentStore
         {
             await ClinicianBusy.ReserveAsync(db, a.Id, a.ClinicianProfileId!, a.BusyStart, a.BusyEnd, ClinicianBusy.AppointmentKind, a.UpdatedAt, ct);
         }
+        if (a.BlocksResources)
+        {
+            await ResourceBusy.ClaimAsync(db, a.Id, a.ResourceIds!, a.BusyStart, a.BusyEnd, ct);
+        }
         await db.ExecuteBatchedAsync(
             $"""
             INSERT INTO appointments ({TenantSql.Columns}, {Columns})
@@ -92,7 +98,7 @@ public static class AppointmentStore
                     @AppointmentTypeId, @LocationId, @IsRemote, @RemoteChannel, @VideoLink, @VideoProvider, @DurationMinutes,
                     @BufferBeforeMinutes, @BufferAfterMinutes, @AttendeeEmail, @AttendeeName, @AttendeePhone, @MeetingUrl,
                     @AttendanceStatus, @CancellationReason, @CancelledAt, @BookingSource, @AllowOverlap, @EpisodeId, @Notes,
-                    @SeriesId, @MaxParticipants, @ParticipantCount, @CreatedAt, @UpdatedAt)
+                    @SeriesId, @MaxParticipants, @ParticipantCount, @ResourceIds, @CreatedAt, @UpdatedAt)
             """,
             a, ct);
         if (a.MaxParticipants is not null)
@@ -101,7 +107,7 @@ public static class AppointmentStore
         }
     }
 
-    /// <summary>Saves a changed appointment, keeping its busy interval in step (moved, added or released).</summary>
+    /// <summary>Saves a changed appointment, keeping its busy intervals (the clinician's, its resources') in step (moved, added or released).</summary>
     public static async Task UpdateAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
         if (before.BlocksClinician && after.BlocksClinician)
@@ -118,6 +124,15 @@ public static class AppointmentStore
         else if (after.BlocksClinician)
         {
             await ClinicianBusy.ReserveAsync(db, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
+        }
+        // Resources stay with the appointment: only its time moves, and an appointment that is no longer active frees them.
+        if (before.BlocksResources && !after.BlocksResources)
+        {
+            await ResourceBusy.ReleaseAsync(db, after.Id, ct);
+        }
+        else if (after.BlocksResources && (before.BusyStart != after.BusyStart || before.BusyEnd != after.BusyEnd))
+        {
+            await ResourceBusy.MoveAsync(db, after.Id, after.ResourceIds!, after.BusyStart, after.BusyEnd, ct);
         }
         await db.ExecuteBatchedAsync(
             $"""

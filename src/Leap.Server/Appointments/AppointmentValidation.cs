@@ -1,6 +1,7 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
 using Leap.Server.Participants;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Appointments;
@@ -14,7 +15,7 @@ public static class AppointmentValidation
     private static readonly IReadOnlyList<string> RemoteChannels = ["video", "phone"];
 
     /// <summary>Fields set only at booking time: changing them means cancelling and booking again.</summary>
-    private static readonly string[] Immutable = ["patient_id", "appointment_type_id", "appointment_template_id"];
+    private static readonly string[] Immutable = ["patient_id", "appointment_type_id", "appointment_template_id", "resource_ids"];
 
     public static Appointment Blank(string id, string bookingSource, DateTimeOffset now) => new()
     {
@@ -75,6 +76,7 @@ public static class AppointmentValidation
             EpisodeId = r.Has("episode_id") ? r.Id("episode_id", Ids.Episode) : current.EpisodeId,
             Notes = Optional("notes", 5000, current.Notes, multiline: true),
             AllowOverlap = r.Has("allow_overlap") ? r.Bool("allow_overlap", required: true) ?? current.AllowOverlap : current.AllowOverlap,
+            ResourceIds = creating ? ResourceIds(r) : current.ResourceIds,
             UpdatedAt = now,
         };
 
@@ -106,6 +108,22 @@ public static class AppointmentValidation
             r.Fail(alias, $"names {aliased} but {field} names {named}: send one of them, or the same id in both");
         }
         return named;
+    }
+
+    /// <summary>The resources a booking names (each once, in id order); null when none.</summary>
+    private static IReadOnlyList<string>? ResourceIds(BodyReader r)
+    {
+        var ids = r.StringList("resource_ids", maxItems: 10, maxLength: 64);
+        if (ids is null or [])
+        {
+            return null;
+        }
+        if (ids.FirstOrDefault(id => !Ids.IsWellFormed(id, Ids.Resource)) is { } bad)
+        {
+            r.Fail("resource_ids", $"'{bad}' is not a resource id ({Ids.Resource}...)");
+            return null;
+        }
+        return [.. ids.Distinct().Order(StringComparer.Ordinal)];
     }
 
     private static void CheckTimes(BodyReader r, Appointment a)
@@ -197,7 +215,7 @@ public static class AppointmentValidation
         }
         CheckActive(r, "clinician_profile_id", "clinician profile", clinicianId, found.ClinicianActive);
         CheckActive(r, "location_id", "location", locationId, found.LocationActive);
-        return a;
+        return before is null ? await ResourceBooking.CheckAsync(r, db, a, found.TemplateRequiredResourceTypes ?? [], ct) : a;
     }
 
     private static void CheckActive(BodyReader r, string field, string what, string? id, bool? active)

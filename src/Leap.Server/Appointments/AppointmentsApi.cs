@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 
@@ -49,7 +50,8 @@ public static class AppointmentsApi
     /// <summary>
     /// The one way a new appointment is booked (the REST create and the FHIR facade's $book): the body is read as a
     /// create body (422 listing every problem), then <paramref name="commit"/> runs the booking in the request's
-    /// transaction, storing its answer with the Idempotency-Key; a clash with the clinician's time is a 409 naming it.
+    /// transaction, storing its answer with the Idempotency-Key, with the rooms and equipment it takes; a clash with the
+    /// clinician's or a resource's time is a 409 naming it.
     /// </summary>
     public static async Task<T> BookAsync<T>(TenantDb db, BodyReader reader, AppointmentEvents events, TimeProvider clock,
         Func<Appointment, Func<TenantDb, Task>, Task<T>> commit, Func<T, StoredAnswer> answerOf, CancellationToken ct)
@@ -58,16 +60,10 @@ public static class AppointmentsApi
         var appointment = AppointmentValidation.Apply(reader, AppointmentValidation.Blank(Ids.New(Ids.Appointment), BookingSource, now), creating: true, now);
         appointment = await AppointmentValidation.CheckReferencesAsync(reader, db, appointment, before: null, ct);
         reader.ThrowIfInvalid();
-        try
-        {
-            var booked = await commit(appointment, write => events.BookAsync(write, appointment, ct));
-            LeapMetrics.Booked(answerOf(booked), "appointment");
-            return booked;
-        }
-        catch (Exception e) when (db.IsOverlapViolation(e))
-        {
-            throw await ClinicianBusy.SlotUnavailableAsync(db, appointment.ClinicianProfileId!, appointment.BusyStart, appointment.BusyEnd, null, clock.GetUtcNow(), ct);
-        }
+        var booked = await ResourceBooking.BookAsync(db, appointment, booking => commit(booking, write => events.BookAsync(write, booking, ct)),
+            booking => ClinicianBusy.SlotUnavailableAsync(db, booking.ClinicianProfileId!, booking.BusyStart, booking.BusyEnd, null, clock.GetUtcNow(), ct), ct);
+        LeapMetrics.Booked(answerOf(booked), "appointment");
+        return booked;
     }
 
     private static async Task<ApiData<Appointment>> Update(string id, HttpContext http, TenantDb db,
@@ -164,7 +160,8 @@ public static class AppointmentsApi
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await ClinicianBusy.SlotUnavailableAsync(db, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.Id, clock.GetUtcNow(), ct);
+            throw await ResourceBooking.TakenAsync(db, after, ct)
+                ?? await ClinicianBusy.SlotUnavailableAsync(db, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, after.Id, clock.GetUtcNow(), ct);
         }
     }
 

@@ -51,6 +51,8 @@ public static class SlotReasons
     public const string Blocked = "blocked";
     public const string Booked = "booked";
     public const string Held = "held";
+    /// <summary>The clinician is free, but no resource of a type the template requires is free at the location.</summary>
+    public const string NoResource = "no_resource";
 }
 
 /// <summary>The template's booking rules, as the slot engine applies them.</summary>
@@ -60,6 +62,8 @@ public sealed record BookingRules(
 {
     /// <summary>A group template: its slots say how many seats are free, and its sessions with free seats are slots too.</summary>
     public bool IsGroup => MaxParticipants > 1;
+    /// <summary>The resource types a slot needs one free resource of at its location (docs/groups-and-resources.md); usually none.</summary>
+    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
 
     /// <summary>Listed slots start every 15 minutes from the session's start, or every duration when shorter.</summary>
     public TimeSpan Step => Duration < DefaultStep ? Duration : DefaultStep;

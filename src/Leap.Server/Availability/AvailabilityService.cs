@@ -45,7 +45,11 @@ public sealed class AvailabilityService(TimeProvider clock)
         {
             rules = new BookingRules(templateId!, found.TemplateName!, TimeSpan.FromMinutes(found.Duration),
                 TimeSpan.FromMinutes(found.BufferBeforeMinutes), TimeSpan.FromMinutes(found.BufferAfterMinutes),
-                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays), found.MaxParticipants) { IncludeOffline = includeOffline };
+                TimeSpan.FromMinutes(found.MinNoticeMinutes), TimeSpan.FromDays(found.MaxAdvanceDays), found.MaxParticipants)
+            {
+                IncludeOffline = includeOffline,
+                RequiredResourceTypes = found.RequiredResourceTypes ?? [],
+            };
         }
         Usable(clinicianField, "clinician profile", clinicianId, found.ClinicianName is not null,
             (found.ClinicianActive, "is not active"),
@@ -87,7 +91,18 @@ public sealed class AvailabilityService(TimeProvider clock)
         var rota = await AvailabilityStore.SessionsAsync(db, rules, day.AddDays(-1), day.AddDays(1), clinicianId, locationId, ct);
         var stretches = SlotEngine.Stretches(rota.Sessions, day.AddDays(-1), day.AddDays(1));
         var busy = await AvailabilityStore.BusyAsync(db, clinicianId, start - rules.BufferBefore, start + rules.Duration + rules.BufferAfter, now, ct);
-        return new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
+        var check = new SlotEngine(rules, now).Check(start, stretches, locationId, busy, rota.Closures);
+        if (!check.Available || rules.RequiredResourceTypes.Count == 0)
+        {
+            return check;
+        }
+        var location = check.SessionLocationId!;
+        var resources = await ResourceTimes.LoadAsync(db, rules, [location], start, start, ct);
+        return resources.Free(location, start.UtcTicks) ? check : check with
+        {
+            Available = false, Reason = SlotReasons.NoResource, Slot = null,
+            Message = $"No {string.Join(" or ", rules.RequiredResourceTypes)} that {rules.TemplateName} needs is free at location {location} then (buffers included).",
+        };
     }
 
     private async Task<SlotList> FindAsync(TenantDb db, BookingRules rules, DateOnly from, DateOnly to, string? clinicianId, string? locationId,
@@ -101,6 +116,14 @@ public sealed class AvailabilityService(TimeProvider clock)
             : await AvailabilityStore.BusyTimesAsync(db, stretches.Select(s => s.ClinicianId).Distinct().ToList(),
                 stretches.Min(s => s.Start), stretches.Max(s => s.End), now, ct);
         var sessions = rules.IsGroup ? await AvailabilityStore.OpenSessionsAsync(db, rules.TemplateId, from, to, clinicianId, locationId, ct) : [];
-        return new SlotEngine(rules, now).FreeSlots(stretches, busy, sessions);
+        var slots = new SlotEngine(rules, now).FreeSlots(stretches, busy, sessions);
+        if (rules.RequiredResourceTypes.Count > 0 && slots.Count > 0)
+        {
+            var resources = await ResourceTimes.LoadAsync(db, rules, stretches.Select(s => s.LocationId).Distinct().ToList(),
+                stretches.Min(s => s.Start), stretches.Max(s => s.End), ct);
+            // A booked session has its resources already: only a new appointment needs free ones.
+            slots.Keep(slot => slot.Session != 0 || resources.Free(slots.Owners[slot.Owner].LocationId, slot.Start));
+        }
+        return slots;
     }
 }

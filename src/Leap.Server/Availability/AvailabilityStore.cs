@@ -17,6 +17,7 @@ public sealed record AvailabilityReferences
     public int MinNoticeMinutes { get; init; }
     public int MaxAdvanceDays { get; init; }
     public int MaxParticipants { get; init; }
+    public IReadOnlyList<string>? RequiredResourceTypes { get; init; }
     public string? ClinicianName { get; init; }
     public bool ClinicianActive { get; init; }
     public bool ClinicianBookable { get; init; }
@@ -39,7 +40,7 @@ public static class AvailabilityStore
         (await db.SingleAsync<AvailabilityReferences>(
             $"""
             SELECT t.name AS template_name, t.is_active AS template_active, t.allow_online_booking AS template_online, t.duration,
-                   t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days, t.max_participants,
+                   t.buffer_before_minutes, t.buffer_after_minutes, t.min_notice_minutes, t.max_advance_days, t.max_participants, t.required_resource_types,
                    c.name AS clinician_name, c.is_active AS clinician_active, c.is_bookable_online AS clinician_bookable,
                    {Provides("c.id", "@templateId")} AS clinician_provides,
                    l.name AS location_name, l.is_active AS location_active, l.timezone AS location_timezone,

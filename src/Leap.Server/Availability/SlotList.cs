@@ -63,6 +63,20 @@ public sealed class SlotList : IDisposable
 
     internal void Sort() => slots.AsSpan(0, count).Sort();
 
+    /// <summary>Keeps the slots <paramref name="keep"/> accepts, in order.</summary>
+    internal void Keep(Func<FreeSlot, bool> keep)
+    {
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (keep(slots[i]))
+            {
+                slots[kept++] = slots[i];
+            }
+        }
+        count = kept;
+    }
+
     public void Dispose()
     {
         var rented = slots;

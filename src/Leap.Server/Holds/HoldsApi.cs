@@ -5,6 +5,7 @@ using Leap.Server.AppointmentTemplates;
 using Leap.Server.Availability;
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 
@@ -121,16 +122,10 @@ public static class HoldsApi
         reader.ThrowIfInvalid();
         // The held time is what was reserved: the appointment keeps the hold's buffers whatever the template says now.
         appointment = appointment with { BufferBeforeMinutes = hold.BufferBeforeMinutes, BufferAfterMinutes = hold.BufferAfterMinutes };
-        try
-        {
-            var confirmed = await commit(appointment, write => BookHeldAsync(write, events, hold, appointment, now, ct));
-            LeapMetrics.Booked(answerOf(confirmed), "hold");
-            return confirmed;
-        }
-        catch (Exception e) when (db.IsOverlapViolation(e))
-        {
-            throw await ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, clock.GetUtcNow(), ct, HoldAdvice);
-        }
+        var confirmed = await ResourceBooking.BookAsync(db, appointment, booking => commit(booking, write => BookHeldAsync(write, events, hold, booking, now, ct)),
+            _ => ClinicianBusy.SlotUnavailableAsync(db, hold.ClinicianProfileId, hold.BusyStart, hold.BusyEnd, hold.Id, clock.GetUtcNow(), ct, HoldAdvice), ct);
+        LeapMetrics.Booked(answerOf(confirmed), "hold");
+        return confirmed;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Leap.Server.Appointments;
 using Leap.Server.Availability;
 using Leap.Server.Http;
 using Leap.Server.Locations;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 using Leap.Server.Telemetry;
 using Leap.Server.Webhooks;
@@ -119,11 +120,15 @@ public static class SeriesApi
         var clashing = conflicts.Select(c => c.StartTime).ToHashSet();
         var free = occurrences.Where(o => !clashing.Contains(o.StartTime)).ToList();
         await SeriesStore.InsertAsync(db, series, ct);
+        var appointments = new List<Appointment>(free.Count);
         foreach (var occurrence in free)
         {
-            await events.BookAsync(db, occurrence, ct);
+            // Each occurrence takes a free resource of each type its template requires at its own time (none free: a 409, nothing booked).
+            var booking = await ResourceBooking.PickAsync(db, occurrence, ct);
+            await events.BookAsync(db, booking, ct);
+            appointments.Add(booking);
         }
-        var booked = series with { Appointments = free, Skipped = skipConflicts ? conflicts : null };
+        var booked = series with { Appointments = appointments, Skipped = skipConflicts ? conflicts : null };
         await outbox.RecordAsync(db, WebhookEventTypes.AppointmentSeriesCreated, booked, null, ct);
         return booked;
     }

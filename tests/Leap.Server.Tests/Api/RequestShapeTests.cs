@@ -178,6 +178,10 @@ public abstract partial class RequestShapeTests(LeapFixture server)
             _ when !relative.Contains('{', StringComparison.Ordinal) => null,
             _ when relative.StartsWith("/clinician-profiles/", StringComparison.Ordinal) => clinician,
             _ when relative.StartsWith("/locations/", StringComparison.Ordinal) => ids[ExampleIds.Location],
+            _ when relative.StartsWith("/resources/", StringComparison.Ordinal) => (await api.PostAsync("resources", new
+            {
+                name = "A room to change", type = "room", location_id = ids[ExampleIds.Location],
+            })).Expect(201).Id,
             _ when relative.StartsWith("/patients/external/", StringComparison.Ordinal) => "MRN-100234",
             _ when relative.StartsWith("/patients/", StringComparison.Ordinal) => ids[ExampleIds.Patient],
             _ when relative.StartsWith("/appointment-templates/", StringComparison.Ordinal) => ids[ExampleIds.Template],
