@@ -143,7 +143,8 @@ public static class LeapServer
         services.AddSingleton<PatientAccess>();
         builder.AddTelemetry();
 
-        services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(RequestShapes.Describe).AddOperationTransformer(AuthEndpointExtensions.DescribeSecurity)
+            .AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -154,13 +155,12 @@ public static class LeapServer
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            document.Components.SecuritySchemes[AuthEndpointExtensions.SecurityScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 Description = "An API key: pk_live_… or pk_test_…",
             };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;
         }));
 

@@ -11,15 +11,15 @@ namespace Leap.Browser.Tests;
 /// real SMTP server, and a manage link, in Chromium against the real server. Keyboard only and a phone's width where
 /// it matters; axe on every step; screenshots of each.
 /// </summary>
-public abstract partial class PatientPagesTests(LeapFixture server, Chromium chromium, Smtp4devFixture mail)
+public abstract partial class PatientPagesTests(LeapFixture server, Chromium chromium, SmtpFixture mail)
 {
     private const string Phone = "020 7946 0555";
     private readonly Screenshots shots = new();
 
-    private async Task<(BrowserClinic Clinic, string Slug, Smtp4devServer Mail)> OpenAsync(Dictionary<string, string?>? extra = null)
+    private async Task<(BrowserClinic Clinic, string Slug, SmtpServer Mail)> OpenAsync(Dictionary<string, string?>? extra = null)
     {
         var smtp = await mail.ServerAsync();
-        var settings = smtp.Settings;
+        var settings = smtp.Settings();
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -90,8 +90,8 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
 
         await tab.ExpectStepAsync("Enter the code we emailed you");
         await Expect(tab.Page.Locator("#code-note")).ToContainTextAsync(email);
-        var message = await smtp.WaitForMessageAsync(email);
-        var code = CodePattern().Match(message.Text).Value;
+        var message = Assert.Single(await smtp.WaitForAsync(email, 1));
+        var code = CodePattern().Match(message.TextBody ?? "").Value;
         await tab.ExpectAccessibleAsync();
         await tab.ShotAsync("code");
         await TypeIntoAsync(tab, "6-digit code", code);
@@ -145,7 +145,7 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
         {
             hold_id = hold, first_name = "Pat", last_name = "Person", date_of_birth = "1980-01-01", email = person,
         })).Expect(201);
-        await smtp.WaitForMessageAsync(person);
+        await smtp.WaitForAsync(person, 1);
         Assert.Empty(await smtp.MessagesToAsync(robot));
 
         // Six requests for this clinic so far, its budget: the next, the page's, is refused.
@@ -265,6 +265,6 @@ public abstract partial class PatientPagesTests(LeapFixture server, Chromium chr
     private static partial Regex CodePattern();
 }
 
-public sealed class PatientPagesOnSqlite(SqliteServer server, Chromium chromium, Smtp4devFixture mail) : PatientPagesTests(server, chromium, mail);
+public sealed class PatientPagesOnSqlite(SqliteServer server, Chromium chromium, SmtpFixture mail) : PatientPagesTests(server, chromium, mail);
 
-public sealed class PatientPagesOnPostgres(PostgresServer server, Chromium chromium, Smtp4devFixture mail) : PatientPagesTests(server, chromium, mail);
+public sealed class PatientPagesOnPostgres(PostgresServer server, Chromium chromium, SmtpFixture mail) : PatientPagesTests(server, chromium, mail);

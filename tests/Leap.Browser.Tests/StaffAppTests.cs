@@ -408,6 +408,75 @@ public abstract class StaffAppTests(LeapFixture fixture, Chromium chromium)
     }
 
     [Fact]
+    public async Task Messages_sets_quiet_hours_rewords_and_resets_a_message_by_keyboard_alone_at_phone_width()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var tab = await SignInAsync(c, role: "admin", width: PhoneWidth);
+        var page = tab.Page;
+        var keyboard = page.Keyboard;
+
+        await tab.TabToAsync(tab.Button("Messages"));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#messages-title")).ToBeFocusedAsync();
+        await Expect(page.Locator("#messages")).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(page.Locator("#messages")).ToContainTextAsync("Email goes to the server's pickup folder");
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("phone-messages");
+
+        await tab.TabToAsync(tab.Field("From"));
+        await keyboard.TypeAsync("21:00");
+        await keyboard.PressAsync("Tab");
+        await Expect(tab.Field("Until")).ToBeFocusedAsync();
+        await keyboard.TypeAsync("08:00");
+        await tab.TabToAsync(tab.Button("Save quiet hours"));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Quiet hours saved.");
+        var quiet = (await c.Api.GetAsync("notification-settings")).Expect(200).Data.GetProperty("quiet_hours");
+        Assert.Equal(("21:00", "08:00"), (quiet.GetProperty("start").GetString(), quiet.GetProperty("end").GetString()));
+
+        // The confirmation email, reworded; a placeholder the server does not know is refused, and said so.
+        var confirmation = page.Locator("#template-booked-email");
+        await tab.TabToAsync(confirmation.Locator("summary"));
+        await keyboard.PressAsync("Enter");
+        await tab.TabToAsync(tab.Field("Subject"));
+        await keyboard.PressAsync("Control+A");
+        await keyboard.TypeAsync("See you {{when}}");
+        await tab.TabToAsync(tab.Button("Save wording"));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#alert")).ToContainTextAsync("subject");
+        await Expect(page.Locator("#alert")).ToBeFocusedAsync();
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("phone-wording-refused");
+        Assert.True((await c.Api.GetAsync("message-templates/booked/email")).Expect(200).Data.GetProperty("is_default").GetBoolean());
+
+        await tab.TabToAsync(tab.Field("Subject"));
+        await keyboard.PressAsync("Control+A");
+        await keyboard.TypeAsync("See you on {{start_time}}");
+        await tab.TabToAsync(tab.Button("Save wording"));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Wording saved.");
+        var stored = (await c.Api.GetAsync("message-templates/booked/email")).Expect(200).Data;
+        Assert.Equal("See you on {{start_time}}", stored.GetProperty("subject").GetString());
+        Assert.False(stored.GetProperty("is_default").GetBoolean());
+        await Expect(confirmation.Locator("summary")).ToHaveTextAsync("Confirmation (email) (changed)");
+        await tab.ShotAsync("phone-wording-saved");
+
+        await tab.TabToAsync(confirmation.Locator("summary"));
+        await keyboard.PressAsync("Enter");
+        await tab.TabToAsync(tab.Button("Reset to Leap's wording"));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Default wording saved.");
+        Assert.True((await c.Api.GetAsync("message-templates/booked/email")).Expect(200).Data.GetProperty("is_default").GetBoolean());
+        await Expect(confirmation.Locator("summary")).ToHaveTextAsync("Confirmation (email)");
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("phone-wording-reset");
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
+
+    [Fact]
     public async Task Patient_page_shows_details_appointments_and_episodes()
     {
         await using var c = await BrowserClinic.OpenAsync(fixture);

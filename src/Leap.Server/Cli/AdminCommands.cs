@@ -25,7 +25,7 @@ public static class AdminCommands
           keys set-limit <key_id> <N>       set a key's requests per hour
           demo                              load the demo organisation; print a fresh test key and the demo staff passwords
           scopes                            list every scope
-        """ + "\n" + BackupCommands.Usage + "\n" + DirectoryCommands.Usage + "\n" + UserCommands.Usage;
+        """ + "\n" + OrganisationCommands.Usage + "\n" + BackupCommands.Usage + "\n" + DirectoryCommands.Usage + "\n" + UserCommands.Usage;
 
     private static readonly string[] Commands = ["migrate", "orgs", "keys", "demo", "scopes", "help", "--help", "-h", .. BackupCommands.Commands, .. DirectoryCommands.Commands, .. UserCommands.Commands];
 
@@ -66,6 +66,7 @@ public static class AdminCommands
             {
                 ["migrate"] => Done("Database is up to date."),
                 ["orgs", "create", .. var name] when name.Length > 0 => Print(await accounts.CreateOrganisationAsync(string.Join(' ', name)), o => $"{o.Id}  {o.Name}"),
+                ["orgs", "show" or "set", ..] => await OrganisationCommands.RunAsync(args, services),
                 ["orgs", "list"] => PrintAll(await accounts.ListOrganisationsAsync(), o => $"{o.Id}  {o.CreatedAt:yyyy-MM-dd}  {o.Name}"),
                 ["keys", "create", .. var options] => await CreateKeyAsync(accounts, Options(options)),
                 ["keys", "list", .. var options] => PrintAll(await accounts.ListKeysAsync(Require(Options(options), "org")), k =>

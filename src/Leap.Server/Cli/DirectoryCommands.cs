@@ -207,7 +207,7 @@ public static class DirectoryCommands
     }
 
     /// <summary>Reads <paramref name="body"/> as the API does; its problems, named by option, refuse the command.</summary>
-    private static T Read<T>(JsonObject body, Dictionary<string, string> fields, Func<BodyReader, T> read)
+    internal static T Read<T>(JsonObject body, Dictionary<string, string> fields, Func<BodyReader, T> read)
     {
         var reader = new BodyReader(JsonDocument.Parse(body.ToJsonString()).RootElement);
         var value = read(reader);

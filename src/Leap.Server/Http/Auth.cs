@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Leap.Server.Accounts;
 using Leap.Server.StaffApp;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Leap.Server.Http;
 
@@ -33,10 +35,32 @@ public sealed record Caller(Actor Actor, Tenant Tenant, IReadOnlySet<string> Sco
 
 public static class AuthEndpointExtensions
 {
+    /// <summary>The API key scheme's name in the OpenAPI document.</summary>
+    public const string SecurityScheme = "bearer";
+
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder
     {
         builder.WithMetadata(new RequiredScope(scope));
         return builder;
+    }
+
+    /// <summary>
+    /// The OpenAPI operation transformer: an endpoint with a <see cref="RequiredScope"/> asks for the API key (and
+    /// names the scope); one without (the public booking page's and manage links' API) declares no security at all,
+    /// so a client generated from the document never sends a key there.
+    /// </summary>
+    public static Task DescribeSecurity(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().FirstOrDefault() is { } required)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, context.Document)] = [] }];
+            operation.Description = (operation.Description is { Length: > 0 } text ? text + "\n\n" : "") + $"Scope: `{required.Scope}`.";
+        }
+        else
+        {
+            operation.Security = [];
+        }
+        return Task.CompletedTask;
     }
 }
 

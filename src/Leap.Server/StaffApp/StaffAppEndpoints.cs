@@ -72,6 +72,7 @@ public static class StaffAppEndpoints
                 <button type="button" class="nav" data-view="inbox">Episodes</button>
                 <button type="button" class="nav" data-view="rota">Rota</button>
                 <button type="button" class="nav" data-view="directory">Directory</button>
+                <button type="button" class="nav" data-view="messages">Messages</button>
               </nav>
               <form method="post" action="/app/sign-out">
                 {TokenField(http, antiforgery)}

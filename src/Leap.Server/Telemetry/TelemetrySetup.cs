@@ -51,7 +51,11 @@ public static class TelemetrySetup
             // Traces only go somewhere through OTLP: without it, no request pays for an activity.
             telemetry.WithTracing(tracing => tracing
                 .AddSource(LeapMetrics.Name, "Npgsql")
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbe(context.Request.Path))
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                {
+                    aspNetCore.Filter = context => !IsProbe(context.Request.Path);
+                    aspNetCore.EnrichWithHttpRequest = RedactSecretPath;
+                })
                 .AddHttpClientInstrumentation());
             telemetry.UseOtlpExporter(options.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf, endpoint);
         }
@@ -67,6 +71,15 @@ public static class TelemetrySetup
                 new ErrorBody(ErrorCodes.ServiceUnavailable, "The database is not answering; see the server's log."))
             : ApiResponse.WriteDataAsync(context,
                 new HealthStatus("ok", context.RequestServices.GetRequiredService<Database>().Engine.ToString().ToLowerInvariant()));
+
+    /// <summary>Runs after the instrumentation has tagged the request's span: a token in the path is replaced before anything exports it.</summary>
+    private static void RedactSecretPath(System.Diagnostics.Activity activity, HttpRequest request)
+    {
+        if (SecretPaths.Redact(request.Path.Value ?? "") is { } redacted)
+        {
+            activity.SetTag("url.path", request.PathBase.Value + redacted);
+        }
+    }
 
     private static bool IsProbe(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments("/livez");
 }

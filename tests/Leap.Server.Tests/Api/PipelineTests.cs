@@ -266,6 +266,40 @@ public abstract class PipelineTests(LeapFixture server)
         Assert.DoesNotContain("fonts.googleapis", html);
         Assert.DoesNotContain("cdn.jsdelivr", html);
     }
+
+    [Fact]
+    public async Task OpenApi_asks_for_the_key_on_keyed_operations_only_and_never_on_the_patients_own_endpoints()
+    {
+        var t = await server.NewTenantAsync();
+        var document = (await t.Anonymous().GetAsync("/openapi/v1.json")).Expect(200).Body;
+        Assert.False(document.TryGetProperty("security", out _), "no document-wide requirement: each operation says its own");
+        var keyless = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("responses", out _)))
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                Assert.True(operation.Value.TryGetProperty("security", out var security), $"{name} declares no security");
+                if (security.GetArrayLength() == 0)
+                {
+                    keyless.Add(name);
+                    continue;
+                }
+                var requirement = Assert.Single(security.EnumerateArray());
+                Assert.Equal("bearer", Assert.Single(requirement.EnumerateObject()).Name);
+                Assert.Contains("Scope: `", operation.Value.GetProperty("description").GetString());
+            }
+        }
+        Assert.Equal(
+        [
+            "DELETE /api/v1/public/{slug}/holds/{id}",
+            "GET /api/v1/manage/{token}", "GET /api/v1/manage/{token}/availability",
+            "GET /api/v1/public/{slug}", "GET /api/v1/public/{slug}/availability",
+            "POST /api/v1/manage/{token}/cancel", "POST /api/v1/manage/{token}/reschedule",
+            "POST /api/v1/public/{slug}/booking-requests", "POST /api/v1/public/{slug}/booking-requests/{id}/confirm", "POST /api/v1/public/{slug}/holds",
+        ], keyless.Order(StringComparer.Ordinal));
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+    }
 }
 
 public sealed class PipelineTestsOnSqlite(SqliteServer server) : PipelineTests(server);

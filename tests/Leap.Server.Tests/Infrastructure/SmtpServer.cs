@@ -5,16 +5,42 @@ using MimeKit;
 namespace Leap.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real SMTP server for the test run: smtp4dev (the <c>Rnwood.Smtp4dev</c> dotnet tool, installed by <c>.ci/run</c>),
-/// started once on free ports; tests read what it received through its web API. Without the tool the tests that
-/// need it fail, saying how to install it: CI must never pass by skipping them.
+/// One real SMTP server for the test run (an assembly fixture): smtp4dev (the <c>Rnwood.Smtp4dev</c> dotnet tool,
+/// installed by <c>.ci/run</c>), started on free ports when a test first asks for it; each test uses recipients of its
+/// own. Without the tool the tests that need it fail, saying how to install it: CI must never pass by skipping them.
 /// </summary>
+public sealed class SmtpFixture : IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private SmtpServer? server;
+
+    public async Task<SmtpServer> ServerAsync()
+    {
+        await gate.WaitAsync();
+        try
+        {
+            return server ??= await SmtpServer.StartAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+        gate.Dispose();
+    }
+}
+
+/// <summary>A running smtp4dev: tests send through Leap's own transport (<see cref="Settings"/>) and read what it received through its web API.</summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
     public const string Install = "dotnet tool install --global Rnwood.Smtp4dev --version 3.15.0";
-
-    private static readonly SemaphoreSlim Starting = new(1, 1);
-    private static SmtpServer? shared;
 
     private readonly Process process;
     private readonly HttpClient api;
@@ -28,7 +54,7 @@ public sealed class SmtpServer : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    /// <summary>Settings that make a Leap server send its email here.</summary>
+    /// <summary>Settings that make a Leap server send its email here (or to <paramref name="port"/>, a relay in front of it).</summary>
     public Dictionary<string, string?> Settings(int? port = null) => new()
     {
         ["Notifications:Email:Smtp:Host"] = "127.0.0.1",
@@ -37,26 +63,7 @@ public sealed class SmtpServer : IAsyncDisposable
         ["Notifications:Email:From"] = "Test Clinic <clinic@leap.test>",
     };
 
-    /// <summary>The run's server, started on first use and stopped when the test process ends.</summary>
-    public static async Task<SmtpServer> SharedAsync()
-    {
-        await Starting.WaitAsync();
-        try
-        {
-            if (shared is null)
-            {
-                shared = await StartAsync();
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.process.Kill(entireProcessTree: true);
-            }
-            return shared;
-        }
-        finally
-        {
-            Starting.Release();
-        }
-    }
-
-    private static async Task<SmtpServer> StartAsync()
+    internal static async Task<SmtpServer> StartAsync()
     {
         var tool = Locate() ?? throw new InvalidOperationException(
             $"smtp4dev is not installed, and the notification tests need a real SMTP server. Install it with: {Install} (CI: .ci/run does).");

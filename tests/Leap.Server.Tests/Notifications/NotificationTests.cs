@@ -17,14 +17,14 @@ namespace Leap.Server.Tests.Notifications;
 /// and a database of its own with a clock it moves, and runs the notification worker itself, one round at a time,
 /// so "not sent yet" is a fact about the database rather than a wait.
 /// </summary>
-public abstract class NotificationTests(LeapFixture server) : IAsyncLifetime
+public abstract class NotificationTests(LeapFixture server, SmtpFixture mail) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 7, 10, 0, 0, TimeSpan.Zero);
     private const string Start = "2030-01-09T09:00:00Z";
     private readonly List<IAsyncDisposable> cleanup = [];
     private SmtpServer smtp = null!;
 
-    public async ValueTask InitializeAsync() => smtp = await SmtpServer.SharedAsync();
+    public async ValueTask InitializeAsync() => smtp = await mail.ServerAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -514,6 +514,6 @@ public abstract class NotificationTests(LeapFixture server) : IAsyncLifetime
     }
 }
 
-public sealed class NotificationTestsOnSqlite(SqliteServer s) : NotificationTests(s);
+public sealed class NotificationTestsOnSqlite(SqliteServer s, SmtpFixture m) : NotificationTests(s, m);
 
-public sealed class NotificationTestsOnPostgres(PostgresServer s) : NotificationTests(s);
+public sealed class NotificationTestsOnPostgres(PostgresServer s, SmtpFixture m) : NotificationTests(s, m);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Leap.Server.Accounts;
 using Leap.Server.Tests.Infrastructure;
+using MimeKit;
 
 namespace Leap.Server.Tests.OnlineBooking;
 
@@ -10,19 +11,19 @@ namespace Leap.Server.Tests.OnlineBooking;
 /// a code emailed through a real SMTP server (smtp4dev), the booking by the patient, matching without disclosure,
 /// the honeypot and the rate limits.
 /// </summary>
-public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFixture mail)
+public abstract partial class PublicBookingTests(LeapFixture server, SmtpFixture mail)
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
     private const string Start = "2026-06-10T09:00:00Z";
 
     /// <summary>
-    /// A clinic with online booking on, emailing through smtp4dev. Per-address counts are shared by every server on a
+    /// A clinic with online booking on, emailing through a real SMTP server. Per-address counts are shared by every server on a
     /// PostgreSQL database, so a test about them gets a clock hour of its own (<paramref name="now"/>).
     /// </summary>
-    private async Task<(Clinic Clinic, string Root, Smtp4devServer Mail)> OpenAsync(Dictionary<string, string?>? extra = null, DateTimeOffset? now = null)
+    private async Task<(Clinic Clinic, string Root, SmtpServer Mail)> OpenAsync(Dictionary<string, string?>? extra = null, DateTimeOffset? now = null)
     {
         var smtp = await mail.ServerAsync();
-        var settings = smtp.Settings;
+        var settings = smtp.Settings();
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -44,7 +45,7 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
         hold_id = hold, first_name = "Olive", last_name = "Online", date_of_birth = dateOfBirth, email, phone = "07700 900321", website,
     };
 
-    private static string CodeIn(Smtp4devServer.Message message) => CodePattern().Match(message.Text).Value;
+    private static string CodeIn(MimeMessage message) => CodePattern().Match(message.TextBody ?? "").Value;
 
     [Fact]
     public async Task Organisation_settings_are_read_and_changed_by_an_admin_key_and_slugs_are_unique()
@@ -120,7 +121,7 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
         var id = request.GetProperty("id").GetString()!;
         Assert.StartsWith("breq_", id);
         Assert.Equal("2026-06-01T08:15:00Z", request.GetProperty("expires_at").GetString());
-        var message = await smtp.WaitForMessageAsync(email);
+        var message = Assert.Single(await smtp.WaitForAsync(email, 1));
         Assert.Equal("Your booking code for Example Physio", message.Subject);
         var code = CodeIn(message);
         Assert.Matches("^[0-9]{6}$", code);
@@ -162,7 +163,7 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
         async Task<(ApiResult Request, ApiResult Booked)> BookAsync(string start, string dateOfBirth, int messageNumber)
         {
             var request = (await patient.PostAsync($"{root}/booking-requests", Details(await HoldAsync(patient, c, root, start), email, dateOfBirth))).Expect(201);
-            var code = CodeIn(await smtp.WaitForMessageAsync(email, messageNumber));
+            var code = CodeIn((await smtp.WaitForAsync(email, messageNumber))[messageNumber - 1]);
             var booked = (await patient.PostAsync($"{root}/booking-requests/{request.Data.GetProperty("id").GetString()}/confirm", new { code })).Expect(201);
             return (request, booked);
         }
@@ -196,7 +197,7 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
         // A person's request after the robot's arrives; the robot's never does.
         var person = NewEmail();
         (await patient.PostAsync($"{root}/booking-requests", Details(hold, person))).Expect(201);
-        await smtp.WaitForMessageAsync(person);
+        await smtp.WaitForAsync(person, 1);
         Assert.Empty(await smtp.MessagesToAsync(robot));
     }
 
@@ -227,5 +228,5 @@ public abstract partial class PublicBookingTests(LeapFixture server, Smtp4devFix
     private static partial Regex CodePattern();
 }
 
-public sealed class PublicBookingTestsOnSqlite(SqliteServer s, Smtp4devFixture m) : PublicBookingTests(s, m);
-public sealed class PublicBookingTestsOnPostgres(PostgresServer s, Smtp4devFixture m) : PublicBookingTests(s, m);
+public sealed class PublicBookingTestsOnSqlite(SqliteServer s, SmtpFixture m) : PublicBookingTests(s, m);
+public sealed class PublicBookingTestsOnPostgres(PostgresServer s, SmtpFixture m) : PublicBookingTests(s, m);

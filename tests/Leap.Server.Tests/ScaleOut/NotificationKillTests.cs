@@ -9,7 +9,7 @@ namespace Leap.Server.Tests.ScaleOut;
 /// (its SMTP conversations held at the message content by <see cref="SmtpHold"/>). The other takes over its messages
 /// once their lease runs out, and the SMTP server receives exactly one message per (appointment, trigger, occurrence).
 /// </summary>
-public sealed class NotificationKillTests(PostgresServer database) : IAsyncLifetime
+public sealed class NotificationKillTests(PostgresServer database, SmtpFixture mail) : IAsyncLifetime
 {
     private const int Appointments = 12;
     private readonly List<IAsyncDisposable> cleanup = [];
@@ -33,7 +33,7 @@ public sealed class NotificationKillTests(PostgresServer database) : IAsyncLifet
     [Fact]
     public async Task A_process_killed_mid_send_leaves_its_messages_to_the_other_and_none_is_sent_twice()
     {
-        var smtp = await SmtpServer.SharedAsync();
+        var smtp = await mail.ServerAsync();
         var settings = database.NewIsolatedDatabase();
         settings["Notifications:PollInterval"] = "00:00:00.100";
         settings["Notifications:Lease"] = "00:00:05";

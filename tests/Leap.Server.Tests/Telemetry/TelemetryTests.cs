@@ -218,6 +218,61 @@ public abstract class TelemetryTests(LeapFixture server) : IAsyncDisposable
         await collector.WaitForAsync("/v1/metrics", "leap.webhook.delivery.attempts", "http.server.request.duration");
     }
 
+    [Fact]
+    public async Task A_manage_link_token_reaches_no_span_metric_or_log_line()
+    {
+        var collector = await OtlpCollector.StartAsync();
+        cleanup.Add(collector);
+        var database = server.NewIsolatedDatabase();
+        database["Notifications:Enabled"] = "false";
+        database["Webhooks:DeliveryEnabled"] = "false";
+        await using var setup = new LeapAppFactory(database);
+        var t = await TestTenant.OnAsync(server, setup);
+        var location = await t.CreateLocationAsync();
+        var clinician = await t.CreateClinicianAsync("Dr Traced", locationIds: location);
+        var template = await t.CreateTemplateAsync("Traced visit", 30);
+        var patient = await t.CreatePatientAsync("Tracy", "Token", "1975-05-05");
+        var process = await ServerProcess.StartAsync(new Dictionary<string, string?>(database)
+        {
+            ["Telemetry:Otlp:Endpoint"] = collector.Url,
+            ["Telemetry:Otlp:Protocol"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        });
+        cleanup.Add(process);
+        using var http = process.CreateHttpClient();
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(10), TimeSpan.Zero).AddHours(9);
+        var booked = (await t.Api.Via(http).PostAsync("appointments", new
+        {
+            title = "Traced visit", patient_id = patient, appointment_type_id = template, clinician_profile_id = clinician, location_id = location,
+            start_time = start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            end_time = start.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        })).Expect(201).Data;
+        var token = new Uri(booked.GetProperty("manage_url").GetString()!).AbsolutePath["/manage/".Length..];
+
+        // The page, the API, Jump's alias of it, an unknown path under it (no route matches) and a change through it.
+        var patientBrowser = t.Anonymous().Via(http);
+        using (var page = await http.GetAsync($"/manage/{token}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        (await patientBrowser.GetAsync($"/api/v1/manage/{token}/")).Expect(200);
+        (await patientBrowser.GetAsync($"/functions/v1/api-v1/manage/{token}/")).Expect(200);
+        (await patientBrowser.GetAsync($"/api/v1/manage/{token}/nothing-here")).ExpectError(404, "NOT_FOUND");
+        (await patientBrowser.PostAsync($"/api/v1/manage/{token}/cancel", new { }, Guid.NewGuid().ToString())).Expect(200);
+
+        await collector.WaitForAsync("/v1/traces", "GET /manage/{token}", "/api/v1/manage/{token}/", "/functions/v1/api-v1/manage/{token}/",
+            "/api/v1/manage/{token}/nothing-here", "POST /api/v1/manage/{token}/cancel");
+        await collector.WaitForAsync("/v1/metrics", "/api/v1/manage/{token}/cancel");
+        await collector.WaitForAsync("/v1/logs", "Now listening on");
+        foreach (var signal in new[] { "/v1/traces", "/v1/metrics", "/v1/logs" })
+        {
+            Assert.DoesNotContain(token, collector.Exported(signal), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(process.Output, line => line.Contains(token, StringComparison.Ordinal));
+    }
+
     /// <summary>An OTLP/HTTP receiver that keeps what it is sent, by path (/v1/traces, /v1/metrics, /v1/logs).</summary>
     private sealed class OtlpCollector : IAsyncDisposable
     {
@@ -245,13 +300,17 @@ public abstract class TelemetryTests(LeapFixture server) : IAsyncDisposable
             return collector;
         }
 
+        /// <summary>Everything exported to <paramref name="path"/> so far, as text (OTLP/protobuf carries strings as plain UTF-8).</summary>
+        public string Exported(string path) =>
+            string.Join("\n", received.Where(r => r.Path == path).Select(r => System.Text.Encoding.UTF8.GetString(r.Body)));
+
         /// <summary>Waits until the exports to <paramref name="path"/> mention every one of <paramref name="texts"/>.</summary>
         public async Task WaitForAsync(string path, params string[] texts)
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (true)
             {
-                var exported = string.Join("\n", received.Where(r => r.Path == path).Select(r => System.Text.Encoding.UTF8.GetString(r.Body)));
+                var exported = Exported(path);
                 var missing = texts.Where(t => !exported.Contains(t, StringComparison.Ordinal)).ToList();
                 if (missing.Count == 0)
                 {

@@ -1,5 +1,5 @@
-// The staff app (docs/staff-app.md): the diary by day and week, appointment actions, booking free time and the
-// rota editor. A client of the public API like the booking page, authenticated by the staff session's cookie
+// The staff app (docs/staff-app.md): the diary by day and week, appointment actions, booking free time, the
+// rota editor and the patients' messages (quiet hours and wording). A client of the public API like the booking page, authenticated by the staff session's cookie
 // and its antiforgery header (GET /app/session); what the signed-in person may do is what their role's scopes allow.
 
 import { Api, ApiError } from '/book/api.js';
@@ -802,6 +802,80 @@ async function showInbox() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- messages
+
+const TRIGGERS = { booked: 'Confirmation', reminder: 'Reminder', rescheduled: 'Moved', cancelled: 'Cancelled', follow_up: 'Follow-up' };
+const CHANNELS = { email: 'email', sms: 'text message' };
+const templateTitle = t => `${TRIGGERS[t.trigger] ?? t.trigger} (${CHANNELS[t.channel] ?? t.channel})`;
+
+function quietHoursForm(settings) {
+  const quiet = settings.quiet_hours;
+  const time = (id, value) => el('input', { id, value, maxlength: 5, inputmode: 'numeric', autocomplete: 'off', 'aria-describedby': 'quiet-hint' });
+  const start = time('quiet-start', quiet?.start ?? '');
+  const end = time('quiet-end', quiet?.end ?? '');
+  const form = el('form', { class: 'inline', 'aria-labelledby': 'quiet-title' },
+    el('h2', { id: 'quiet-title' }, 'Quiet hours'),
+    el('p', { class: 'hint', id: 'quiet-hint' },
+      'No message goes out between these times, written HH:MM (each location\'s local time, e.g. 21:00 until 08:00); both empty: none.'),
+    el('div', { class: 'row' }, field('From', start), field('Until', end)),
+    el('button', { type: 'submit' }, 'Save quiet hours'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const body = { quiet_hours: start.value || end.value ? { start: start.value, end: end.value } : null };
+    save('PATCH', '/notification-settings', body, 'Quiet hours', showMessages);
+  });
+  return form;
+}
+
+function templateForm(t) {
+  const key = `${t.trigger}-${t.channel}`;
+  const subject = t.channel === 'email' ? el('input', { id: `subject-${key}`, name: 'subject', value: t.subject ?? '', maxlength: 200 }) : null;
+  const text = el('textarea', { id: `text-${key}`, name: 'text', rows: 8 }, t.text);
+  const html = t.channel === 'email' ? el('textarea', { id: `html-${key}`, name: 'html', rows: 6 }, t.html ?? '') : null;
+  const form = el('form', { 'aria-label': `Edit ${templateTitle(t)}` },
+    subject ? field('Subject', subject) : null,
+    field('Text', text, 'Placeholders are written {{name}}, e.g. {{patient_first_name}}, {{start_time}}, {{manage_url}}.'),
+    html ? field('HTML (optional)', html, 'Left empty, the email\'s HTML is made from the text.') : null,
+    el('div', { class: 'row' },
+      el('button', { type: 'submit' }, 'Save wording'),
+      t.is_default ? null : el('button', {
+        type: 'button', class: 'quiet',
+        onclick: () => save('DELETE', `/message-templates/${t.trigger}/${t.channel}`, undefined, 'Default wording', showMessages),
+      }, 'Reset to Leap\'s wording')));
+  text.setAttribute('aria-describedby', `text-${key}-hint`);
+  html?.setAttribute('aria-describedby', `html-${key}-hint`);
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const body = { text: text.value };
+    if (subject) {
+      body.subject = subject.value;
+      body.html = html.value.trim() || null;
+    }
+    save('PATCH', `/message-templates/${t.trigger}/${t.channel}`, body, 'Wording', showMessages);
+  });
+  return form;
+}
+
+async function showMessages() {
+  state.view = 'messages';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'messages-title', tabindex: '-1' }, 'Patient messages'), el('div', { id: 'messages', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const [{ data: settings }, templates] = await Promise.all([state.api.get('/notification-settings'), all('/message-templates')]);
+    const delivery = settings.email_delivery === 'smtp' ? 'through the clinic\'s mail server' : 'to the server\'s pickup folder (no mail server is set up)';
+    $('#messages').replaceChildren(
+      el('p', {}, `Email goes ${delivery}; text messages: ${settings.sms_provider === 'none' ? 'not set up' : settings.sms_provider}.`),
+      quietHoursForm(settings),
+      el('section', { 'aria-labelledby': 'wording-title' }, el('h2', { id: 'wording-title' }, 'Wording'),
+        templates.map(t => el('details', { class: 'record', id: `template-${t.trigger}-${t.channel}` },
+          el('summary', {}, `${templateTitle(t)}${t.is_default ? '' : ' (changed)'}`), templateForm(t)))));
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#messages').removeAttribute('aria-busy');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 function markNav() {
@@ -836,9 +910,10 @@ async function start() {
   state.user = session.user;
   $('button.nav[data-view="inbox"]').hidden = !session.scopes.includes('write_episodes');
   $('button.nav[data-view="directory"]').hidden = !session.scopes.includes('write_locations');
+  $('button.nav[data-view="messages"]').hidden = !session.scopes.includes('write_appointment_templates');
   state.service = state.services[0]?.id ?? '';
   for (const button of document.querySelectorAll('button.nav')) {
-    const show = { diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory }[button.dataset.view];
+    const show = { diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory, messages: showMessages }[button.dataset.view];
     button.addEventListener('click', () => show().then(() => $(`#${button.dataset.view}-title`)?.focus()));
   }
   await showDiary(false);
