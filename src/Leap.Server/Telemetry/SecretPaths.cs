@@ -1,11 +1,13 @@
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Waitlist;
 
 namespace Leap.Server.Telemetry;
 
 /// <summary>
 /// Paths that carry a bearer secret in a segment: a patient's manage link (<c>/manage/{token}</c>, its API under
-/// <c>/api/v1/manage/{token}/...</c> and Jump's alias) and a calendar feed (<c>/ical/{token}.ics</c>). Whoever reads
+/// <c>/api/v1/manage/{token}/...</c> and Jump's alias), a waitlist offer's claim link (<c>/api/v1/waitlist-offers/{token}</c>)
+/// and a calendar feed (<c>/ical/{token}.ics</c>). Whoever reads
 /// a trace must not be able to act as the patient, so traces carry the route's template in place of the token
 /// (docs/observability.md, "What traces and logs never carry").
 /// </summary>
@@ -14,7 +16,10 @@ public static class SecretPaths
     public const string TokenPlaceholder = "{token}";
 
     private static readonly string[] ManagePrefixes =
-        [ManageLinks.PagePath + "/", ApiPaths.Root + ManageLinks.PagePath + "/", ApiPaths.JumpAlias + ManageLinks.PagePath + "/"];
+        [
+            ManageLinks.PagePath + "/", ApiPaths.Root + ManageLinks.PagePath + "/", ApiPaths.JumpAlias + ManageLinks.PagePath + "/",
+            ApiPaths.Root + WaitlistOffers.OfferPath + "/", ApiPaths.JumpAlias + WaitlistOffers.OfferPath + "/",
+        ];
 
     private const string CalendarFeedPrefix = "/ical/";
 

@@ -294,9 +294,10 @@ public abstract class PipelineTests(LeapFixture server)
         [
             "DELETE /api/v1/public/{slug}/holds/{id}",
             "GET /api/v1/manage/{token}", "GET /api/v1/manage/{token}/availability",
-            "GET /api/v1/public/{slug}", "GET /api/v1/public/{slug}/availability",
+            "GET /api/v1/public/{slug}", "GET /api/v1/public/{slug}/availability", "GET /api/v1/waitlist-offers/{token}",
             "POST /api/v1/manage/{token}/cancel", "POST /api/v1/manage/{token}/reschedule",
             "POST /api/v1/public/{slug}/booking-requests", "POST /api/v1/public/{slug}/booking-requests/{id}/confirm", "POST /api/v1/public/{slug}/holds",
+            "POST /api/v1/waitlist-offers/{token}/claim",
         ], keyless.Order(StringComparer.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }

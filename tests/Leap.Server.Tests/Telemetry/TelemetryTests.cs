@@ -260,10 +260,12 @@ public abstract class TelemetryTests(LeapFixture server) : IAsyncDisposable
         (await patientBrowser.GetAsync($"/api/v1/manage/{token}/")).Expect(200);
         (await patientBrowser.GetAsync($"/functions/v1/api-v1/manage/{token}/")).Expect(200);
         (await patientBrowser.GetAsync($"/api/v1/manage/{token}/nothing-here")).ExpectError(404, "NOT_FOUND");
+        // A waitlist offer's claim link carries the same kind of token (an appointment's opens no offer).
+        (await patientBrowser.GetAsync($"/api/v1/waitlist-offers/{token}")).ExpectError(404, "NOT_FOUND");
         (await patientBrowser.PostAsync($"/api/v1/manage/{token}/cancel", new { }, Guid.NewGuid().ToString())).Expect(200);
 
         await collector.WaitForAsync("/v1/traces", "GET /manage/{token}", "/api/v1/manage/{token}/", "/functions/v1/api-v1/manage/{token}/",
-            "/api/v1/manage/{token}/nothing-here", "POST /api/v1/manage/{token}/cancel");
+            "/api/v1/manage/{token}/nothing-here", "/api/v1/waitlist-offers/{token}", "POST /api/v1/manage/{token}/cancel");
         await collector.WaitForAsync("/v1/metrics", "/api/v1/manage/{token}/cancel");
         await collector.WaitForAsync("/v1/logs", "Now listening on");
         foreach (var signal in new[] { "/v1/traces", "/v1/metrics", "/v1/logs" })
