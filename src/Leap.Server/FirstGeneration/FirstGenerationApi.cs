@@ -41,8 +41,8 @@ public static class FirstGenerationApi
 }
 
 /// <summary>
-/// Jump's first-generation appointment type: a template with the price in major units and the older names. Leap has
-/// no colour, cancellation notice or group size, so those read as null, null and 1.
+/// Jump's first-generation appointment type: a template with the price in major units and the older names
+/// (<c>max_group_size</c> is the template's <c>max_participants</c>). Leap keeps no colour: it reads as null.
 /// </summary>
 public sealed record AppointmentType(
     string Id, string Name, string? Description, int DurationMinutes, decimal Price, string Currency, string? Color,
@@ -51,7 +51,7 @@ public sealed record AppointmentType(
 {
     public static AppointmentType From(AppointmentTemplate t) => new(
         t.Id, t.Name, t.Description, t.Duration, t.Price / 100m, "GBP", null, t.IsActive, t.PricingType != "free",
-        t.AllowOnlineBooking, (t.MinNoticeMinutes + 59) / 60, null, 1, t.CreatedAt, t.UpdatedAt);
+        t.AllowOnlineBooking, (t.MinNoticeMinutes + 59) / 60, t.CancellationNoticeHours, t.MaxParticipants, t.CreatedAt, t.UpdatedAt);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Leap.Server.Accounts;
 using Leap.Server.Tests.Infrastructure;
 
@@ -130,7 +131,10 @@ public abstract class JumpWireTests(LeapFixture server)
     public async Task Appointment_types_are_templates_in_the_first_generation_shape()
     {
         var t = await server.NewTenantAsync();
-        var id = (await t.Api.PostAsync("appointment-templates", new { name = "GP visit", duration = 20, price = 8550, pricing_type = "stripe", min_notice_minutes = 90 })).Expect(201).Id;
+        var id = (await t.Api.PostAsync("appointment-templates", new
+        {
+            name = "GP visit", duration = 20, price = 8550, pricing_type = "stripe", min_notice_minutes = 90, cancellation_notice_hours = 48, max_participants = 6,
+        })).Expect(201).Id;
         var type = (await t.Api.GetAsync($"appointment-types/{id}")).Expect(200).Data;
         Assert.Equal(id, type.GetProperty("id").GetString());
         Assert.Equal(20, type.GetProperty("duration_minutes").GetInt32());
@@ -138,6 +142,9 @@ public abstract class JumpWireTests(LeapFixture server)
         Assert.Equal("GBP", type.GetProperty("currency").GetString());
         Assert.True(type.GetProperty("requires_payment").GetBoolean());
         Assert.Equal(2, type.GetProperty("booking_notice_hours").GetInt32());
+        Assert.Equal(48, type.GetProperty("cancellation_notice_hours").GetInt32());
+        Assert.Equal(6, type.GetProperty("max_group_size").GetInt32());
+        Assert.Equal(JsonValueKind.Null, type.GetProperty("color").ValueKind);
         Assert.False(type.TryGetProperty("duration", out _));
         Assert.Equal([id], (await t.Api.GetAsync("appointment-types?limit=5")).Expect(200).Ids());
 
