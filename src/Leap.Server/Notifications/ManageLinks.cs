@@ -18,7 +18,8 @@ namespace Leap.Server.Notifications;
 /// working when it expires, when its appointment is no longer active (cancelled, completed, missed), or when it was
 /// issued before the appointment's last reschedule (<see cref="RevokeAsync"/>).
 /// </summary>
-public sealed class ManageLinks(Database database, TimeProvider clock, IServer server, IConfiguration configuration) : IManageLinks, IHostedService
+public sealed class ManageLinks(Database database, TimeProvider clock, IServer server, IConfiguration configuration, ILogger<ManageLinks> logger)
+    : IManageLinks, IHostedService
 {
     public const string PagePath = "/manage";
     private const string SecretName = "manage_links";
@@ -35,7 +36,12 @@ public sealed class ManageLinks(Database database, TimeProvider clock, IServer s
     /// <summary>How long a link works after it is issued (<c>ManageLinks:Lifetime</c>, a year unless set).</summary>
     public TimeSpan Lifetime { get; } = configuration.GetValue("ManageLinks:Lifetime", TimeSpan.FromDays(365));
 
-    private (byte[] Encryption, byte[] Nonce) Keys => keys ?? throw new InvalidOperationException("Manage links are issued once the server has started.");
+    /// <summary>
+    /// The key, read once. Only a read when start-up could not make it (a read never waits for SQLite's writer):
+    /// if no process has made it yet, issuing a link fails until one starts with its database answering.
+    /// </summary>
+    private (byte[] Encryption, byte[] Nonce) Keys => keys ??= ReadKeysAsync(CancellationToken.None).GetAwaiter().GetResult()
+        ?? throw new InvalidOperationException("The manage links' key is not made yet: restart a server process while its database answers.");
 
     /// <summary>What the token says, once decrypted and checked for its expiry.</summary>
     public sealed record Claim(Tenant Tenant, string AppointmentId, string PatientId, DateTimeOffset IssuedAt);
@@ -117,18 +123,32 @@ public sealed class ManageLinks(Database database, TimeProvider clock, IServer s
     /// <summary>
     /// Loads the shared key before the server answers anything (an answer may need a link inside a write, where
     /// SQLite's single writer could not also make the key): made by whichever process starts first, the others keep
-    /// the one that won.
+    /// the one that won. A server whose database does not answer at start-up still starts (its health check says
+    /// so); the key is then read when a link is first needed.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var db = database.CrossTenant("manage links");
         var made = Convert.ToBase64String(RandomNumberGenerator.GetBytes(2 * KeyBytes));
-        await db.WriteAsync("INSERT INTO server_secrets (name, value, created_at) VALUES (@SecretName, @made, @now) ON CONFLICT (name) DO NOTHING",
-            new { SecretName, made, now = TypeHandlers.Truncate(clock.GetUtcNow()) }, cancellationToken);
-        var secret = Convert.FromBase64String((await db.SingleAsync<string>("SELECT value FROM server_secrets WHERE name = @SecretName", new { SecretName },
-            cancellationToken))!);
-        keys = (secret[..KeyBytes], secret[KeyBytes..]);
+        try
+        {
+            await Secrets.WriteAsync("INSERT INTO server_secrets (name, value, created_at) VALUES (@SecretName, @made, @now) ON CONFLICT (name) DO NOTHING",
+                new { SecretName, made, now = TypeHandlers.Truncate(clock.GetUtcNow()) }, cancellationToken);
+            keys = await ReadKeysAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not read or make the manage links' key at start-up; it is read when a link is first needed");
+        }
     }
+
+    private CrossTenantDb Secrets => database.CrossTenant("manage links");
+
+    private async Task<(byte[] Encryption, byte[] Nonce)?> ReadKeysAsync(CancellationToken ct) =>
+        await Secrets.SingleAsync<string>("SELECT value FROM server_secrets WHERE name = @SecretName", new { SecretName }, ct) is { } value
+            ? Split(Convert.FromBase64String(value))
+            : null;
+
+    private static (byte[] Encryption, byte[] Nonce) Split(byte[] secret) => (secret[..KeyBytes], secret[KeyBytes..]);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -32,6 +32,8 @@ public static class ParticipantsApi
     /// <summary>Takes a seat for a patient: 409 <c>SESSION_FULL</c> when none is free, <c>CONFLICT</c> when the patient already has one.</summary>
     private static async Task<ApiCreated<Participant>> Join(string id, WriteRequest request, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
     {
+        // Another tenant's appointment is a 404 whatever the body says, as on every route about a record.
+        await GroupAsync(request.Db, id, verb: null, ct);
         var reader = request.Reader();
         var patientId = reader.Id("patient_id", Ids.Patient, required: true);
         if (patientId is not null)
