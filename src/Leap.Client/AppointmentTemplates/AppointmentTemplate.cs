@@ -41,7 +41,16 @@ public sealed record AppointmentTemplate
     /// <summary>The fewest participants a session is meant to run with (recorded, not enforced).</summary>
     public int? MinParticipants { get; init; }
     /// <summary>The resource types each booking takes a free one of at its location (<see cref="ResourceType"/>); empty when none.</summary>
-    public IReadOnlyList<string> RequiredResourceTypes { get; init; } = [];
+    public IReadOnlyList<string> RequiredResourceTypes
+    {
+        get => requiredResourceTypes.Length == 0 ? [] : requiredResourceTypes.Split(' ');
+        init => requiredResourceTypes = string.Join(' ', value ?? []);
+    }
+
+    // Kept as one string so that two templates read alike compare equal, as records of values do (a list compares
+    // by reference); resource types are single words.
+    private readonly string requiredResourceTypes = "";
+
     /// <summary>When the template was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When the template last changed.</summary>
