@@ -141,15 +141,34 @@ public static class Seeder
     {
         if (engine.PostgresConnectionString is null)
         {
-            var path = Path.Combine(Path.GetTempPath(), "leap-bench", Guid.NewGuid().ToString("N"), "leap.db");
+            // A database file of its own per run; those of runs more than two hours old are deleted (each is gigabytes).
+            var runs = Path.Combine(Path.GetTempPath(), "leap-bench");
+            foreach (var old in Directory.Exists(runs) ? Directory.GetDirectories(runs) : [])
+            {
+                if (Directory.GetLastWriteTimeUtc(old) < DateTime.UtcNow.AddHours(-2))
+                {
+                    Directory.Delete(old, recursive: true);
+                }
+            }
+            var path = Path.Combine(runs, Guid.NewGuid().ToString("N"), "leap.db");
             return (new StorageOptions { Provider = Leap.Server.Storage.Engine.Sqlite, SqlitePath = path },
                 new() { ["Storage__Provider"] = "sqlite", ["Storage__Sqlite__Path"] = path });
         }
-        // A schema of its own per run, so earlier runs never weigh on this one.
-        var schema = FormattableString.Invariant($"leapbench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Random.Shared.Next(0x10000):x4}");
+        // A schema of its own per run, so earlier runs never weigh on this one; the schemas of runs that ended (or
+        // died) more than two hours ago are dropped, so a bench cluster does not fill up with them.
+        var schema = SchemaName(DateTime.UtcNow);
         await using (var connection = new NpgsqlConnection(engine.PostgresConnectionString))
         {
             await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand(
+                """
+                DO $$ DECLARE s text; BEGIN
+                  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'leapbench\_%' AND nspname < @cutoff LOOP
+                    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+                  END LOOP;
+                END $$
+                """.Replace("@cutoff", $"'{SchemaName(DateTime.UtcNow.AddHours(-2))}'", StringComparison.Ordinal), connection);
+            await drop.ExecuteNonQueryAsync();
             await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
             await command.ExecuteNonQueryAsync();
         }
@@ -157,4 +176,6 @@ public static class Seeder
         return (new StorageOptions { Provider = Leap.Server.Storage.Engine.Postgres, PostgresConnectionString = connectionString },
             new() { ["Storage__Provider"] = "postgres", ["Storage__Postgres"] = connectionString });
     }
+
+    private static string SchemaName(DateTime utc) => FormattableString.Invariant($"leapbench_{utc:yyyyMMddHHmmss}_{Random.Shared.Next(0x10000):x4}");
 }

@@ -136,6 +136,7 @@ public static class LeapServer
         services.AddSingleton(sp => IEmailTransport.Create(sp.GetRequiredService<EmailOptions>()));
         services.AddSingleton(NotificationOptions.From(builder.Configuration));
         services.AddSingleton<NotificationWorkerSignal>();
+        services.AddSingleton<RequestLoad>();
         services.AddSingleton<NotificationPlanner>();
         services.AddSingleton<NotificationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationWorker>());
@@ -177,6 +178,7 @@ public static class LeapServer
         app.LogShutdown();
         app.UseReverseProxy();
         app.Use(RequestIds.Middleware);
+        app.Use(app.Services.GetRequiredService<RequestLoad>().Middleware);
         app.UseMiddleware<ErrorHandling>();
         app.UseBookingPage();
         app.Use(ApiPaths.RewriteJumpAlias);

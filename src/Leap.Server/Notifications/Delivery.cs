@@ -55,11 +55,19 @@ public static class Delivery
         public required string Organisation { get; init; }
         public string? QuietHoursStart { get; init; }
         public string? QuietHoursEnd { get; init; }
+        /// <summary>The organisation's own wording of the claimed message (all null while it keeps the built-in one).</summary>
+        public string? TemplateSubject { get; init; }
+        public string? TemplateText { get; init; }
+        public string? TemplateHtml { get; init; }
 
         public string? Email => AttendeeEmail ?? PatientEmail;
         public string? Phone => AttendeePhone ?? PatientPhone;
         public string? Address => string.Join(", ", new[] { AddressLine1, AddressLine2, AddressLine3, TownCity, Postcode }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } a ? a : null;
         public QuietHours? QuietHours => QuietHoursStart is null || QuietHoursEnd is null ? null : new QuietHours(QuietHoursStart, QuietHoursEnd);
+
+        public MessageTemplate Template(Claim claim) => TemplateText is null
+            ? MessageTemplates.Default(claim.Trigger, claim.Channel)
+            : new MessageTemplate { Trigger = claim.Trigger, Channel = claim.Channel, Subject = TemplateSubject, Text = TemplateText, Html = TemplateHtml };
     }
 
     /// <summary>
@@ -79,7 +87,12 @@ public static class Delivery
             new { now, leaseUntil, limit }, ct), ct);
     }
 
-    public static Task<Facts?> FactsAsync(TenantDb db, string appointmentId, CancellationToken ct) =>
+    /// <summary>When the longest-waiting due message fell due (null: none is due).</summary>
+    public static Task<DateTimeOffset?> OldestDueAsync(CrossTenantDb db, DateTimeOffset now, CancellationToken ct) =>
+        db.ScalarAsync<DateTimeOffset?>("SELECT MIN(next_attempt_at) FROM notifications WHERE status = 'pending' AND next_attempt_at <= @now", new { now }, ct);
+
+    /// <summary>The claimed message's appointment, patient, place, organisation and wording, in one read.</summary>
+    public static Task<Facts?> FactsAsync(TenantDb db, Claim claim, CancellationToken ct) =>
         db.SingleAsync<Facts>(
             $"""
             SELECT a.status, a.start_time, a.end_time, a.title, a.attendee_email, a.attendee_phone, a.attendee_name, a.meeting_url, a.patient_id,
@@ -88,7 +101,7 @@ public static class Delivery
                    p.consent_electronic_communication, t.name AS service, COALESCE(c.display_name, c.name) AS clinician,
                    l.name AS location, l.address_line_1, l.address_line_2, l.address_line_3, l.town_city, l.postcode,
                    l.phone AS location_phone, l.email AS location_email, l.timezone, o.name AS organisation,
-                   s.quiet_hours_start, s.quiet_hours_end
+                   s.quiet_hours_start, s.quiet_hours_end, m.subject AS template_subject, m.text_body AS template_text, m.html_body AS template_html
             FROM appointments a
             JOIN organisations o ON o.id = a.org_id
             JOIN patients p ON p.id = a.patient_id AND {TenantSql.Of("p")}
@@ -96,9 +109,10 @@ public static class Delivery
             LEFT JOIN clinician_profiles c ON c.id = a.clinician_profile_id AND {TenantSql.Of("c")}
             LEFT JOIN locations l ON l.id = a.location_id AND {TenantSql.Of("l")}
             LEFT JOIN notification_settings s ON {TenantSql.Of("s")}
-            WHERE a.id = @appointmentId AND {TenantSql.Of("a")}
+            LEFT JOIN message_templates m ON m.trigger = @Trigger AND m.channel = @Channel AND {TenantSql.Of("m")}
+            WHERE a.id = @AppointmentId AND {TenantSql.Of("a")}
             """,
-            new { appointmentId }, ct);
+            new { claim.AppointmentId, claim.Trigger, claim.Channel }, ct);
 
     /// <summary>Whether the same message (appointment, trigger, occurrence) is also planned on <paramref name="channel"/>.</summary>
     public static Task<bool> AlsoPlannedOnAsync(TenantDb db, Claim claim, string channel, CancellationToken ct) =>
@@ -113,8 +127,9 @@ public static class Delivery
     /// The calendar SEQUENCE of a message: how many reschedules and cancellations of the appointment were planned up
     /// to it, so every later invitation of the same UID outranks the earlier ones.
     /// </summary>
-    public static Task<int> CalendarSequenceAsync(TenantDb db, Claim claim, CancellationToken ct) =>
-        db.ScalarAsync<int>(
+    public static async Task<int> CalendarSequenceAsync(TenantDb db, Claim claim, CancellationToken ct) =>
+        // A booking's confirmation is the first version: nothing can have been planned before it.
+        claim.Trigger == NotificationTriggers.Booked ? 0 : await db.ScalarAsync<int>(
             $"""
             SELECT COUNT(DISTINCT trigger || occurrence) FROM notifications
             WHERE appointment_id = @AppointmentId AND {TenantSql.Filter} AND trigger IN ('rescheduled', 'cancelled') AND due_at <= @DueAt

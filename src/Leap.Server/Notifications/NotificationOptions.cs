@@ -22,6 +22,15 @@ public sealed class NotificationOptions
 
     public int BatchSize { get; init; } = 20;
 
+    /// <summary>
+    /// Under load (at least this many requests in flight in this process; 0: never) the worker waits before it sends,
+    /// while the oldest message due is less than <see cref="GiveWayFor"/> late: a confirmation a few seconds late is
+    /// harmless, a booking answered late is not. Past that, messages go out whatever the load.
+    /// </summary>
+    public int GiveWayAt { get; init; } = 8;
+
+    public TimeSpan GiveWayFor { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The zone of local times (placeholders, quiet hours) for an appointment without a location.</summary>
     public string DefaultTimeZone { get; init; } = "Europe/London";
 
@@ -41,12 +50,16 @@ public sealed class NotificationOptions
                     .Select(d => TimeSpan.Parse(d, CultureInfo.InvariantCulture)).ToList()
                 : defaults.RetryDelays,
             BatchSize = section.GetValue("BatchSize", defaults.BatchSize),
+            GiveWayAt = section.GetValue("GiveWayAt", defaults.GiveWayAt),
+            GiveWayFor = section.GetValue("GiveWayFor", defaults.GiveWayFor),
             DefaultTimeZone = section["DefaultTimeZone"] ?? defaults.DefaultTimeZone,
             Sms = SmsOptions.From(section.GetSection("Sms")),
         };
-        if (options.PollInterval <= TimeSpan.Zero || options.Lease <= TimeSpan.Zero || options.BatchSize < 1 || options.RetryDelays.Any(d => d < TimeSpan.Zero))
+        if (options.PollInterval <= TimeSpan.Zero || options.Lease <= TimeSpan.Zero || options.BatchSize < 1 || options.RetryDelays.Any(d => d < TimeSpan.Zero)
+            || options.GiveWayAt < 0 || options.GiveWayFor < TimeSpan.Zero)
         {
-            throw new InvalidOperationException("Notifications: PollInterval and Lease must be positive, BatchSize at least 1, RetryDelays not negative.");
+            throw new InvalidOperationException(
+                "Notifications: PollInterval and Lease must be positive, BatchSize at least 1, RetryDelays, GiveWayAt and GiveWayFor not negative.");
         }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.DefaultTimeZone, out _))
         {

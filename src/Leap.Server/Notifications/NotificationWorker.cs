@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
+using Leap.Server.Http;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 using MimeKit;
@@ -17,13 +18,14 @@ namespace Leap.Server.Notifications;
 /// <see cref="NotificationOptions.RetryDelays"/>, then failed.
 /// </summary>
 public sealed class NotificationWorker(Database database, NotificationOptions options, EmailOptions email, IEmailTransport transport,
-    IManageLinks links, WebhookOutbox outbox, NotificationWorkerSignal signal, TimeProvider clock, ILogger<NotificationWorker> logger) : BackgroundService
+    IManageLinks links, WebhookOutbox outbox, NotificationWorkerSignal signal, RequestLoad load, TimeProvider clock, ILogger<NotificationWorker> logger) : BackgroundService
 {
     private const int Parallelism = 4;
     private const int MaxErrorLength = 500;
 
     private readonly CrossTenantDb db = database.CrossTenant("notifications");
     private readonly ISmsSender? sms = ISmsSender.Create(options.Sms);
+    private readonly SentRecords sent = new(database.CrossTenant("notifications"));
 
     /// <summary>Cut sends short: cancelled only when the host's shutdown timeout runs out.</summary>
     private readonly CancellationTokenSource abandon = new();
@@ -40,13 +42,14 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
     }
 
     /// <summary>
-    /// One round: claims the due messages and handles each; returns how many were claimed. A message sent (or whose
-    /// send failed) is recorded at once, so a crash can repeat as few sends as possible; what was decided without
-    /// sending (skipped, waiting for quiet hours to end) is recorded for the whole round in one write, which on SQLite
-    /// saves the single writer a commit per message.
+    /// One round: claims the due messages and handles each; returns how many were claimed. A message sent is recorded
+    /// at once (with the others sent meanwhile, see <see cref="SentRecords"/>), so a crash can repeat as few sends as
+    /// possible; what was decided without sending (skipped, waiting for quiet hours to end) is recorded for the whole
+    /// round in one write, which on SQLite saves the single writer a commit per message.
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
+        await GiveWayAsync(ct);
         var now = clock.GetUtcNow();
         var claims = await Delivery.ClaimDueAsync(db, TypeHandlers.Truncate(now), TypeHandlers.Truncate(now + options.Lease), options.BatchSize, ct);
         var decided = new ConcurrentQueue<Func<CrossTenantDb, Task>>();
@@ -66,6 +69,20 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
         return claims.Count;
     }
 
+    /// <summary>Waits while the process is saturated with requests, until the oldest message due is <see cref="NotificationOptions.GiveWayFor"/> late.</summary>
+    private async Task GiveWayAsync(CancellationToken ct)
+    {
+        if (options.GiveWayAt == 0 || load.InFlight < options.GiveWayAt)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        if (await Delivery.OldestDueAsync(db, TypeHandlers.Truncate(now), ct) is { } oldest && now - oldest < options.GiveWayFor)
+        {
+            await load.GiveWayAsync(options.GiveWayAt, options.GiveWayFor - (now - oldest), ct);
+        }
+    }
+
     private async Task HandleAsync(Delivery.Claim claim, ConcurrentQueue<Func<CrossTenantDb, Task>> decided, CancellationToken ct)
     {
         var tenant = new Tenant(claim.OrgId, claim.Mode);
@@ -73,7 +90,7 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         try
         {
-            var facts = await Delivery.FactsAsync(tenantDb, claim.AppointmentId, ct);
+            var facts = await Delivery.FactsAsync(tenantDb, claim, ct);
             var outdated = facts is null ? SkipReasons.AppointmentCancelled : Outdated(claim, facts, now);
             if (facts is null || outdated is not null)
             {
@@ -99,12 +116,12 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
                     CancellationToken.None, skipReason: late ? SkipReasons.TooLate : null, nextAttemptAt: late ? null : release, uncount: true));
                 return;
             }
-            var template = await NotificationStore.MessageTemplateAsync(tenantDb, claim.Trigger, claim.Channel, ct);
+            var template = facts.Template(claim);
             var message = Facts(claim, facts, zone);
             var providerId = claim.Channel == NotificationChannels.Sms
                 ? await sms!.SendAsync(facts.Phone!, MessageTemplates.Render(template.Text, message), claim.Id, ct)
                 : await transport.SendAsync(await EmailAsync(tenantDb, claim, facts, template, message, now, ct), ct);
-            await Delivery.RecordAsync(tenantDb, claim, NotificationStatuses.Sent, TypeHandlers.Truncate(clock.GetUtcNow()), CancellationToken.None, providerId: providerId);
+            await sent.RecordAsync(claim, providerId, TypeHandlers.Truncate(clock.GetUtcNow()));
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -249,6 +266,68 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
             }
             return 0;
         }, ct);
+
+    /// <summary>
+    /// Records sent messages in group commits: a send that completes while another's record is being written waits
+    /// for that write to end, and the next write records every send waiting by then. Each record is still written as
+    /// soon as the database can take it (a crash repeats only sends of the last few milliseconds), but a burst of
+    /// confirmations costs a commit per group rather than one per message (on PostgreSQL a durable commit each).
+    /// </summary>
+    private sealed class SentRecords(CrossTenantDb db)
+    {
+        private sealed record Sent(Delivery.Claim Claim, string ProviderId, DateTimeOffset At)
+        {
+            public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        private readonly ConcurrentQueue<Sent> waiting = new();
+        private readonly SemaphoreSlim writer = new(1, 1);
+
+        public async Task RecordAsync(Delivery.Claim claim, string providerId, DateTimeOffset at)
+        {
+            var record = new Sent(claim, providerId, at);
+            waiting.Enqueue(record);
+            await writer.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (!record.Written.Task.IsCompleted)
+                {
+                    await WriteWaitingAsync();
+                }
+            }
+            finally
+            {
+                writer.Release();
+            }
+            await record.Written.Task;
+        }
+
+        private async Task WriteWaitingAsync()
+        {
+            var group = new List<Sent>();
+            while (waiting.TryDequeue(out var next))
+            {
+                group.Add(next);
+            }
+            try
+            {
+                await db.WriteAsync(async write =>
+                {
+                    foreach (var s in group)
+                    {
+                        await Delivery.RecordAsync(write.ForTenant(new Tenant(s.Claim.OrgId, s.Claim.Mode)), s.Claim, NotificationStatuses.Sent, s.At,
+                            CancellationToken.None, providerId: s.ProviderId);
+                    }
+                    return 0;
+                }, CancellationToken.None);
+                group.ForEach(s => s.Written.SetResult());
+            }
+            catch (Exception e)
+            {
+                group.ForEach(s => s.Written.SetException(e));
+            }
+        }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

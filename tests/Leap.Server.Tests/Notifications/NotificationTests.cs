@@ -120,6 +120,71 @@ public abstract class NotificationTests(LeapFixture server, SmtpFixture mail) : 
         return (part, CalendarCollection.Load(Encoding.UTF8.GetString(stream.ToArray())));
     }
 
+    /// <summary>A request body that stays open until <see cref="Finish"/>: its request is in flight at the server until then.</summary>
+    private sealed class HeldBody : HttpContent
+    {
+        private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldBody() => Headers.ContentType = new("application/json");
+
+        public void Finish() => finished.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync("{\"first_name\": "u8.ToArray());
+            await stream.FlushAsync();
+            await finished.Task;
+            await stream.WriteAsync("\"Held\"}"u8.ToArray());
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task Under_load_the_worker_gives_way_to_requests_until_the_message_is_late()
+    {
+        // Giving way from one request in flight, so one held request stands for a saturated server.
+        var p = await OpenAsync(settings: new() { ["Notifications:GiveWayAt"] = "1", ["Notifications:GiveWayFor"] = "00:00:30" });
+        var email = NewEmail();
+        var appointment = await p.BookAsync(await PatientAsync(p, email));
+
+        var held = new HeldBody();
+        var request = p.Api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/patients") { Content = held });
+        var load = p.App.Services.GetRequiredService<Leap.Server.Http.RequestLoad>();
+        while (load.InFlight == 0)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        var round = p.RunAsync();
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.False(round.IsCompleted);
+        Assert.Equal("pending", Status(Row(await p.HistoryAsync(appointment), "booked", "email")));
+
+        held.Finish();
+        (await request).Expect(422);
+        Assert.Equal(1, await round);
+        Assert.Equal("sent", Status(Row(await p.HistoryAsync(appointment), "booked", "email")));
+        Assert.Single(await smtp.WaitForAsync(email, 1));
+
+        // A message already 30 seconds late goes out whatever the load.
+        var late = await p.BookAsync(await PatientAsync(p, NewEmail()), "2030-01-09T11:00:00Z");
+        p.Clock.Advance(TimeSpan.FromSeconds(30));
+        var second = new HeldBody();
+        var secondRequest = p.Api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/patients") { Content = second });
+        while (load.InFlight == 0)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(1, await p.RunAsync());
+        Assert.Equal("sent", Status(Row(await p.HistoryAsync(late), "booked", "email")));
+        second.Finish();
+        (await secondRequest).Expect(422);
+    }
+
     [Fact]
     public async Task Booking_sends_one_confirmation_with_a_calendar_invite_and_plans_the_default_reminders()
     {
