@@ -59,10 +59,18 @@ public static class UserStore
         }
     }
 
-    /// <summary>Saves name, role, clinician link and the disabled flag; disabling ends the user's sessions.</summary>
+    private static readonly string EnabledAdminsSql = $"SELECT id FROM users WHERE role = '{Roles.Admin}' AND disabled_at IS NULL AND {TenantSql.Filter}";
+
+    /// <summary>
+    /// Saves name, role, clinician link and the disabled flag; disabling ends the user's sessions. An organisation
+    /// that has an enabled admin keeps one: the change that would leave none is a 409 (and nothing is written).
+    /// </summary>
     public static async Task UpdateAsync(TenantDb db, StoredUser user, CancellationToken ct)
     {
         await RequireClinicianAsync(db, user.ClinicianProfileId, ct);
+        var mayRemoveAnAdmin = user.Role != Roles.Admin || user.DisabledAt is not null;
+        // The enabled admins, locked (PostgreSQL), so two admins disabled or demoted at once are decided one after the other.
+        var admins = mayRemoveAnAdmin ? (await db.ListAsync<string>(EnabledAdminsSql + db.RowLock(), null, ct)).Count : 0;
         await db.ExecuteAsync(
             $"""
             UPDATE users SET name = @Name, role = @Role, clinician_profile_id = @ClinicianProfileId, disabled_at = @DisabledAt,
@@ -70,6 +78,11 @@ public static class UserStore
             WHERE id = @Id AND {TenantSql.Filter}
             """,
             new { user.Id, user.Name, user.Role, user.ClinicianProfileId, user.DisabledAt, user.UpdatedAt }, ct);
+        if (admins > 0 && (await db.ListAsync<string>(EnabledAdminsSql, null, ct)).Count == 0)
+        {
+            throw new ApiException(409, ErrorCodes.Conflict,
+                "This is the organisation's last enabled admin: make another user admin before disabling this one or changing its role.");
+        }
         if (user.DisabledAt is not null)
         {
             await EndSessionsAsync(db, user.Id, ct);

@@ -332,6 +332,43 @@ public abstract class StaffAccountsTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task The_last_enabled_admin_is_kept_even_when_two_admins_are_disabled_at_once()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var t = await server.NewTenantAsync();
+            var admins = new[] { (await UserAsync(t, "admin")).Id, (await UserAsync(t, "admin")).Id };
+            var answers = await Task.WhenAll(admins.Select(id => t.Api.PatchAsync($"users/{id}", new { is_disabled = true })));
+
+            Assert.Equal([200, 409], answers.Select(a => a.StatusCode).Order());
+            Assert.Contains("last enabled admin", answers.Single(a => a.StatusCode == 409).ExpectError(409, "CONFLICT").Error.GetProperty("message").GetString());
+            var enabled = new List<string>();
+            foreach (var id in admins)
+            {
+                if (!(await t.Api.GetAsync($"users/{id}")).Expect(200).Data.GetProperty("is_disabled").GetBoolean())
+                {
+                    enabled.Add(id);
+                }
+            }
+            var kept = Assert.Single(enabled);
+            if (round > 0)
+            {
+                continue;
+            }
+
+            (await t.Api.PatchAsync($"users/{kept}", new { role = "reception" })).ExpectError(409, "CONFLICT");
+            Assert.Equal("admin", (await t.Api.GetAsync($"users/{kept}")).Expect(200).Data.GetProperty("role").GetString());
+            var cli = await LeapCommand.RunAsync(server, false, "users", "disable", kept);
+            Assert.Equal(1, cli.ExitCode);
+            Assert.Contains("last enabled admin", cli.Error, StringComparison.Ordinal);
+            // With another admin made first, the change goes through.
+            var next = (await UserAsync(t, "admin")).Id;
+            (await t.Api.PatchAsync($"users/{kept}", new { role = "reception" })).Expect(200);
+            Assert.False((await t.Api.GetAsync($"users/{next}")).Expect(200).Data.GetProperty("is_disabled").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task The_command_line_creates_lists_resets_and_disables_users()
     {
         var t = await server.NewTenantAsync();
