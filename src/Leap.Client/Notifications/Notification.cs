@@ -7,6 +7,8 @@ public sealed record AppointmentNotification
     public string Id { get; init; } = "";
     /// <summary>The appointment it is about.</summary>
     public string AppointmentId { get; init; } = "";
+    /// <summary>Whom it is to: the appointment's patient, or a participant of a group session.</summary>
+    public string PatientId { get; init; } = "";
     /// <summary>booked, rescheduled, reminder, cancelled or follow_up.</summary>
     public string Trigger { get; init; } = "";
     /// <summary>email, sms, or webhook (the appointment.reminder_due event).</summary>

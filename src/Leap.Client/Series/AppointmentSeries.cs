@@ -48,15 +48,19 @@ public sealed record SeriesRecurrence
     public IReadOnlyList<string>? ByWeekday { get; init; }
 }
 
-/// <summary>An occurrence whose time is taken, and what takes it.</summary>
+/// <summary>An occurrence that cannot be booked (or moved), and why: its time is taken, or a room or equipment it needs is not free.</summary>
 public sealed record SeriesConflict
 {
     /// <summary>The occurrence's start (UTC).</summary>
     public DateTimeOffset StartTime { get; init; }
     /// <summary>Its end (UTC).</summary>
     public DateTimeOffset EndTime { get; init; }
-    /// <summary>appointment or hold.</summary>
+    /// <summary>appointment or hold (the clinician's time), or resource.</summary>
     public string ConflictType { get; init; } = "";
+    /// <summary>A resource conflict: the required type (room, equipment) with no free resource at the location then.</summary>
+    public string? ResourceType { get; init; }
+    /// <summary>A resource conflict over a resource the booking names: that resource (taken by the conflicting appointment).</summary>
+    public string? ConflictingResourceId { get; init; }
     /// <summary>The appointment in the way.</summary>
     public string? ConflictingAppointmentId { get; init; }
     /// <summary>The hold in the way.</summary>

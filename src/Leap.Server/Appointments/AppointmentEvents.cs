@@ -2,6 +2,7 @@ using System.Globalization;
 using Leap.Server.Episodes;
 using Leap.Server.Notifications;
 using Leap.Server.Pathways;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 using Leap.Server.Waitlist;
 using Leap.Server.Webhooks;
@@ -41,10 +42,14 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
 
     /// <summary>
     /// Saves a change and queues its routing: a new status (cancelled, completed, no-show) or new times (a reschedule)
-    /// raise their trigger; any change sends its webhook event with the appointment before and after.
+    /// raise their trigger; any change sends its webhook event with the appointment before and after. A reschedule keeps
+    /// the resources free at the new time and place and re-picks the others (409 <c>SLOT_UNAVAILABLE</c> when a type has
+    /// none free). Returns the appointment as saved.
     /// </summary>
-    public async Task ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
+    public async Task<Appointment> ChangeAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
     {
+        var (moved, shortage) = await ResourceBooking.RepickAsync(db, before, after, ct);
+        after = shortage is null ? moved : throw ResourceBooking.Unavailable(after, shortage);
         await AppointmentStore.UpdateAsync(db, before, after, ct);
         var change = Classify(before, after);
         if (change == WebhookEventTypes.AppointmentRescheduled)
@@ -54,6 +59,7 @@ public sealed class AppointmentEvents(PathwayEngine pathways, WebhookOutbox outb
         }
         await queue.EnqueueAsync(db, RoutingQueue.Appointment, after.Id, after.PatientId, change, after, before, ct);
         await notifications.PlanAsync(db, before, after, ct);
+        return after;
     }
 
     private static string Classify(Appointment before, Appointment after)

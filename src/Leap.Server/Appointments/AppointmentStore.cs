@@ -125,10 +125,16 @@ public static class AppointmentStore
         {
             await ClinicianBusy.ReserveAsync(db, after.Id, after.ClinicianProfileId!, after.BusyStart, after.BusyEnd, ClinicianBusy.AppointmentKind, after.UpdatedAt, ct);
         }
-        // Resources stay with the appointment: only its time moves, and an appointment that is no longer active frees them.
-        if (before.BlocksResources && !after.BlocksResources)
+        // A reschedule moves the resources' claims, or swaps them when it re-picked some (ResourceBooking.RepickAsync);
+        // an appointment that is no longer active frees them.
+        var swapped = after.BlocksResources && !(before.ResourceIds ?? []).SequenceEqual(after.ResourceIds!);
+        if ((before.BlocksResources && !after.BlocksResources) || swapped)
         {
             await ResourceBusy.ReleaseAsync(db, after.Id, ct);
+        }
+        if (swapped)
+        {
+            await ResourceBusy.ClaimAsync(db, after.Id, after.ResourceIds!, after.BusyStart, after.BusyEnd, ct);
         }
         else if (after.BlocksResources && (before.BusyStart != after.BusyStart || before.BusyEnd != after.BusyEnd))
         {
@@ -142,7 +148,7 @@ public static class AppointmentStore
               duration_minutes = @DurationMinutes, attendee_email = @AttendeeEmail, attendee_name = @AttendeeName,
               attendee_phone = @AttendeePhone, meeting_url = @MeetingUrl, attendance_status = @AttendanceStatus,
               cancellation_reason = @CancellationReason, cancelled_at = @CancelledAt, allow_overlap = @AllowOverlap,
-              episode_id = @EpisodeId, notes = @Notes, updated_at = @UpdatedAt
+              episode_id = @EpisodeId, notes = @Notes, resource_ids = @ResourceIds, updated_at = @UpdatedAt
             WHERE id = @Id AND {TenantSql.Filter}
             """,
             after, ct);

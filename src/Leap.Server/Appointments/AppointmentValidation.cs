@@ -158,6 +158,10 @@ public static class AppointmentValidation
     public static async Task<Appointment> CheckReferencesAsync(BodyReader r, TenantDb db, Appointment a, Appointment? before, CancellationToken ct)
     {
         bool Checks(string field, string? id, string? previous) => id is not null && id != previous && r.Errors.All(e => e.Field != field);
+        if (before?.ResourceIds is { Count: > 0 } && a.LocationId is null && !r.Failed("location_id"))
+        {
+            r.Fail("location_id", "cannot be removed: the appointment takes rooms or equipment, which belong to a location");
+        }
         var patientId = Checks("patient_id", a.PatientId, before?.PatientId) ? a.PatientId : null;
         var templateId = Checks("appointment_type_id", a.AppointmentTypeId, before?.AppointmentTypeId) ? a.AppointmentTypeId : null;
         var clinicianId = Checks("clinician_profile_id", a.ClinicianProfileId, before?.ClinicianProfileId) ? a.ClinicianProfileId : null;

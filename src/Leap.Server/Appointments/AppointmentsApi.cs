@@ -154,8 +154,7 @@ public static class AppointmentsApi
                 }
                 // Routing may have filed the appointment on an episode since it was read (filing leaves updated_at alone).
                 var saved = after.EpisodeId == before.EpisodeId ? after with { EpisodeId = current.EpisodeId } : after;
-                await events.ChangeAsync(write, current, saved, ct);
-                return saved;
+                return await events.ChangeAsync(write, current, saved, ct);
             }, ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))

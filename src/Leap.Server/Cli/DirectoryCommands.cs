@@ -6,6 +6,7 @@ using Leap.Server.Availability;
 using Leap.Server.Clinicians;
 using Leap.Server.Http;
 using Leap.Server.Locations;
+using Leap.Server.Pathways;
 using Leap.Server.Storage;
 using static Leap.Server.Cli.AdminCommands;
 
@@ -67,9 +68,13 @@ public static class DirectoryCommands
             ["sessions", "list", .. var options] => await ListSessionsAsync(database, everyone, Require(Options(options), "clinician")),
             ["blocks", "add", .. var options] => await AddBlockAsync(database, everyone, Options(options), now),
             ["blocks", "list", .. var options] => await ListBlocksAsync(database, everyone, Require(Options(options), "clinician")),
-            ["sessions" or "blocks", "remove", var id] =>
-                await OwnerAsync(database, everyone, args[0] == "sessions" ? "clinician_sessions" : "clinician_blocks", id) is { } owner
-                && await ClinicianScheduleStore.DeleteAsync(owner, id, default) ? Done($"Removed {id}.") : Fail($"No {args[0][..^1]} {id}."),
+            ["sessions", "remove", var id] =>
+                await OwnerAsync(database, everyone, "clinician_sessions", id) is { } owner
+                && await ClinicianScheduleStore.DeleteAsync(owner, id, default) ? Done($"Removed {id}.") : Fail($"No session {id}."),
+            ["blocks", "remove", var id] =>
+                await OwnerAsync(database, everyone, "clinician_blocks", id) is { } owner
+                && await ClinicianScheduleStore.RemoveBlockAsync(owner, services.GetRequiredService<RoutingQueue>(), id, default)
+                    ? Done($"Removed {id}.") : Fail($"No block {id}."),
             _ => Fail(Usage),
         };
     }

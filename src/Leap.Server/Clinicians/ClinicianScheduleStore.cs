@@ -1,4 +1,5 @@
 using Leap.Server.Http;
+using Leap.Server.Pathways;
 using Leap.Server.Storage;
 
 namespace Leap.Server.Clinicians;
@@ -72,6 +73,23 @@ public static class ClinicianScheduleStore
     public static Task<ClinicianBlock?> FindBlockAsync(TenantDb db, string clinicianId, string id, CancellationToken ct) =>
         db.SingleAsync<ClinicianBlock>($"SELECT {BlockColumns} FROM clinician_blocks WHERE id = @id AND clinician_id = @clinicianId AND {TenantSql.Filter}",
             new { id, clinicianId }, ct);
+
+    /// <summary>
+    /// Removes a block, queueing in the same write the routing that offers the time it frees to the waitlist
+    /// (docs/waitlist.md); false when there is none.
+    /// </summary>
+    public static Task<bool> RemoveBlockAsync(TenantDb db, RoutingQueue routing, string id, CancellationToken ct) =>
+        db.WriteAsync(async write =>
+        {
+            var block = await write.SingleAsync<ClinicianBlock>($"SELECT {BlockColumns} FROM clinician_blocks WHERE id = @id AND {TenantSql.Filter}",
+                new { id }, ct);
+            if (block is null || !await DeleteAsync(write, id, ct))
+            {
+                return false;
+            }
+            await routing.EnqueueAsync(write, RoutingQueue.ClinicianBlock, id, null, RoutingQueue.BlockRemoved, block, null, ct);
+            return true;
+        }, ct);
 
     public static Task InsertBlockAsync(TenantDb db, ClinicianBlock block, CancellationToken ct) =>
         db.ExecuteAsync(

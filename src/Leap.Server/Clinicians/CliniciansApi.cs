@@ -2,6 +2,7 @@ using Leap.Server.Accounts;
 using Leap.Server.Availability;
 using Leap.Server.Http;
 using Leap.Server.Locations;
+using Leap.Server.Pathways;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
@@ -197,12 +198,13 @@ public static class CliniciansApi
         }, ct);
     }
 
-    private static async Task<ApiActed<Deletion>> RemoveBlock(string id, string blockId, WriteRequest request, CancellationToken ct) =>
+    /// <summary>Removes time away; the time it frees is offered to the waitlist when the removal is routed.</summary>
+    private static async Task<ApiActed<Deletion>> RemoveBlock(string id, string blockId, WriteRequest request, RoutingQueue routing, CancellationToken ct) =>
         await request.ActAsync(async write =>
         {
             await FindAsync(write, id, ct);
             _ = await ClinicianScheduleStore.FindBlockAsync(write, id, blockId, ct) ?? throw ApiException.NotFound("block", blockId);
-            await ClinicianScheduleStore.DeleteAsync(write, blockId, ct);
+            await ClinicianScheduleStore.RemoveBlockAsync(write, routing, blockId, ct);
             return new Deletion(blockId);
         }, ct);
 

@@ -12,6 +12,7 @@ public static class Delivery
         public required string OrgId { get; init; }
         public required string Mode { get; init; }
         public required string AppointmentId { get; init; }
+        public required string PatientId { get; init; }
         public required string Trigger { get; init; }
         public required string Occurrence { get; init; }
         public required string Channel { get; init; }
@@ -32,7 +33,10 @@ public static class Delivery
         public string? AttendeePhone { get; init; }
         public string? AttendeeName { get; init; }
         public string? MeetingUrl { get; init; }
+        /// <summary>The recipient: the appointment's patient, or a participant of its group session.</summary>
         public required string PatientId { get; init; }
+        /// <summary>Whether the recipient is the appointment's patient (whose manage link and attendee details the appointment holds).</summary>
+        public bool IsBookingPatient { get; init; }
         public required string PatientFirstName { get; init; }
         public string? PatientPreferredName { get; init; }
         public string? PatientEmail { get; init; }
@@ -82,7 +86,7 @@ public static class Delivery
             $"""
             UPDATE notifications SET attempts = attempts + 1, next_attempt_at = @leaseUntil, updated_at = @now
             WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @limit {skipLocked})
-            RETURNING id, org_id, mode, appointment_id, trigger, occurrence, channel, appointment_start, minutes_before, due_at, attempts
+            RETURNING id, org_id, mode, appointment_id, patient_id, trigger, occurrence, channel, appointment_start, minutes_before, due_at, attempts
             """,
             new { now, leaseUntil, limit }, ct), ct);
     }
@@ -91,11 +95,17 @@ public static class Delivery
     public static Task<DateTimeOffset?> OldestDueAsync(CrossTenantDb db, DateTimeOffset now, CancellationToken ct) =>
         db.ScalarAsync<DateTimeOffset?>("SELECT MIN(next_attempt_at) FROM notifications WHERE status = 'pending' AND next_attempt_at <= @now", new { now }, ct);
 
-    /// <summary>The claimed message's appointment, patient, place, organisation and wording, in one read.</summary>
+    /// <summary>
+    /// The claimed message's appointment, recipient (the attendee details are the booking patient's alone), place,
+    /// organisation and wording, in one read.
+    /// </summary>
     public static Task<Facts?> FactsAsync(TenantDb db, Claim claim, CancellationToken ct) =>
         db.SingleAsync<Facts>(
             $"""
-            SELECT a.status, a.start_time, a.end_time, a.title, a.attendee_email, a.attendee_phone, a.attendee_name, a.meeting_url, a.patient_id,
+            SELECT a.status, a.start_time, a.end_time, a.title, a.meeting_url, p.id AS patient_id, a.patient_id = p.id AS is_booking_patient,
+                   CASE WHEN a.patient_id = p.id THEN a.attendee_email END AS attendee_email,
+                   CASE WHEN a.patient_id = p.id THEN a.attendee_phone END AS attendee_phone,
+                   CASE WHEN a.patient_id = p.id THEN a.attendee_name END AS attendee_name,
                    p.first_name AS patient_first_name, p.preferred_name AS patient_preferred_name, p.email AS patient_email,
                    COALESCE(p.mobile_phone, p.phone) AS patient_phone, p.preferred_contact_method, p.consent_email, p.consent_sms,
                    p.consent_electronic_communication, t.name AS service, COALESCE(c.display_name, c.name) AS clinician,
@@ -104,7 +114,7 @@ public static class Delivery
                    s.quiet_hours_start, s.quiet_hours_end, m.subject AS template_subject, m.text_body AS template_text, m.html_body AS template_html
             FROM appointments a
             JOIN organisations o ON o.id = a.org_id
-            JOIN patients p ON p.id = a.patient_id AND {TenantSql.Of("p")}
+            JOIN patients p ON p.id = @PatientId AND {TenantSql.Of("p")}
             LEFT JOIN appointment_templates t ON t.id = a.appointment_type_id AND {TenantSql.Of("t")}
             LEFT JOIN clinician_profiles c ON c.id = a.clinician_profile_id AND {TenantSql.Of("c")}
             LEFT JOIN locations l ON l.id = a.location_id AND {TenantSql.Of("l")}
@@ -112,16 +122,16 @@ public static class Delivery
             LEFT JOIN message_templates m ON m.trigger = @Trigger AND m.channel = @Channel AND {TenantSql.Of("m")}
             WHERE a.id = @AppointmentId AND {TenantSql.Of("a")}
             """,
-            new { claim.AppointmentId, claim.Trigger, claim.Channel }, ct);
+            new { claim.AppointmentId, claim.PatientId, claim.Trigger, claim.Channel }, ct);
 
     /// <summary>Whether the same message (appointment, trigger, occurrence) is also planned on <paramref name="channel"/>.</summary>
     public static Task<bool> AlsoPlannedOnAsync(TenantDb db, Claim claim, string channel, CancellationToken ct) =>
         db.ScalarAsync<bool>(
             $"""
             SELECT EXISTS (SELECT 1 FROM notifications WHERE appointment_id = @AppointmentId AND {TenantSql.Filter}
-                             AND trigger = @Trigger AND occurrence = @Occurrence AND channel = @channel)
+                             AND patient_id = @PatientId AND trigger = @Trigger AND occurrence = @Occurrence AND channel = @channel)
             """,
-            new { claim.AppointmentId, claim.Trigger, claim.Occurrence, channel }, ct);
+            new { claim.AppointmentId, claim.PatientId, claim.Trigger, claim.Occurrence, channel }, ct);
 
     /// <summary>
     /// The calendar SEQUENCE of a message: how many reschedules and cancellations of the appointment were planned up
@@ -132,9 +142,9 @@ public static class Delivery
         claim.Trigger == NotificationTriggers.Booked ? 0 : await db.ScalarAsync<int>(
             $"""
             SELECT COUNT(DISTINCT trigger || occurrence) FROM notifications
-            WHERE appointment_id = @AppointmentId AND {TenantSql.Filter} AND trigger IN ('rescheduled', 'cancelled') AND due_at <= @DueAt
+            WHERE appointment_id = @AppointmentId AND patient_id = @PatientId AND {TenantSql.Filter} AND trigger IN ('rescheduled', 'cancelled') AND due_at <= @DueAt
             """,
-            new { claim.AppointmentId, claim.DueAt }, ct);
+            new { claim.AppointmentId, claim.PatientId, claim.DueAt }, ct);
 
     /// <summary>
     /// Records how the attempt ended, if the claim is still this worker's (the row is pending with the attempt count

@@ -9,6 +9,8 @@ public sealed record Notification
 {
     public required string Id { get; init; }
     public required string AppointmentId { get; init; }
+    /// <summary>Whom it is to: the appointment's patient, or a participant of a group session.</summary>
+    public required string PatientId { get; init; }
     public required string Trigger { get; init; }
     public required string Channel { get; init; }
     public required string Status { get; init; }
@@ -66,6 +68,8 @@ public static class SkipReasons
     public const string AppointmentCancelled = "appointment_cancelled";
     public const string AppointmentMoved = "appointment_moved";
     public const string AppointmentFinished = "appointment_finished";
+    /// <summary>A group session's participant left it: their own pending messages about it are not sent.</summary>
+    public const string ParticipantLeft = "participant_left";
     public const string NoContact = "patient_contact_none";
     public const string NoConsent = "no_consent";
     public const string OtherChannelPreferred = "other_channel_preferred";

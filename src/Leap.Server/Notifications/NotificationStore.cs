@@ -10,7 +10,7 @@ public static class NotificationStore
 
     private const string Columns =
         """
-        id, appointment_id, trigger, channel, status, minutes_before, skip_reason, attempts, provider_id, last_error,
+        id, appointment_id, patient_id, trigger, channel, status, minutes_before, skip_reason, attempts, provider_id, last_error,
         appointment_start, due_at, next_attempt_at, sent_at, created_at, updated_at
         """;
 
@@ -23,48 +23,54 @@ public static class NotificationStore
               ?? TemplateNotifications.Defaults;
 
     /// <summary>
-    /// Inserts the planned rows in one statement (sent with the change's next statement on PostgreSQL). A row that
-    /// exists already is left alone, except a reminder skipped because its appointment moved, which the appointment
-    /// moving back to that start brings back.
+    /// Inserts the planned rows, each to its recipient, in one statement (sent with the change's next statement on
+    /// PostgreSQL). A row that exists already is left alone, except a reminder skipped because its appointment moved (or
+    /// its participant left), which the appointment moving back to that start (or the patient joining again) brings back.
     /// </summary>
-    public static Task InsertPlannedAsync(TenantDb db, Appointment a, IReadOnlyList<NotificationPlanner.Planned> planned, CancellationToken ct)
+    public static Task InsertPlannedAsync(TenantDb db, Appointment a, IReadOnlyList<(string PatientId, NotificationPlanner.Planned Message)> planned,
+        CancellationToken ct)
     {
         var args = new Dictionary<string, object?> { ["appointmentId"] = a.Id, ["start"] = a.StartTime, ["now"] = a.UpdatedAt };
         var rows = new List<string>(planned.Count);
         for (var i = 0; i < planned.Count; i++)
         {
-            var p = planned[i];
+            var (patientId, p) = planned[i];
             args[$"id{i}"] = Ids.New(Ids.Notification);
+            args[$"patient{i}"] = patientId;
             args[$"trigger{i}"] = p.Trigger;
             args[$"occurrence{i}"] = p.Occurrence;
             args[$"channel{i}"] = p.Channel;
             args[$"minutes{i}"] = p.MinutesBefore;
             args[$"due{i}"] = p.DueAt;
-            rows.Add($"(@id{i}, {TenantSql.Values}, @appointmentId, @trigger{i}, @occurrence{i}, @channel{i}, 'pending', @start, @minutes{i}, @due{i}, @due{i}, 0, @now, @now)");
+            rows.Add($"(@id{i}, {TenantSql.Values}, @appointmentId, @patient{i}, @trigger{i}, @occurrence{i}, @channel{i}, 'pending', @start, @minutes{i}, @due{i}, @due{i}, 0, @now, @now)");
         }
         return db.ExecuteBatchedAsync(
             $"""
-            INSERT INTO notifications (id, {TenantSql.Columns}, appointment_id, trigger, occurrence, channel, status, appointment_start, minutes_before,
+            INSERT INTO notifications (id, {TenantSql.Columns}, appointment_id, patient_id, trigger, occurrence, channel, status, appointment_start, minutes_before,
                                        due_at, next_attempt_at, attempts, created_at, updated_at)
             VALUES {string.Join(", ", rows)}
-            ON CONFLICT (org_id, mode, appointment_id, trigger, occurrence, channel) DO UPDATE
+            ON CONFLICT (org_id, mode, appointment_id, patient_id, trigger, occurrence, channel) DO UPDATE
               SET status = 'pending', skip_reason = NULL, attempts = 0, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
-              WHERE notifications.status = 'skipped' AND notifications.skip_reason = '{SkipReasons.AppointmentMoved}'
+              WHERE notifications.status = 'skipped' AND notifications.skip_reason IN ('{SkipReasons.AppointmentMoved}', '{SkipReasons.ParticipantLeft}')
             """,
             args, ct);
     }
 
-    /// <summary>Skips the appointment's pending messages of <paramref name="triggers"/> planned for another start than <paramref name="start"/> (all of them on a cancellation).</summary>
+    /// <summary>
+    /// Skips the appointment's pending messages of <paramref name="triggers"/> planned for another start than <paramref name="start"/> (all of them on a
+    /// cancellation), to every recipient or to <paramref name="patientId"/> alone (a participant who left).
+    /// </summary>
     public static Task SkipPendingAsync(TenantDb db, string appointmentId, string reason, IReadOnlyList<string> triggers, DateTimeOffset start,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, string? patientId = null)
     {
         var moved = reason == SkipReasons.AppointmentMoved ? " AND appointment_start <> @start" : "";
+        var recipient = patientId is null ? "" : " AND patient_id = @patientId";
         return db.ExecuteBatchedAsync(
             $"""
             UPDATE notifications SET status = 'skipped', skip_reason = @reason, next_attempt_at = NULL, updated_at = @now
-            WHERE appointment_id = @appointmentId AND {TenantSql.Filter} AND status = 'pending' AND trigger IN ({string.Join(", ", triggers.Select(t => $"'{t}'"))}){moved}
+            WHERE appointment_id = @appointmentId AND {TenantSql.Filter} AND status = 'pending' AND trigger IN ({string.Join(", ", triggers.Select(t => $"'{t}'"))}){moved}{recipient}
             """,
-            new { appointmentId, reason, start, now }, ct);
+            new { appointmentId, reason, start, now, patientId }, ct);
     }
 
     public static Task<IReadOnlyList<Notification>> ForAppointmentAsync(TenantDb db, string appointmentId, CancellationToken ct) =>

@@ -207,7 +207,8 @@ public sealed class NotificationWorker(Database database, NotificationOptions op
         // The invariant culture's day and month names are English (the server runs without culture data).
         StartTime = TimeZoneInfo.ConvertTime(f.StartTime, zone).ToString("dddd d MMMM yyyy 'at' HH:mm", CultureInfo.InvariantCulture),
         TimeZone = zone.Id,
-        ManageUrl = f.Status == AppointmentStatuses.Cancelled ? null : links.UrlFor(claim.OrgId, claim.Mode, claim.AppointmentId, f.PatientId),
+        // A participant's message has no link: the manage link moves or cancels the whole session, the booking patient's to use.
+        ManageUrl = f.Status == AppointmentStatuses.Cancelled || !f.IsBookingPatient ? null : links.UrlFor(claim.OrgId, claim.Mode, claim.AppointmentId, f.PatientId),
         Organisation = f.Organisation,
     };
 

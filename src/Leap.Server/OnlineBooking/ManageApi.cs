@@ -2,6 +2,7 @@ using Leap.Server.Appointments;
 using Leap.Server.Availability;
 using Leap.Server.Http;
 using Leap.Server.Notifications;
+using Leap.Server.Resources;
 using Leap.Server.Storage;
 
 namespace Leap.Server.OnlineBooking;
@@ -100,13 +101,12 @@ public static class ManageApi
                     throw ApiException.Conflict("The appointment was changed while this request was being made. Reload the page and try again.");
                 }
                 await EnsureChangeableAsync(write, before, links, now, ct);
-                await events.ChangeAsync(write, before, moved, ct);
-                return await ManagedAppointment.OfAsync(write, moved, links, now, ct);
+                return await ManagedAppointment.OfAsync(write, await events.ChangeAsync(write, before, moved, ct), links, now, ct);
             }, ct);
         }
         catch (Exception e) when (db.IsOverlapViolation(e))
         {
-            throw await ClinicianBusy.SlotUnavailableAsync(db, clinicianId, moved.BusyStart, moved.BusyEnd, moved.Id, clock.GetUtcNow(), ct,
+            throw await ResourceBooking.TakenAsync(db, moved, ct) ?? await ClinicianBusy.SlotUnavailableAsync(db, clinicianId, moved.BusyStart, moved.BusyEnd, moved.Id, clock.GetUtcNow(), ct,
                 "Choose another free time.");
         }
     }

@@ -23,6 +23,15 @@ public static class ParticipantStore
             $"SELECT {Columns} FROM appointment_participants WHERE appointment_id = @appointmentId AND {TenantSql.Filter} ORDER BY joined_at, id",
             new { appointmentId }, ct);
 
+    /// <summary>The patients taking part now (joined, not left), in the order they joined.</summary>
+    public static Task<IReadOnlyList<string>> JoinedPatientsAsync(TenantDb db, string appointmentId, CancellationToken ct) =>
+        db.ListAsync<string>(
+            $"""
+            SELECT patient_id FROM appointment_participants WHERE appointment_id = @appointmentId AND status = @joined AND {TenantSql.Filter}
+            ORDER BY joined_at, id
+            """,
+            new { appointmentId, joined = Participant.JoinedStatus }, ct);
+
     /// <summary>The patient's latest participation in the appointment (joined, or the last one they left), or null.</summary>
     public static Task<Participant?> LatestAsync(TenantDb db, string appointmentId, string patientId, CancellationToken ct) =>
         db.SingleAsync<Participant>(

@@ -1,6 +1,7 @@
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.Http;
+using Leap.Server.Notifications;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
@@ -30,7 +31,8 @@ public static class ParticipantsApi
     }
 
     /// <summary>Takes a seat for a patient: 409 <c>SESSION_FULL</c> when none is free, <c>CONFLICT</c> when the patient already has one.</summary>
-    private static async Task<ApiCreated<Participant>> Join(string id, WriteRequest request, WebhookOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<ApiCreated<Participant>> Join(string id, WriteRequest request, WebhookOutbox outbox, NotificationPlanner notifications,
+        TimeProvider clock, CancellationToken ct)
     {
         // Another tenant's appointment is a 404 whatever the body says, as on every route about a record.
         await GroupAsync(request.Db, id, verb: null, ct);
@@ -70,6 +72,7 @@ public static class ParticipantsApi
                 var participant = Participant.Joined(id, patientId!, now);
                 await ParticipantStore.InsertAsync(write, participant, ct);
                 await outbox.RecordAsync(write, WebhookEventTypes.AppointmentParticipantAdded, participant, null, ct);
+                await notifications.PlanJoinAsync(write, session, patientId!, now, ct);
                 return participant;
             }, ct);
         }
@@ -81,13 +84,13 @@ public static class ParticipantsApi
     }
 
     /// <summary>The patient leaves; their seat is free again and the session goes on, even with no one left.</summary>
-    private static async Task<ApiActed<Participant>> Leave(string id, string patientId, WriteRequest request, WebhookOutbox outbox, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<ApiActed<Participant>> Leave(string id, string patientId, WriteRequest request, WebhookOutbox outbox,
+        NotificationPlanner notifications, TimeProvider clock, CancellationToken ct)
     {
         var now = TypeHandlers.Truncate(clock.GetUtcNow());
         return await request.ActAsync(async write =>
         {
-            await GroupAsync(write, id, "changed", ct);
+            var session = await GroupAsync(write, id, "changed", ct);
             var latest = await ParticipantStore.LatestAsync(write, id, patientId, ct);
             if (latest is not { Status: Participant.JoinedStatus })
             {
@@ -99,6 +102,7 @@ public static class ParticipantsApi
             var left = latest.Cancelled(now);
             await ParticipantStore.LeaveAsync(write, left, ct);
             await outbox.RecordAsync(write, WebhookEventTypes.AppointmentParticipantRemoved, left, latest, ct);
+            await notifications.PlanLeaveAsync(write, session, patientId, now, ct);
             return left;
         }, ct);
     }

@@ -18,6 +18,9 @@ public sealed class RoutingQueue(IOptions<JsonOptions> json, TimeProvider clock)
 {
     public const string Appointment = "appointment";
     public const string QuestionnaireResponse = "questionnaire_response";
+    /// <summary>A clinician's block removed: the time it freed is offered to the waitlist when routed (docs/waitlist.md).</summary>
+    public const string ClinicianBlock = "clinician_block";
+    public const string BlockRemoved = "clinician_block.removed";
 
     /// <summary>How many batches' worth of the queue's front a claim looks at (<see cref="ClaimAsync"/>).</summary>
     public const int ClaimWindow = 8;

@@ -1,7 +1,9 @@
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
+using Leap.Server.Clinicians;
 using Leap.Server.Questionnaires;
 using Leap.Server.Storage;
+using Leap.Server.Waitlist;
 
 namespace Leap.Server.Pathways;
 
@@ -13,7 +15,7 @@ namespace Leap.Server.Pathways;
 /// exactly once: they commit with the row's deletion or not at all.
 /// </summary>
 public sealed class RoutingWorker(Database database, RoutingQueue queue, AppointmentEvents appointments, QuestionnaireEvents questionnaires,
-    RoutingOptions options, TimeProvider clock, ILogger<RoutingWorker> logger) : BackgroundService
+    WaitlistOffers waitlist,     RoutingOptions options, TimeProvider clock, ILogger<RoutingWorker> logger) : BackgroundService
 {
     private const int MaxErrorLength = 1000;
 
@@ -127,6 +129,7 @@ public sealed class RoutingWorker(Database database, RoutingQueue queue, Appoint
         {
             RoutingQueue.Appointment => appointments.RouteAsync(tenant, entry, ct),
             RoutingQueue.QuestionnaireResponse => questionnaires.RouteAsync(tenant, entry, ct),
+            RoutingQueue.ClinicianBlock => waitlist.OfferFreedTimeAsync(tenant, queue.Read<ClinicianBlock>(entry.AfterJson), ct),
             _ => throw new InvalidOperationException($"Nothing routes a {entry.SubjectType}."),
         });
         await RoutingQueue.DoneAsync(tenant, entry.Seq, ct);

@@ -105,20 +105,91 @@ public static class ResourceBooking
             ConflictingAppointmentId = clash.AppointmentId,
         };
 
+    /// <summary>
+    /// What keeps an appointment from its resources at its time: a resource sent in <c>resource_ids</c> that another
+    /// appointment takes (<see cref="Taken"/>), or a required type with no free resource at the location (<see cref="Type"/>).
+    /// </summary>
+    public sealed record Shortage(string? Type, ResourceBusy.Clash? Taken);
+
     /// <summary>Adds a free resource of each type left to pick (409 when a type has none free); no query when there is none to pick.</summary>
     public static async Task<Appointment> PickAsync(TenantDb db, Appointment a, CancellationToken ct)
     {
+        var (picked, missing) = await PickTypesAsync(db, a, ct);
+        return missing is null ? picked : throw Unavailable(a, new Shortage(missing, null));
+    }
+
+    /// <summary>
+    /// A new booking's resources, or what is in the way (a series' occurrence is skipped or reported for it, not refused
+    /// alone): the resources it names must be free at its time, and a free one of each type left to pick is added.
+    /// </summary>
+    public static async Task<(Appointment Booking, Shortage? Shortage)> TryPickAsync(TenantDb db, Appointment a, CancellationToken ct)
+    {
+        if (a.ResourceIds is { Count: > 0 } sent && await ResourceBusy.ClashAsync(db, sent, a.BusyStart, a.BusyEnd, a.Id, ct) is { } clash)
+        {
+            return (a, new Shortage(null, clash));
+        }
+        var (picked, missing) = await PickTypesAsync(db, a, ct);
+        return (picked, missing is null ? null : new Shortage(missing, null));
+    }
+
+    /// <summary>
+    /// A rescheduled appointment's resources (new times or a new location): each one at its location and free at its new
+    /// time (buffers included) is kept; each other is swapped for a free active resource of the same type there. Nothing
+    /// to do for a change that moves neither. The shortage is a type with none free.
+    /// </summary>
+    public static async Task<(Appointment Moved, Shortage? Shortage)> RepickAsync(TenantDb db, Appointment before, Appointment after, CancellationToken ct)
+    {
+        if (!after.BlocksResources || (before.BusyStart == after.BusyStart && before.BusyEnd == after.BusyEnd && before.LocationId == after.LocationId))
+        {
+            return (after, null);
+        }
+        var kept = new List<string>();
+        var toPick = new List<string>();
+        foreach (var resource in await ResourceStore.FindManyAsync(db, after.ResourceIds!, ct))
+        {
+            if (resource.LocationId == after.LocationId && await ResourceBusy.ClashAsync(db, [resource.Id], after.BusyStart, after.BusyEnd, after.Id, ct) is null)
+            {
+                kept.Add(resource.Id);
+            }
+            else
+            {
+                toPick.Add(resource.Type);
+            }
+        }
+        if (toPick.Count == 0)
+        {
+            return (after, null);
+        }
+        var picks = after.LocationId is null ? []
+            : await ResourceBusy.FreeAsync(db, after.LocationId, [.. toPick.Distinct()], after.BusyStart, after.BusyEnd, ct, except: kept);
+        // One free resource is picked per type: two of one type to swap need two, and the second is short.
+        if (toPick.GroupBy(type => type).FirstOrDefault(g => g.Count() > picks.Count(p => p.Type == g.Key))?.Key is { } missing)
+        {
+            return (after, new Shortage(missing, null));
+        }
+        return (after with { ResourceIds = [.. kept.Concat(picks.Select(p => p.Id)).Order(StringComparer.Ordinal)] }, null);
+    }
+
+    /// <summary>The 409 for an appointment that cannot have its resources at its time.</summary>
+    public static ApiException Unavailable(Appointment a, Shortage shortage) =>
+        shortage.Taken is { } clash
+            ? Taken(a, clash)
+            : new ApiException(409, ErrorCodes.SlotUnavailable,
+                $"No {shortage.Type} at location {a.LocationId} is free from {a.BusyStart:yyyy-MM-dd'T'HH:mm'Z'} to {a.BusyEnd:yyyy-MM-dd'T'HH:mm'Z'} " +
+                $"(buffers included). {Advice}");
+
+    /// <summary>Adds a free resource of each type left to pick, or names a type with none free; no query when there is none to pick.</summary>
+    private static async Task<(Appointment Picked, string? MissingType)> PickTypesAsync(TenantDb db, Appointment a, CancellationToken ct)
+    {
         if (a.ResourceTypesToPick is not { Count: > 0 } types)
         {
-            return a;
+            return (a, null);
         }
         var picks = await ResourceBusy.FreeAsync(db, a.LocationId!, types, a.BusyStart, a.BusyEnd, ct);
         if (types.FirstOrDefault(type => picks.All(p => p.Type != type)) is { } missing)
         {
-            throw new ApiException(409, ErrorCodes.SlotUnavailable,
-                $"No {missing} at location {a.LocationId} is free from {a.BusyStart:yyyy-MM-dd'T'HH:mm'Z'} to {a.BusyEnd:yyyy-MM-dd'T'HH:mm'Z'} " +
-                $"(buffers included). {Advice}");
+            return (a, missing);
         }
-        return a with { ResourceIds = [.. (a.ResourceIds ?? []).Concat(picks.Select(p => p.Id)).Order(StringComparer.Ordinal)] };
+        return (a with { ResourceIds = [.. (a.ResourceIds ?? []).Concat(picks.Select(p => p.Id)).Order(StringComparer.Ordinal)] }, null);
     }
 }

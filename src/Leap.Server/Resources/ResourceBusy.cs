@@ -90,17 +90,19 @@ public static class ResourceBusy
 
     /// <summary>
     /// For each of <paramref name="types"/>, the first active resource of that type at the location that is free over
-    /// [start, end); a type with none free is missing from the answer.
+    /// [start, end); a type with none free is missing from the answer. The resources in <paramref name="except"/> (those an
+    /// appointment keeps) are not picked.
     /// </summary>
     public static Task<IReadOnlyList<Pick>> FreeAsync(TenantDb db, string locationId, IReadOnlyList<string> types, DateTimeOffset start, DateTimeOffset end,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<string>? except = null)
     {
         var parameters = new SqlArgs(new { locationId, yes = true, start, end, earliest = start - ClinicianBusy.MaxLength });
         var typeList = parameters.In("type", types);
+        var kept = except is { Count: > 0 } ? $" AND r.id NOT IN {parameters.In("kept", except)}" : "";
         return db.ListAsync<Pick>(
             $"""
             SELECT r.type, MIN(r.id) AS id FROM resources r
-            WHERE r.location_id = @locationId AND r.type IN {typeList} AND r.is_active = @yes AND {TenantSql.Of("r")}
+            WHERE r.location_id = @locationId AND r.type IN {typeList} AND r.is_active = @yes AND {TenantSql.Of("r")}{kept}
               AND NOT EXISTS (SELECT 1 FROM resource_busy b WHERE b.resource_id = r.id AND {Overlapping("b")})
             GROUP BY r.type
             """,

@@ -27,13 +27,20 @@ public sealed record AppointmentSeries
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>An occurrence whose time is taken, and what takes it: an appointment or another client's live hold.</summary>
+/// <summary>
+/// An occurrence that cannot be booked, and why: its time is taken (an appointment or another client's live hold), or a
+/// room or equipment it needs is not free then.
+/// </summary>
 public sealed record OccurrenceConflict
 {
     public DateTimeOffset StartTime { get; init; }
     public DateTimeOffset EndTime { get; init; }
-    /// <summary><c>appointment</c> or <c>hold</c>.</summary>
+    /// <summary><c>appointment</c> or <c>hold</c> (the clinician's time), or <c>resource</c>.</summary>
     public required string ConflictType { get; init; }
+    /// <summary>A <c>resource</c> conflict: the type the template requires with no free resource at the location then.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ResourceType { get; init; }
+    /// <summary>A <c>resource</c> conflict over a resource the booking names: that resource (the appointment that takes it follows).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ConflictingResourceId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ConflictingAppointmentId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ConflictingHoldId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? HoldExpiresAt { get; init; }

@@ -21,6 +21,9 @@ public static class SeriesApi
 
     private static readonly HashSet<string> NoneIgnored = [];
 
+    /// <summary>The conflict type of an occurrence whose room or equipment is not free (the clinician's are <c>appointment</c> and <c>hold</c>).</summary>
+    private const string ResourceConflictType = "resource";
+
     public static void MapAppointmentSeries(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/appointment-series").WithTags("Appointment series");
@@ -112,23 +115,34 @@ public static class SeriesApi
     private static async Task<AppointmentSeries> BookAsync(TenantDb db, AppointmentEvents events, WebhookOutbox outbox, AppointmentSeries series,
         IReadOnlyList<Appointment> occurrences, bool skipConflicts, DateTimeOffset now, CancellationToken ct)
     {
-        var conflicts = await ConflictsAsync(db, occurrences, NoneIgnored, now, ct);
-        if (conflicts.Count > 0 && (!skipConflicts || conflicts.Count == occurrences.Count))
+        var conflicts = (await ConflictsAsync(db, occurrences, NoneIgnored, now, ct)).ToList();
+        var clashing = conflicts.Select(c => c.StartTime).ToHashSet();
+        // Each occurrence the clinician is free for takes its resources at its own time (the occurrences never overlap, so
+        // their picks are independent); one whose resource is taken, or with none free of a required type, clashes too.
+        var bookings = new List<Appointment>();
+        foreach (var occurrence in occurrences.Where(o => !clashing.Contains(o.StartTime)))
+        {
+            var (booking, shortage) = await ResourceBooking.TryPickAsync(db, occurrence, ct);
+            if (shortage is null)
+            {
+                bookings.Add(booking);
+            }
+            else
+            {
+                conflicts.Add(ResourceConflict(occurrence, shortage));
+            }
+        }
+        conflicts.Sort((x, y) => x.StartTime.CompareTo(y.StartTime));
+        if (conflicts.Count > 0 && (!skipConflicts || bookings.Count == 0))
         {
             throw Conflict(conflicts, occurrences.Count);
         }
-        var clashing = conflicts.Select(c => c.StartTime).ToHashSet();
-        var free = occurrences.Where(o => !clashing.Contains(o.StartTime)).ToList();
         await SeriesStore.InsertAsync(db, series, ct);
-        var appointments = new List<Appointment>(free.Count);
-        foreach (var occurrence in free)
+        foreach (var booking in bookings)
         {
-            // Each occurrence takes a free resource of each type its template requires at its own time (none free: a 409, nothing booked).
-            var booking = await ResourceBooking.PickAsync(db, occurrence, ct);
             await events.BookAsync(db, booking, ct);
-            appointments.Add(booking);
         }
-        var booked = series with { Appointments = appointments, Skipped = skipConflicts ? conflicts : null };
+        var booked = series with { Appointments = bookings, Skipped = skipConflicts ? conflicts : null };
         await outbox.RecordAsync(db, WebhookEventTypes.AppointmentSeriesCreated, booked, null, ct);
         return booked;
     }
@@ -155,6 +169,16 @@ public static class SeriesApi
             })),
         ];
     }
+
+    private static OccurrenceConflict ResourceConflict(Appointment occurrence, ResourceBooking.Shortage shortage) => new()
+    {
+        StartTime = occurrence.StartTime,
+        EndTime = occurrence.EndTime,
+        ConflictType = ResourceConflictType,
+        ResourceType = shortage.Type,
+        ConflictingResourceId = shortage.Taken?.ResourceId,
+        ConflictingAppointmentId = shortage.Taken?.AppointmentId,
+    };
 
     private static ApiException Conflict(IReadOnlyList<OccurrenceConflict> conflicts, int occurrences, bool moving = false) =>
         new(409, ErrorCodes.SeriesConflict, conflicts.Count == 0
@@ -201,8 +225,13 @@ public static class SeriesApi
                     throw Conflict(conflicts, moved.Count, moving: true);
                 }
                 // Later occurrences move first when moving later (earlier first when earlier), so none lands on one not yet moved.
+                // Each keeps its resources where they are free at its new time and re-picks the others; a shortage stops the move.
                 foreach (var (before, after) in offset > 0 ? moving.Zip(moved).Reverse() : moving.Zip(moved))
                 {
+                    if (await ResourceBooking.RepickAsync(write, before, after, ct) is (_, { } shortage))
+                    {
+                        throw Conflict([ResourceConflict(after, shortage)], moved.Count, moving: true);
+                    }
                     await events.ChangeAsync(write, before, after, ct);
                 }
                 await SeriesStore.TouchAsync(write, id, now, ct);

@@ -1,8 +1,10 @@
 using Leap.Server.Accounts;
 using Leap.Server.Appointments;
 using Leap.Server.Availability;
+using Leap.Server.Clinicians;
 using Leap.Server.Holds;
 using Leap.Server.Notifications;
+using Leap.Server.Pathways;
 using Leap.Server.Storage;
 using Leap.Server.Webhooks;
 
@@ -13,7 +15,8 @@ namespace Leap.Server.Waitlist;
 /// change is routed, in the routing transaction (<see cref="AppointmentEvents.RouteAsync"/>): the offer commits with
 /// the routing row's deletion, so it is made once, after the change's commit, and a crash before it leaves the row to be
 /// routed again. An offer that lapses is expired by <see cref="WaitlistWorker"/>, which offers the slot to the next
-/// entry in the same transaction. The database keeps every offer single: an entry moves from waiting to offered only
+/// entry in the same transaction. Time freed by a clinician's block being removed is offered the same way, when the
+/// removal is routed (<see cref="OfferFreedTimeAsync"/>). The database keeps every offer single: an entry moves from waiting to offered only
 /// once (a conditional update), and the hold takes the clinician's time, which no two holds can share.
 /// </summary>
 public sealed class WaitlistOffers(AvailabilityService availability, WebhookOutbox outbox, ManageLinks links, TimeProvider clock)
@@ -78,6 +81,56 @@ public sealed class WaitlistOffers(AvailabilityService availability, WebhookOutb
         await HoldStore.DiscardAsync(db, hold.Id, ct);
         return null;
     }
+
+    /// <summary>
+    /// Inside the routing of a removed block (<see cref="RoutingWorker"/>): offers the time it freed, as a cancellation's
+    /// slot is offered. For each template a waiting entry of this clinician (or of any clinician) wants, the free slots
+    /// that touch the freed time (buffers included: the block kept them all from being booked) are offered in order, each
+    /// through <see cref="OfferAsync"/>, until that template's waiting entries all have an offer. Each offer's hold takes
+    /// its time, so the slots after it that overlap it are not offered again.
+    /// </summary>
+    public async Task OfferFreedTimeAsync(TenantDb db, ClinicianBlock block, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (templateId, waiting) in await WaitlistStore.WaitingTemplatesAsync(db, block.ClinicianProfileId, ct))
+        {
+            var usable = true;
+            var (rules, _) = await availability.ResolveAsync(db, templateId, block.ClinicianProfileId, null, (_, _) => usable = false, ct);
+            // Time beyond the template's advance limit cannot be offered yet (and a long leave would otherwise be read whole).
+            var until = Min(block.EndTime, now + (rules?.MaxAdvance ?? TimeSpan.Zero) + (rules?.BufferBefore ?? TimeSpan.Zero));
+            if (rules is null || !usable || until <= now || until <= block.StartTime)
+            {
+                continue;
+            }
+            var freed = new List<(DateTimeOffset Start, string LocationId)>();
+            using (var slots = await availability.FindAsync(db, rules, DateOnly.FromDateTime(Max(block.StartTime, now).UtcDateTime).AddDays(-1),
+                       DateOnly.FromDateTime(until.UtcDateTime).AddDays(1), block.ClinicianProfileId, null, ct))
+            {
+                for (var i = 0; i < slots.Count; i++)
+                {
+                    var slot = slots[i];
+                    if (slot.AppointmentId is null && slot.StartTime - rules.BufferBefore < until
+                        && slot.EndTime + rules.BufferAfter > block.StartTime)
+                    {
+                        freed.Add((slot.StartTime, slot.LocationId));
+                    }
+                }
+            }
+            var offers = 0;
+            foreach (var (start, locationId) in freed)
+            {
+                if (await OfferAsync(db, new WaitlistStore.FreedSlot(templateId, block.ClinicianProfileId, locationId, start, null), ct) is not null
+                    && ++offers == waiting)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>
     /// One round of the expiry (<see cref="WaitlistWorker"/>): each offer past its expiry becomes <c>expired</c>, with a

@@ -58,6 +58,16 @@ public static class WaitlistStore
             """,
             new { slot.TemplateId, slot.ClinicianId, slot.LocationId, localDate, patient = slot.FreedByPatientId ?? "", limit }, ct);
 
+    /// <summary>The templates waiting entries want of <paramref name="clinicianId"/> (named, or any clinician), each with how many wait.</summary>
+    public static Task<IReadOnlyList<(string TemplateId, int Waiting)>> WaitingTemplatesAsync(TenantDb db, string clinicianId, CancellationToken ct) =>
+        db.ListAsync<(string TemplateId, int Waiting)>(
+            $"""
+            SELECT appointment_template_id, CAST(COUNT(*) AS INTEGER) FROM waitlist_entries
+            WHERE {TenantSql.Filter} AND status = 'waiting' AND (clinician_profile_id IS NULL OR clinician_profile_id = @clinicianId)
+            GROUP BY appointment_template_id ORDER BY appointment_template_id
+            """,
+            new { clinicianId }, ct);
+
     /// <summary>Offers the slot held by <paramref name="holdId"/> to a waiting entry; false when the entry is no longer waiting (another offer won it).</summary>
     public static async Task<bool> OfferAsync(TenantDb db, string id, string holdId, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct) =>
         await db.ExecuteAsync(

@@ -337,6 +337,57 @@ public abstract class NotificationTests(LeapFixture server, SmtpFixture mail) : 
     }
 
     [Fact]
+    public async Task Group_participants_get_their_own_confirmation_and_reminders_and_a_leaver_alone_gets_a_cancellation()
+    {
+        var p = await OpenAsync();
+        (await p.Api.PatchAsync($"appointment-templates/{p.Template}", new { max_participants = 3 })).Expect(200);
+        var (ada, bea, cal) = (NewEmail(), NewEmail(), NewEmail());
+        var booker = await PatientAsync(p, ada);
+        var session = await p.BookAsync(booker);
+        var joiner = await PatientAsync(p, bea);
+        var leaver = await PatientAsync(p, cal);
+        (await p.Api.PostAsync($"appointments/{session}/participants", new { patient_id = joiner })).Expect(201);
+        (await p.Api.PostAsync($"appointments/{session}/participants", new { patient_id = leaver })).Expect(201);
+        Assert.Equal(3, await p.RunAsync());
+        var confirmation = Assert.Single(await smtp.WaitForAsync(bea, 1));
+        Assert.Equal("booked", confirmation.Headers["X-Leap-Trigger"]);
+        Assert.Contains("Physiotherapy assessment", confirmation.TextBody);
+        // The manage link moves or cancels the whole session: the booking patient's alone.
+        Assert.DoesNotContain("/manage/", confirmation.TextBody);
+        Assert.Matches(@"/manage/[A-Za-z0-9_-]{40,}", Assert.Single(await smtp.WaitForAsync(ada, 1)).TextBody);
+        var history = await p.HistoryAsync(session);
+        foreach (var patient in new[] { booker, joiner, leaver })
+        {
+            var own = history.Where(n => n.GetProperty("patient_id").GetString() == patient).ToList();
+            Assert.Equal("sent", Status(Row(own, "booked", "email")));
+            Assert.Equal("pending", Status(Row(own, "reminder", "email", 1440)));
+        }
+
+        p.At("2030-01-07T10:05:00Z");
+        (await p.Api.DeleteAsync($"appointments/{session}/participants/{leaver}")).Expect(200);
+        Assert.Equal(1, await p.RunAsync());
+        Assert.Equal(["booked", "cancelled"], (await smtp.WaitForAsync(cal, 2)).Select(m => m.Headers["X-Leap-Trigger"]));
+        Assert.Single(await smtp.MessagesToAsync(ada));
+        Assert.Single(await smtp.MessagesToAsync(bea));
+        history = await p.HistoryAsync(session);
+        Assert.All(history.Where(n => n.GetProperty("patient_id").GetString() == leaver && n.GetProperty("trigger").GetString() == "reminder"),
+            n => Assert.Equal(("skipped", "participant_left"), (Status(n), n.GetProperty("skip_reason").GetString())));
+        Assert.All(history.Where(n => n.GetProperty("patient_id").GetString() != leaver && n.GetProperty("trigger").GetString() == "reminder"),
+            n => Assert.Equal("pending", Status(n)));
+
+        // The session called off: everyone still taking part is told, the leaver nothing more; no reminder follows.
+        p.At("2030-01-07T10:10:00Z");
+        (await p.Api.PostAsync($"appointments/{session}/cancel", new { cancellation_reason = "Instructor unwell" })).Expect(200);
+        Assert.Equal(2, await p.RunAsync());
+        Assert.Equal(["booked", "cancelled"], (await smtp.WaitForAsync(ada, 2)).Select(m => m.Headers["X-Leap-Trigger"]));
+        Assert.Equal(["booked", "cancelled"], (await smtp.WaitForAsync(bea, 2)).Select(m => m.Headers["X-Leap-Trigger"]));
+        p.At("2030-01-09T08:00:00Z");
+        Assert.Equal(0, await p.RunAsync());
+        Assert.Equal(2, (await smtp.MessagesToAsync(cal)).Count);
+        Assert.Equal(2, (await smtp.MessagesToAsync(bea)).Count);
+    }
+
+    [Fact]
     public async Task Nothing_is_sent_to_a_patient_who_wants_no_contact_or_gave_no_consent_nor_for_an_appointment_cancelled_first()
     {
         var p = await OpenAsync();

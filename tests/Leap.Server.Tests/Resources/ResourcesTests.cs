@@ -213,11 +213,104 @@ public abstract class ResourcesTests(LeapFixture server)
         Assert.Equal([first], ResourceIds(later.Data));
         Assert.Equal(1, await CountAsync(c.T, $"SELECT COUNT(*) FROM resource_busy WHERE appointment_id = @id AND busy_start = @start AND {TenantSql.Filter}",
             new { id = one.Id, start = Clinic.At("2026-06-09T11:00:00Z") }));
-        var late = (await BookAsync(c, clinicians[1], "2026-06-09T12:00:00Z", new[] { first })).Expect(201);
-        var moved = (await c.Api.PatchAsync($"appointments/{one.Id}", new { start_time = "2026-06-09T12:15:00Z", end_time = "2026-06-09T12:45:00Z" }))
+        // Moved where its room is taken, it takes the other room, free then; with no room free the move is refused.
+        (await BookAsync(c, clinicians[1], "2026-06-09T12:00:00Z", new[] { first })).Expect(201);
+        var swapped = (await c.Api.PatchAsync($"appointments/{one.Id}", new { start_time = "2026-06-09T12:15:00Z", end_time = "2026-06-09T12:45:00Z" })).Expect(200);
+        Assert.Equal([second], ResourceIds(swapped.Data));
+        Assert.Equal([second], ResourceIds((await c.Api.GetAsync($"appointments/{one.Id}")).Expect(200).Data));
+        Assert.Equal(second, await c.T.Db.ScalarAsync<string>(
+            $"SELECT resource_id FROM resource_busy WHERE appointment_id = @id AND busy_start = @start AND {TenantSql.Filter}",
+            new { id = one.Id, start = Clinic.At("2026-06-09T12:15:00Z") }));
+        Assert.Equal(1, await CountAsync(c.T, $"SELECT COUNT(*) FROM resource_busy WHERE appointment_id = @id AND {TenantSql.Filter}", new { id = one.Id }));
+        (await BookAsync(c, clinicians[1], "2026-06-09T14:00:00Z", new[] { first })).Expect(201);
+        (await BookAsync(c, clinicians[2], "2026-06-09T14:00:00Z", new[] { second })).Expect(201);
+        var moved = (await c.Api.PatchAsync($"appointments/{one.Id}", new { start_time = "2026-06-09T14:00:00Z", end_time = "2026-06-09T14:30:00Z" }))
             .ExpectError(409, "SLOT_UNAVAILABLE");
-        Assert.Contains(late.Id, moved.Error.GetProperty("message").GetString());
-        Assert.Equal("2026-06-09T11:00:00Z", (await c.Api.GetAsync($"appointments/{one.Id}")).Expect(200).Data.GetProperty("start_time").GetString());
+        Assert.Contains("No room at location", moved.Error.GetProperty("message").GetString());
+        var kept = (await c.Api.GetAsync($"appointments/{one.Id}")).Expect(200).Data;
+        Assert.Equal("2026-06-09T12:15:00Z", kept.GetProperty("start_time").GetString());
+        Assert.Equal([second], ResourceIds(kept));
+    }
+
+    [Fact]
+    public async Task Changing_an_appointments_location_takes_a_free_room_there_or_is_refused()
+    {
+        await using var c = await Clinic.OpenAsync(server, Now);
+        await RequireAsync(c, "room");
+        var here = await RoomAsync(c, "Room here");
+        var other = await c.T.CreateLocationAsync("Other Surgery");
+        var there = await RoomAsync(c, "Room there", location: other);
+        var bare = await c.T.CreateLocationAsync("Bare Surgery");
+        var booked = (await BookAsync(c, c.Clinician, "2026-06-09T10:00:00Z")).Expect(201);
+        Assert.Equal([here], ResourceIds(booked.Data));
+
+        var moved = (await c.Api.PatchAsync($"appointments/{booked.Id}", new { location_id = other })).Expect(200).Data;
+        Assert.Equal(other, moved.GetProperty("location_id").GetString());
+        Assert.Equal([there], ResourceIds(moved));
+        Assert.Equal([there], (await c.T.Db.ListAsync<string>($"SELECT resource_id FROM resource_busy WHERE appointment_id = @id AND {TenantSql.Filter}",
+            new { id = booked.Id })).ToList());
+        // The room at the first location is free again.
+        (await BookAsync(c, await c.T.CreateClinicianAsync("Dr Two", locationIds: c.Location), "2026-06-09T10:00:00Z", new[] { here })).Expect(201);
+
+        var refused = (await c.Api.PatchAsync($"appointments/{booked.Id}", new { location_id = bare })).ExpectError(409, "SLOT_UNAVAILABLE");
+        Assert.Contains($"No room at location {bare}", refused.Error.GetProperty("message").GetString());
+        Assert.Equal(["location_id"], (await c.Api.PatchAsync($"appointments/{booked.Id}", new { location_id = (string?)null }))
+            .ExpectError(422, "VALIDATION_ERROR").ErrorFields);
+        var kept = (await c.Api.GetAsync($"appointments/{booked.Id}")).Expect(200).Data;
+        Assert.Equal(other, kept.GetProperty("location_id").GetString());
+        Assert.Equal([there], ResourceIds(kept));
+    }
+
+    [Fact]
+    public async Task A_series_skips_or_reports_occurrences_without_a_free_room_and_its_move_re_picks_rooms()
+    {
+        await using var c = await Clinic.OpenAsync(server, Now);
+        await RequireAsync(c, "room");
+        var room = await RoomAsync(c);
+        var other = await c.T.CreateClinicianAsync("Dr Other", locationIds: c.Location);
+        var inTheWay = (await BookAsync(c, other, "2026-06-16T13:00:00Z")).Expect(201).Id;
+        var patient = await c.T.CreatePatientAsync();
+        object Series(bool skip, object? resourceIds = null) => new Dictionary<string, object?>
+        {
+            ["title"] = "Course", ["patient_id"] = patient, ["appointment_type_id"] = c.Template, ["clinician_profile_id"] = c.Clinician,
+            ["location_id"] = c.Location, ["start_time"] = "2026-06-09T13:00:00Z", ["end_time"] = "2026-06-09T13:30:00Z",
+            ["recurrence"] = new { frequency = "weekly", count = 3 }, ["skip_conflicts"] = skip, ["resource_ids"] = resourceIds,
+        };
+
+        var refused = (await c.Api.PostAsync("appointment-series", Series(skip: false))).ExpectError(409, "SERIES_CONFLICT");
+        var conflict = Assert.Single(refused.Error.GetProperty("details").GetProperty("conflicts").EnumerateArray());
+        Assert.Equal("2026-06-16T13:00:00Z", conflict.GetProperty("start_time").GetString());
+        Assert.Equal("resource", conflict.GetProperty("conflict_type").GetString());
+        Assert.Equal("room", conflict.GetProperty("resource_type").GetString());
+        Assert.Equal(1, await CountAsync(c.T, $"SELECT COUNT(*) FROM appointments WHERE {TenantSql.Filter}"));
+        // Naming the room: the conflict names it and the appointment that takes it.
+        var named = (await c.Api.PostAsync("appointment-series", Series(skip: false, new[] { room }))).ExpectError(409, "SERIES_CONFLICT");
+        conflict = Assert.Single(named.Error.GetProperty("details").GetProperty("conflicts").EnumerateArray());
+        Assert.Equal(room, conflict.GetProperty("conflicting_resource_id").GetString());
+        Assert.Equal(inTheWay, conflict.GetProperty("conflicting_appointment_id").GetString());
+
+        var series = (await c.Api.PostAsync("appointment-series", Series(skip: true))).Expect(201).Data;
+        Assert.Equal(["2026-06-09T13:00:00Z", "2026-06-23T13:00:00Z"],
+            series.GetProperty("appointments").EnumerateArray().Select(a => a.GetProperty("start_time").GetString()));
+        var skipped = Assert.Single(series.GetProperty("skipped").EnumerateArray());
+        Assert.Equal("2026-06-16T13:00:00Z", skipped.GetProperty("start_time").GetString());
+        Assert.Equal("resource", skipped.GetProperty("conflict_type").GetString());
+        Assert.All(series.GetProperty("appointments").EnumerateArray(), a => Assert.Equal([room], ResourceIds(a)));
+
+        // Moving the series an hour later: the room is taken then at the first occurrence, and no other is free.
+        var id = series.GetProperty("id").GetString();
+        (await BookAsync(c, other, "2026-06-09T14:00:00Z")).Expect(201);
+        var move = (await c.Api.PostAsync($"appointment-series/{id}/move", new { scope = "all", offset_minutes = 60 })).ExpectError(409, "SERIES_CONFLICT");
+        conflict = Assert.Single(move.Error.GetProperty("details").GetProperty("conflicts").EnumerateArray());
+        Assert.Equal("2026-06-09T14:00:00Z", conflict.GetProperty("start_time").GetString());
+        Assert.Equal("room", conflict.GetProperty("resource_type").GetString());
+        Assert.Equal(["2026-06-09T13:00:00Z", "2026-06-23T13:00:00Z"],
+            (await c.Api.GetAsync($"appointment-series/{id}")).Expect(200).Data.GetProperty("appointments").EnumerateArray()
+                .Select(a => a.GetProperty("start_time").GetString()));
+        // A second room: the first occurrence takes it, the other keeps its room.
+        var second = await RoomAsync(c, "Room 2");
+        var moved = (await c.Api.PostAsync($"appointment-series/{id}/move", new { scope = "all", offset_minutes = 60 })).Expect(200).Data;
+        Assert.Equal([[second], [room]], moved.GetProperty("appointments").EnumerateArray().Select(ResourceIds));
     }
 
     [Fact]

@@ -258,6 +258,50 @@ public abstract class WaitlistTests(LeapFixture server)
     }
 
     [Fact]
+    public async Task Time_freed_by_removed_leave_is_offered_slot_by_slot_and_never_twice()
+    {
+        await using var c = await OpenAsync();
+        (await c.Api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/hooks", events = new[] { "waitlist.offered" } })).Expect(201);
+        var otherClinician = await c.T.CreateClinicianAsync("Dr Other", locationIds: c.Location);
+        var first = await EntryAsync(c, priority: 3);
+        var second = await EntryAsync(c, priority: 2, extra: new { clinician_profile_id = c.Clinician });
+        var third = await EntryAsync(c, priority: 1);
+        var elsewhere = await EntryAsync(c, priority: 9, extra: new { clinician_profile_id = otherClinician });
+        var leave = (await c.Api.PostAsync($"clinician-profiles/{c.Clinician}/blocks",
+            new { start_time = "2026-06-08T10:00:00Z", end_time = "2026-06-08T11:00:00Z", reason = "leave" })).Expect(201).Id;
+        // Booked over the leave: that part of the freed time stays taken.
+        await c.BookAsync("2026-06-08T10:15:00Z", "2026-06-08T10:45:00Z");
+        await c.T.RoutedAsync();
+        Assert.Equal(0, await c.T.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM holds WHERE {TenantSql.Filter}"));
+
+        (await c.Api.DeleteAsync($"clinician-profiles/{c.Clinician}/blocks/{leave}")).Expect(200);
+        await c.T.RoutedAsync();
+
+        // Every slot touching the leave was kept from booking by it: 09:45 is the first; 10:45 the next not taken.
+        var a = await ReadAsync(c, first);
+        var b = await ReadAsync(c, second);
+        Assert.Equal(["offered", "offered"], new[] { Status(a), Status(b) });
+        Assert.Equal("2026-06-08T09:45:00Z", a.GetProperty("offer_start_time").GetString());
+        Assert.Equal("2026-06-08T10:45:00Z", b.GetProperty("offer_start_time").GetString());
+        Assert.Equal(c.Clinician, b.GetProperty("offer_clinician_profile_id").GetString());
+        Assert.Contains("/api/v1/waitlist-offers/", a.GetProperty("claim_url").GetString());
+        Assert.Equal("waiting", Status(await ReadAsync(c, third)));
+        Assert.Equal("waiting", Status(await ReadAsync(c, elsewhere)));
+        var holds = await c.T.Db.ListAsync<string>($"SELECT start_time FROM holds WHERE status = 'active' AND {TenantSql.Filter} ORDER BY start_time");
+        Assert.Equal(2, holds.Count);
+        Assert.Equal(2, (await EventsAsync(c)).Count);
+
+        // Routed once: nothing more is offered, and the held times are no longer listed.
+        await c.T.RoutedAsync();
+        Assert.Equal(2, (await EventsAsync(c)).Count);
+        Assert.Equal(0, await c.T.Db.ScalarAsync<long>($"SELECT COUNT(*) FROM routing_queue WHERE {TenantSql.Filter}"));
+        var starts = await c.StartsAsync("2026-06-08", "2026-06-08");
+        Assert.DoesNotContain("2026-06-08T09:45:00Z", starts);
+        Assert.DoesNotContain("2026-06-08T10:45:00Z", starts);
+        Assert.Contains("2026-06-08T11:15:00Z", starts);
+    }
+
+    [Fact]
     public async Task A_slot_outside_the_sessions_and_a_patients_own_cancelled_slot_are_offered_to_no_one()
     {
         await using var c = await OpenAsync();
