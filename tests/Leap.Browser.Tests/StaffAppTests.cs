@@ -542,6 +542,202 @@ public abstract class StaffAppTests(LeapFixture fixture, Chromium chromium)
         Assert.Equal("closed", (await c.Api.GetAsync($"episodes/{episode}")).Expect(200).Data.GetProperty("status").GetString());
         tab.ExpectOnlyRequestsTo(c.BaseUrl);
     }
+
+    /// <summary>Finds Pat Testperson with a patient picker (prefix <paramref name="prefix"/>) by keyboard.</summary>
+    private static async Task PickPatientAsync(BookingTab tab, string prefix)
+    {
+        await tab.Page.Locator($"#{prefix}-patient-search").FocusAsync();
+        await tab.Page.Keyboard.TypeAsync("Testperson");
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator($"#{prefix}-patient option")).ToHaveTextAsync(["Pat Testperson, born 15 March 1985"]);
+    }
+
+    private static async Task OpenViewAsync(BookingTab tab, string name, string heading)
+    {
+        await tab.Button("Diary").FocusAsync();
+        await tab.TabToAsync(tab.Button(name), 10);
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator(heading)).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task Books_a_weekly_series_at_phone_width_showing_the_clash_then_skipping_it()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var taken = await BookAsync(c, "2030-03-11T09:00:00Z", "2030-03-11T09:30:00Z");
+        var tab = await SignInAsync(c, width: PhoneWidth);
+        var page = tab.Page;
+        await OpenViewAsync(tab, "Series", "#series-title");
+        await PickPatientAsync(tab, "series");
+        await page.Locator("#series-date").FillAsync("2030-03-04");
+        await page.GetByLabel("Repeats every").SelectOptionAsync("weekly");
+        await page.GetByLabel("Number of appointments").FillAsync("3");
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("series-form");
+        await tab.TabToAsync(tab.Button("Book series"), 40);
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("#series-result-title")).ToHaveTextAsync("Nothing booked: 1 date is taken");
+        await Expect(page.Locator("#series-conflicts")).ToHaveTextAsync("Monday 11 March 2030, 09:00–09:30: another appointment is booked");
+        await Expect(page.Locator("#series-result-title")).ToBeFocusedAsync();
+        Assert.Equal([taken], (await c.AppointmentsAsync()).Select(a => a.GetProperty("id").GetString()));
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("series-conflict");
+
+        await page.Locator("#series-skip").FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await tab.TabToAsync(tab.Button("Book series"), 40);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#series-result-title")).ToHaveTextAsync("Series booked: 2 appointments");
+        await Expect(page.Locator("#series-booked li")).ToHaveTextAsync(["Monday 4 March 2030, 09:00–09:30 · Confirmed", "Monday 18 March 2030, 09:00–09:30 · Confirmed"]);
+        await Expect(page.Locator("#series-result")).ToContainTextAsync("Not booked (taken): 1");
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("series-booked");
+        var inSeries = (await c.AppointmentsAsync()).Where(a => a.GetProperty("series_id").ValueKind == JsonValueKind.String).ToList();
+        Assert.Equal([new DateTimeOffset(2030, 3, 4, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 3, 18, 9, 0, 0, TimeSpan.Zero)],
+            inSeries.Select(a => a.GetProperty("start_time").GetDateTimeOffset()).Order());
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
+
+    [Fact]
+    public async Task Adds_and_removes_group_participants_and_shows_a_full_session_refusal()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var group = (await c.Api.PostAsync("appointment-templates", new { name = "Back Class", duration = 30, max_participants = 2 }, Guid.NewGuid().ToString())).Expect(201).Id;
+        var session = (await c.Api.PostAsync("appointments", new
+        {
+            patient_id = c.Patient, appointment_type_id = group, clinician_profile_id = c.Clinician, location_id = c.Location,
+            title = "Back Class", start_time = "2030-03-04T10:00:00Z", end_time = "2030-03-04T10:30:00Z",
+        }, Guid.NewGuid().ToString())).Expect(201).Id;
+        var second = await c.T.CreatePatientAsync("Sam", "Testperson", "1990-01-02", new { email = "sam.testperson@example.com" });
+        await c.T.CreatePatientAsync("Lee", "Testperson", "1991-02-03", new { email = "lee.testperson@example.com" });
+        var tab = await SignInAsync(c);
+        var page = tab.Page;
+        var dialog = page.GetByRole(AriaRole.Dialog);
+
+        await tab.TabToAsync(Appointment(tab, session), 80);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog.Locator("#participants-title")).ToHaveTextAsync("Participants: 1 of 2");
+        await Expect(dialog.Locator("#seats-left")).ToHaveTextAsync("1 place left.");
+        await dialog.Locator("#participant-patient-search").FocusAsync();
+        await page.Keyboard.TypeAsync("Sam");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog.Locator("#participant-patient option")).ToHaveTextAsync(["Sam Testperson, born 2 January 1990"]);
+        await tab.TabToAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Add participant" }), 20);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog.Locator("#participants-title")).ToHaveTextAsync("Participants: 2 of 2");
+        await Expect(dialog.Locator("#seats-left")).ToHaveTextAsync("This session is full.");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("session-full");
+
+        await dialog.Locator("#participant-patient-search").FocusAsync();
+        await page.Keyboard.TypeAsync("Lee");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog.Locator("#participant-patient option")).ToHaveTextAsync(["Lee Testperson, born 3 February 1991"]);
+        await tab.TabToAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Add participant" }), 20);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#dialog-alert")).ToHaveTextAsync("This session is full: all 2 places are taken. Nobody was added.");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("full-refusal");
+
+        await PageChecks.TabToAsync(page, dialog.GetByRole(AriaRole.Button, new() { Name = "Remove Sam Testperson" }), 40, key: "Shift+Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog.Locator("#seats-left")).ToHaveTextAsync("1 place left.");
+        await tab.ShotAsync("removed");
+        var joined = (await c.Api.GetAsync($"appointments/{session}/participants")).Expect(200).Data.EnumerateArray()
+            .Where(p => p.GetProperty("status").GetString() == "joined").Select(p => p.GetProperty("patient_id").GetString());
+        Assert.Equal([c.Patient], joined);
+        var left = (await c.Api.GetAsync($"appointments/{session}/participants")).Expect(200).Data.EnumerateArray()
+            .Single(p => p.GetProperty("patient_id").GetString() == second);
+        Assert.Equal("cancelled", left.GetProperty("status").GetString());
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
+
+    [Fact]
+    public async Task Adds_and_deactivates_a_room_and_books_it_by_name()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var tab = await SignInAsync(c, role: "admin");
+        var page = tab.Page;
+        await OpenViewAsync(tab, "Rooms and equipment", "#resources-title");
+        await Expect(page.Locator("#resources")).ToContainTextAsync("None yet.");
+        await page.Locator("#resource-name").FocusAsync();
+        await page.Keyboard.TypeAsync("Room 1");
+        await tab.TabToAsync(tab.Button("Add"), 10);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#resource-list li")).ToHaveTextAsync([$"Room 1 · Room · {BrowserClinic.LocationName} Deactivate"]);
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Room or equipment saved.");
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("room-added");
+        var room = Assert.Single((await c.Api.GetAsync("resources")).Expect(200).Data.EnumerateArray());
+        Assert.Equal(("Room 1", "room", c.Location, true),
+            (room.GetProperty("name").GetString(), room.GetProperty("type").GetString(), room.GetProperty("location_id").GetString(), room.GetProperty("is_active").GetBoolean()));
+
+        (await c.Api.PatchAsync($"appointment-templates/{c.Template}", new { required_resource_types = new[] { "room" } })).Expect(200);
+        await page.ReloadAsync();
+        await Expect(page.Locator("#diary")).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await tab.TabToAsync(tab.Button($"Book 09:00 with {BrowserClinic.ClinicianName}"), 80);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("Testperson");
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose Pat Testperson, born 15 March 1985" }).ClickAsync();
+        await page.GetByLabel("Room").SelectOptionAsync(new SelectOptionValue { Label = "Room 1" });
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("room-chosen");
+        await tab.Button("Book").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Booked Pat Testperson at Monday 4 March 2030, 09:00–09:30. In Room 1.");
+        var booked = Assert.Single(await c.AppointmentsAsync());
+        Assert.Equal([room.GetProperty("id").GetString()], booked.GetProperty("resource_ids").EnumerateArray().Select(r => r.GetString()));
+        await Appointment(tab, booked.GetProperty("id").GetString()!).ClickAsync();
+        await Expect(page.Locator("dd[data-field=\"Rooms and equipment\"]")).ToHaveTextAsync("Room 1");
+        await page.Keyboard.PressAsync("Escape");
+
+        await OpenViewAsync(tab, "Rooms and equipment", "#resources-title");
+        await tab.TabToAsync(tab.Button("Deactivate Room 1"), 40);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#resource-list li")).ToHaveTextAsync([$"Room 1 · Room · {BrowserClinic.LocationName} · inactive"]);
+        await tab.ShotAsync("room-deactivated");
+        Assert.False((await c.Api.GetAsync($"resources/{room.GetProperty("id").GetString()}")).Expect(200).Data.GetProperty("is_active").GetBoolean());
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
+
+    [Fact]
+    public async Task Adds_and_removes_a_waitlist_entry_by_keyboard_alone()
+    {
+        await using var c = await BrowserClinic.OpenAsync(fixture);
+        var tab = await SignInAsync(c, width: PhoneWidth);
+        var page = tab.Page;
+        await OpenViewAsync(tab, "Waitlist", "#waitlist-title");
+        await Expect(page.Locator("#waitlist")).ToContainTextAsync("Nobody is waiting.");
+        await PickPatientAsync(tab, "waitlist");
+        await page.Locator("#waitlist-priority").FocusAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("5");
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("waitlist-form");
+        await tab.TabToAsync(tab.Button("Add to waitlist"), 20);
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("#waitlist-entries li")).ToHaveTextAsync([$"Pat Testperson · {BrowserClinic.ServiceName} · priority 5 · Waiting Remove"]);
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Waitlist entry saved.");
+        var entry = Assert.Single((await c.Api.GetAsync("waitlist-entries")).Expect(200).Data.EnumerateArray());
+        Assert.Equal((c.Patient, c.Template, 5, "waiting"), (entry.GetProperty("patient_id").GetString(), entry.GetProperty("appointment_template_id").GetString(),
+            entry.GetProperty("priority").GetInt32(), entry.GetProperty("status").GetString()));
+        await ExpectNoSidewaysScrollAsync(page);
+        await tab.ExpectAccessibleAsync();
+        await tab.ShotAsync("waitlist-added");
+
+        await PageChecks.TabToAsync(page, tab.Button("Remove Pat Testperson from the waitlist"), 40, key: "Shift+Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#waitlist")).ToContainTextAsync("Nobody is waiting.");
+        await tab.ShotAsync("waitlist-removed");
+        var removed = (await c.Api.GetAsync($"waitlist-entries/{entry.GetProperty("id").GetString()}")).Expect(200).Data;
+        Assert.Equal("removed", removed.GetProperty("status").GetString());
+        tab.ExpectOnlyRequestsTo(c.BaseUrl);
+    }
 }
 
 public sealed class StaffAppOnSqlite(SqliteServer server, Chromium chromium) : StaffAppTests(server, chromium);

@@ -70,8 +70,11 @@ public static class StaffAppEndpoints
               <nav aria-label="Staff app">
                 <button type="button" class="nav" data-view="diary" aria-current="page">Diary</button>
                 <button type="button" class="nav" data-view="inbox">Episodes</button>
+                <button type="button" class="nav" data-view="series">Series</button>
+                <button type="button" class="nav" data-view="waitlist">Waitlist</button>
                 <button type="button" class="nav" data-view="rota">Rota</button>
                 <button type="button" class="nav" data-view="directory">Directory</button>
+                <button type="button" class="nav" data-view="resources">Rooms and equipment</button>
                 <button type="button" class="nav" data-view="messages">Messages</button>
               </nav>
               <form method="post" action="/app/sign-out">

@@ -26,6 +26,8 @@ const state = {
   service: '',
   rotaClinician: '',
   user: null,
+  resources: [],
+  canManage: false,
 };
 
 // ---------------------------------------------------------------------------------------------- helpers
@@ -205,7 +207,7 @@ function renderDiary({ shown, appointments, rotas, closures, free }) {
             el('button', {
               type: 'button', class: 'slot', 'aria-label': `Book ${clock(z, s.start_time)} with ${clinician.name}`,
               onclick: () => openBooking(s),
-            }, clock(z, s.start_time)))))) : null);
+            }, clock(z, s.start_time), s.seats_remaining != null ? ` (${s.seats_remaining} left)` : ''))))) : null);
     }).filter(Boolean);
     return el('section', { class: 'day', 'aria-labelledby': `day-${date}` },
       el('h2', { id: `day-${date}` }, state.mode === 'week'
@@ -302,6 +304,8 @@ async function openAppointment(id) {
     ['Location', locationOf(a.location_id)?.name ?? '—'], ['Status', STATUS[a.status] ?? a.status],
     a.cancellation_reason ? ['Reason for cancelling', a.cancellation_reason] : null,
     a.description ? ['Notes', a.description] : null,
+    a.resource_ids ? ['Rooms and equipment', a.resource_ids.map(resourceName).join(', ')] : null,
+    a.max_participants ? ['Places', `${a.participant_count} of ${a.max_participants} taken`] : null,
   ].filter(Boolean)) {
     details.append(el('dt', {}, row[0]), el('dd', { 'data-field': row[0] }, row[1]));
   }
@@ -314,7 +318,15 @@ async function openAppointment(id) {
     started ? null : el('p', { class: 'hint' }, 'Completed and no-show can be recorded once the appointment has started.'))
     : el('p', {}, 'This appointment is finished: nothing more can be done with it.');
   const patientLink = el('button', { type: 'button', class: 'quiet', onclick: () => { $('dialog')?.close(); showPatient(a.patient_id); } }, 'Open patient page');
-  openDialog(`Appointment: ${a.attendee_name || a.title}`, details, patientLink, actions, panel);
+  const group = a.max_participants ? el('div', { id: 'participants-panel' }) : null;
+  openDialog(`Appointment: ${a.attendee_name || a.title}`, details, patientLink, actions, group, panel);
+  if (group) {
+    try {
+      await participantsPanel(a, group);
+    } catch (error) {
+      explain(error, $('#dialog-alert'));
+    }
+  }
 }
 
 async function done(message) {
@@ -458,7 +470,12 @@ function openBooking(slot) {
     });
   });
   const notes = el('textarea', { id: 'book-notes', rows: '2', maxlength: '2000' });
-  const bookForm = el('form', { class: 'panel' }, patientLine, field('Notes (optional)', notes),
+  const needs = state.services.find(t => t.id === state.service)?.required_resource_types ?? [];
+  const rooms = needs.map(type => el('select', { id: `book-resource-${type}` }, el('option', { value: '' }, 'Any free one (picked when booked)'),
+    (state.resources ?? []).filter(r => r.is_active && r.type === type && r.location_id === slot.location_id).map(r => el('option', { value: r.id }, r.name))));
+  const bookForm = el('form', { class: 'panel' }, patientLine,
+    rooms.map((select, i) => field(needs[i] === 'room' ? 'Room' : `${RESOURCE_TYPES[needs[i]] ?? needs[i]}`, select)),
+    field('Notes (optional)', notes),
     el('button', { type: 'submit', id: 'book-button' }, 'Book'));
   bookForm.addEventListener('submit', async event => {
     event.preventDefault();
@@ -476,10 +493,15 @@ function openBooking(slot) {
     if (notes.value.trim()) {
       body.description = notes.value.trim();
     }
+    const picked = rooms.map(select => select.value).filter(Boolean);
+    if (picked.length) {
+      body.resource_ids = picked;
+    }
     await busy(event.submitter, async () => {
       try {
-        await state.api.create('/appointments', body);
-        await done(`Booked ${chosen.patient.first_name} ${chosen.patient.last_name} at ${when(z, slot.start_time, slot.end_time)}.`);
+        const booked = (await state.api.create('/appointments', body)).data;
+        const taken = booked.resource_ids ? ` In ${booked.resource_ids.map(resourceName).join(', ')}.` : '';
+        await done(`Booked ${chosen.patient.first_name} ${chosen.patient.last_name} at ${when(z, slot.start_time, slot.end_time)}.${taken}`);
       } catch (error) {
         explain(error, $('#dialog-alert'));
       }
@@ -631,10 +653,12 @@ async function showRota() {
 // ---------------------------------------------------------------------------------------------- directory
 
 async function loadDirectory() {
-  [state.clinicians, state.locations, state.services] = await Promise.all([
+  [state.clinicians, state.locations, state.services, state.resources] = await Promise.all([
     all('/clinician-profiles', { is_active: 'true' }),
     all('/locations', { is_active: 'true' }),
     all('/appointment-templates', { is_active: 'true' }),
+    // A role without read_locations still has the diary, without room names.
+    all('/resources').catch(error => (error instanceof ApiError && error.status === 403 ? [] : Promise.reject(error))),
   ]);
 }
 
@@ -876,6 +900,274 @@ async function showMessages() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- patient picker
+
+/** A patient search whose matches fill a select (for the series and waitlist forms); answers the chosen patient's id. */
+function patientPicker(prefix) {
+  const search = el('input', { id: `${prefix}-patient-search`, type: 'search', autocomplete: 'off', maxlength: '200' });
+  const choice = el('select', { id: `${prefix}-patient`, name: 'patient_id', required: true }, el('option', { value: '' }, 'Search first'));
+  const find = async () => {
+    const text = search.value.trim();
+    if (!text) {
+      return;
+    }
+    try {
+      const { data } = await state.api.get('/patients', { search: text, limit: 10 });
+      choice.replaceChildren(...(data.length ? [] : [el('option', { value: '' }, `No patients match “${text}”`)]),
+        ...data.map(p => el('option', { value: p.id }, `${p.first_name} ${p.last_name}, born ${birthDate(p.date_of_birth)}`)));
+      say(data.length ? `${data.length} patient${data.length === 1 ? '' : 's'} found: choose one from Patient.` : `No patients match “${text}”.`);
+    } catch (error) {
+      explain(error);
+    }
+  };
+  search.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); find(); } });
+  return el('div', { class: 'row' }, field('Find the patient', search, 'Name, date of birth, phone, email or NHS number; Enter searches'),
+    el('button', { type: 'button', onclick: find }, 'Find patient'), field('Patient', choice));
+}
+
+const patientNames = async ids => {
+  const names = new Map();
+  await Promise.all([...new Set(ids)].map(async id => {
+    try {
+      const p = (await state.api.get(`/patients/${id}`)).data;
+      names.set(id, `${p.first_name} ${p.last_name}`);
+    } catch {
+      names.set(id, id);
+    }
+  }));
+  return names;
+};
+
+// ---------------------------------------------------------------------------------------------- series
+
+const FREQUENCY = { daily: 'day', weekly: 'week', monthly: 'month' };
+
+function conflictRows(conflicts) {
+  const z = zone();
+  return el('ul', { class: 'rows' }, conflicts.map(c => el('li', {},
+    `${when(z, c.start_time, c.end_time)}: ${c.conflict_type === 'hold' ? 'held by another booking in progress' : 'another appointment is booked'}`)));
+}
+
+function seriesForm(result) {
+  const form = el('form', { class: 'panel', 'aria-labelledby': 'series-form-title' },
+    el('h2', { id: 'series-form-title' }, 'Book a recurring series'),
+    patientPicker('series'),
+    el('div', { class: 'row' },
+      field('Service', el('select', { id: 'series-template', name: 'appointment_type_id', required: true }, options(state.services, state.service, 'Choose…'))),
+      field('Clinician', el('select', { id: 'series-clinician', name: 'clinician_profile_id', required: true }, options(state.clinicians, state.clinician || state.clinicians[0]?.id, 'Choose…'))),
+      field('Location', el('select', { id: 'series-location', name: 'location_id', required: true }, options(state.locations, state.location || state.locations[0]?.id, 'Choose…')))),
+    el('div', { class: 'row' },
+      field('First date', el('input', { id: 'series-date', name: 'date', type: 'date', required: true })),
+      field('Starts', el('input', { id: 'series-start', name: 'start', type: 'time', required: true, value: '09:00' })),
+      field('Ends', el('input', { id: 'series-end', name: 'end', type: 'time', required: true, value: '09:30' }))),
+    el('div', { class: 'row' },
+      field('Repeats every', el('select', { id: 'series-frequency', name: 'frequency' },
+        Object.entries(FREQUENCY).map(([value, label]) => el('option', { value }, label)))),
+      field('Interval', el('input', { id: 'series-interval', name: 'interval', type: 'number', min: '1', max: '99', value: '1' }), 'Every 1, 2, … days, weeks or months'),
+      field('Number of appointments', el('input', { id: 'series-count', name: 'count', type: 'number', min: '1', max: '52', value: '4' }), 'Or leave empty and give the last date'),
+      field('Last date (optional)', el('input', { id: 'series-until', name: 'until', type: 'date' }))),
+    checkbox('series-skip', 'skip_conflicts', 'Skip the dates that are taken (book the rest)', false),
+    el('button', { type: 'submit' }, 'Book series'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const location = locationOf(data.get('location_id'));
+    const z = location?.timezone ?? zone();
+    const instant = time => localInstant(z, data.get('date'), time);
+    const recurrence = { frequency: data.get('frequency'), interval: Number(data.get('interval') || 1) };
+    if (data.get('until')) {
+      recurrence.until = data.get('until');
+    } else {
+      recurrence.count = Number(data.get('count'));
+    }
+    const body = {
+      patient_id: data.get('patient_id'), appointment_type_id: data.get('appointment_type_id'),
+      clinician_profile_id: data.get('clinician_profile_id'), location_id: data.get('location_id'),
+      title: serviceName(data.get('appointment_type_id')),
+      start_time: instant(data.get('start')), end_time: instant(data.get('end')),
+      recurrence, skip_conflicts: data.has('skip_conflicts'),
+    };
+    clearAlert();
+    await busy(event.submitter, async () => {
+      try {
+        const series = (await state.api.create('/appointment-series', body)).data;
+        const heading = el('h2', { id: 'series-result-title', tabindex: '-1' }, `Series booked: ${series.appointments.length} appointment${series.appointments.length === 1 ? '' : 's'}`);
+        result.replaceChildren(heading,
+          el('ul', { class: 'rows', id: 'series-booked' }, series.appointments.map(a => el('li', {}, `${when(z, a.start_time, a.end_time)} · ${STATUS[a.status] ?? a.status}`))),
+          ...(series.skipped?.length ? [el('h3', {}, `Not booked (taken): ${series.skipped.length}`), conflictRows(series.skipped)] : []));
+        say(`Series booked: ${series.appointments.length} appointments.`);
+        heading.focus();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'SERIES_CONFLICT') {
+          const conflicts = error.facts.conflicts ?? [];
+          const heading = el('h2', { id: 'series-result-title', tabindex: '-1' }, `Nothing booked: ${conflicts.length} date${conflicts.length === 1 ? ' is' : 's are'} taken`);
+          result.replaceChildren(heading, el('div', { id: 'series-conflicts' }, conflictRows(conflicts)),
+            el('p', {}, 'Choose other times, or tick “Skip the dates that are taken” to book the rest.'));
+          heading.focus();
+        } else {
+          explain(error);
+        }
+      }
+    });
+  });
+  return form;
+}
+
+/** The instant of a local date and time in a zone (the offset the zone has at that moment). */
+function localInstant(z, date, time) {
+  const guess = new Date(`${date}T${time}:00Z`);
+  const local = new Date(new Intl.DateTimeFormat('en-CA', {
+    timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).format(guess).replace(', ', 'T') + 'Z');
+  return new Date(guess - (local - guess)).toISOString().replace('.000Z', 'Z');
+}
+
+function showSeries() {
+  state.view = 'series';
+  markNav();
+  const result = el('section', { id: 'series-result', 'aria-live': 'polite' });
+  $('#view').replaceChildren(el('h1', { id: 'series-title', tabindex: '-1' }, 'Recurring series'), seriesForm(result), result);
+  return Promise.resolve();
+}
+
+// ---------------------------------------------------------------------------------------------- participants
+
+async function participantsPanel(a, panel) {
+  const participants = (await all(`/appointments/${a.id}/participants`)).filter(p => p.status === 'joined');
+  const names = await patientNames(participants.map(p => p.patient_id));
+  const seats = a.max_participants - participants.length;
+  const heading = el('h3', { id: 'participants-title', tabindex: '-1' }, `Participants: ${participants.length} of ${a.max_participants}`);
+  const active = ACTIVE.has(a.status);
+  panel.replaceChildren(el('section', { class: 'panel', 'aria-labelledby': 'participants-title' }, heading,
+    el('p', { id: 'seats-left' }, seats > 0 ? `${seats} place${seats === 1 ? '' : 's'} left.` : 'This session is full.'),
+    el('ul', { class: 'rows', id: 'participants' }, participants.map(p => el('li', {}, `${names.get(p.patient_id)} `,
+      active ? el('button', {
+        type: 'button', class: 'quiet', 'aria-label': `Remove ${names.get(p.patient_id)}`,
+        onclick: e => changeParticipants(a, panel, e.target, () => state.api.write('DELETE', `/appointments/${a.id}/participants/${p.patient_id}`),
+          `${names.get(p.patient_id)} removed.`),
+      }, 'Remove') : null))),
+    active ? participantForm(a, panel) : null));
+  return heading;
+}
+
+function participantForm(a, panel) {
+  const form = el('form', { class: 'inline', 'aria-label': 'Add a participant' }, patientPicker('participant'), el('button', { type: 'submit' }, 'Add participant'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const patient = new FormData(form).get('patient_id');
+    changeParticipants(a, panel, event.submitter, () => state.api.create(`/appointments/${a.id}/participants`, { patient_id: patient }), 'Participant added.');
+  });
+  return form;
+}
+
+async function changeParticipants(a, panel, button, send, message) {
+  await busy(button, async () => {
+    try {
+      await send();
+      const fresh = (await state.api.get(`/appointments/${a.id}`)).data;
+      (await participantsPanel(fresh, panel)).focus();
+      say(message);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'SESSION_FULL') {
+        const { max_participants: max } = error.facts;
+        explain(new ApiError(409, error.code, `This session is full: all ${max ?? a.max_participants} places are taken. Nobody was added.`), $('#dialog-alert'));
+      } else {
+        explain(error, $('#dialog-alert'));
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- resources
+
+const RESOURCE_TYPES = { room: 'Room', equipment: 'Equipment' };
+
+async function showResources() {
+  state.view = 'resources';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'resources-title', tabindex: '-1' }, 'Rooms and equipment'), el('div', { id: 'resources', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    state.resources = await all('/resources');
+    const form = el('form', { class: 'panel', 'aria-labelledby': 'resource-form-title' },
+      el('h2', { id: 'resource-form-title' }, 'Add a room or equipment'),
+      el('div', { class: 'row' },
+        field('Name', el('input', { id: 'resource-name', name: 'name', required: true, maxlength: '200' })),
+        field('Type', el('select', { id: 'resource-type', name: 'type' }, Object.entries(RESOURCE_TYPES).map(([v, l]) => el('option', { value: v }, l)))),
+        field('Location', el('select', { id: 'resource-location', name: 'location_id', required: true }, options(state.locations, state.locations[0]?.id, 'Choose…')))),
+      el('button', { type: 'submit' }, 'Add'));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      save('POST', '/resources', Object.fromEntries(new FormData(form)), 'Room or equipment', showResources);
+    });
+    $('#resources').replaceChildren(
+      state.resources.length ? el('ul', { class: 'rows', id: 'resource-list' }, state.resources.map(r => el('li', {},
+        `${r.name} · ${RESOURCE_TYPES[r.type] ?? r.type} · ${locationOf(r.location_id)?.name ?? r.location_id}${r.is_active ? '' : ' · inactive'} `,
+        r.is_active && state.canManage ? el('button', {
+          type: 'button', class: 'quiet', 'aria-label': `Deactivate ${r.name}`,
+          onclick: () => save('PATCH', `/resources/${r.id}`, { is_active: false }, 'Deactivation', showResources),
+        }, 'Deactivate') : null)))
+        : el('p', {}, 'None yet.'),
+      state.canManage ? form : null);
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#resources').removeAttribute('aria-busy');
+  }
+}
+
+const resourceName = id => state.resources?.find(r => r.id === id)?.name ?? id;
+
+// ---------------------------------------------------------------------------------------------- waitlist
+
+const WAITLIST_STATUS = { waiting: 'Waiting', offered: 'Offered a time', booked: 'Booked', removed: 'Removed', expired: 'Offer lapsed' };
+
+async function showWaitlist() {
+  state.view = 'waitlist';
+  markNav();
+  $('#view').replaceChildren(el('h1', { id: 'waitlist-title', tabindex: '-1' }, 'Waitlist'), el('div', { id: 'waitlist', 'aria-busy': 'true' }, el('p', {}, 'Loading…')));
+  try {
+    const entries = (await all('/waitlist-entries')).filter(e => e.status !== 'removed');
+    const names = await patientNames(entries.map(e => e.patient_id));
+    const z = zone();
+    const form = el('form', { class: 'panel', 'aria-labelledby': 'waitlist-form-title' },
+      el('h2', { id: 'waitlist-form-title' }, 'Add to the waitlist'),
+      patientPicker('waitlist'),
+      el('div', { class: 'row' },
+        field('Service', el('select', { id: 'waitlist-template', name: 'appointment_template_id', required: true }, options(state.services, state.service, 'Choose…'))),
+        field('Clinician (optional)', el('select', { id: 'waitlist-clinician', name: 'clinician_profile_id' }, options(state.clinicians, '', 'Anyone'))),
+        field('Location (optional)', el('select', { id: 'waitlist-location', name: 'location_id' }, options(state.locations, '', 'Anywhere')))),
+      el('div', { class: 'row' },
+        field('Earliest date (optional)', el('input', { id: 'waitlist-earliest', name: 'earliest_date', type: 'date' })),
+        field('Latest date (optional)', el('input', { id: 'waitlist-latest', name: 'latest_date', type: 'date' })),
+        field('Priority', el('input', { id: 'waitlist-priority', name: 'priority', type: 'number', value: '0' }), 'Higher is offered first'),
+        field('Notes (optional)', el('input', { id: 'waitlist-notes', name: 'notes', maxlength: '2000' }))),
+      el('button', { type: 'submit' }, 'Add to waitlist'));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const body = Object.fromEntries([...new FormData(form)].filter(([, v]) => v.trim()));
+      body.priority = Number(body.priority ?? 0);
+      save('POST', '/waitlist-entries', body, 'Waitlist entry', showWaitlist);
+    });
+    $('#waitlist').replaceChildren(
+      entries.length ? el('ul', { class: 'rows', id: 'waitlist-entries' }, entries.map(e => el('li', { 'data-entry': e.id },
+        `${names.get(e.patient_id)} · ${serviceName(e.appointment_template_id) || e.appointment_template_id}` +
+        `${e.clinician_profile_id ? ` with ${clinicianName(e.clinician_profile_id)}` : ''}` +
+        `${e.earliest_date || e.latest_date ? ` · ${e.earliest_date ?? 'now'} to ${e.latest_date ?? 'any time'}` : ''}` +
+        ` · priority ${e.priority} · ${WAITLIST_STATUS[e.status] ?? e.status}` +
+        `${e.status === 'offered' ? `: ${when(z, e.offer_start_time, e.offer_end_time)}, until ${when(z, e.offer_expires_at, e.offer_expires_at).replace(/–.*/, '')}` : ''} `,
+        ['waiting', 'offered'].includes(e.status) ? el('button', {
+          type: 'button', class: 'quiet', 'aria-label': `Remove ${names.get(e.patient_id)} from the waitlist`,
+          onclick: () => save('DELETE', `/waitlist-entries/${e.id}`, undefined, 'Removal', showWaitlist),
+        }, 'Remove') : null)))
+        : el('p', {}, 'Nobody is waiting.'),
+      form);
+  } catch (error) {
+    explain(error);
+  } finally {
+    $('#waitlist').removeAttribute('aria-busy');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 function markNav() {
@@ -911,9 +1203,16 @@ async function start() {
   $('button.nav[data-view="inbox"]').hidden = !session.scopes.includes('write_episodes');
   $('button.nav[data-view="directory"]').hidden = !session.scopes.includes('write_locations');
   $('button.nav[data-view="messages"]').hidden = !session.scopes.includes('write_appointment_templates');
+  $('button.nav[data-view="series"]').hidden = !session.scopes.includes('write_appointments');
+  $('button.nav[data-view="waitlist"]').hidden = !session.scopes.includes('write_appointments');
+  $('button.nav[data-view="resources"]').hidden = !session.scopes.includes('read_locations');
+  state.canManage = session.scopes.includes('write_locations');
   state.service = state.services[0]?.id ?? '';
   for (const button of document.querySelectorAll('button.nav')) {
-    const show = { diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory, messages: showMessages }[button.dataset.view];
+    const show = {
+      diary: showDiary, inbox: showInbox, rota: showRota, directory: showDirectory, messages: showMessages,
+      series: showSeries, waitlist: showWaitlist, resources: showResources,
+    }[button.dataset.view];
     button.addEventListener('click', () => show().then(() => $(`#${button.dataset.view}-title`)?.focus()));
   }
   await showDiary(false);

@@ -6,11 +6,13 @@ export const API_ROOT = '/api/v1';
 
 /** A failed call, with what the page needs to explain it: status, error code, per-field details. */
 export class ApiError extends Error {
-  constructor(status, code, message, { details = [], requestId = null, retryAfter = null, stranded = [] } = {}) {
+  constructor(status, code, message, { details = [], facts = {}, requestId = null, retryAfter = null, stranded = [] } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    /** error.details when it is an object rather than a list of fields, e.g. a SERIES_CONFLICT's conflicts. */
+    this.facts = facts;
     this.requestId = requestId;
     this.retryAfter = retryAfter;
     // A rota edit refused because it would leave these future appointments outside working time (docs/directory.md).
@@ -100,6 +102,7 @@ export class Api {
     throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`,
       error.message ?? `The server answered with status ${response.status}.`, {
         details: Array.isArray(error.details) ? error.details : [],
+        facts: error.details && !Array.isArray(error.details) ? error.details : {},
         requestId: envelope?.meta?.request_id ?? response.headers.get('X-Request-Id'),
         retryAfter: Number(response.headers.get('Retry-After')) || null,
         stranded: Array.isArray(error.stranded_appointment_ids) ? error.stranded_appointment_ids : [],

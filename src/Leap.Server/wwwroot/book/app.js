@@ -476,6 +476,8 @@ function renderSlots(from, to) {
   }
 }
 
+const placesLeft = n => `${n} place${n === 1 ? '' : 's'} left`;
+
 function slotButton(slot) {
   const zone = zoneOf(slot);
   const location = state.locations.size > 1 ? state.locations.get(slot.location_id)?.name : null;
@@ -483,7 +485,9 @@ function slotButton(slot) {
     el('span', { class: 'slot-time' }, dates.clock(zone, slot.start_time)),
     hidden(` to ${dates.clock(zone, slot.end_time)}, `),
     el('span', { class: 'slot-who' }, slot.clinician_name),
-    ...(location ? [hidden(', '), el('span', { class: 'slot-where' }, location)] : []));
+    ...(location ? [hidden(', '), el('span', { class: 'slot-where' }, location)] : []),
+    // Only a group session's slots carry seats_remaining; one-to-one slots look as before.
+    ...(slot.seats_remaining != null ? [hidden(', '), el('span', { class: 'slot-seats' }, placesLeft(slot.seats_remaining))] : []));
   button.addEventListener('click', () => chooseSlot(slot, button));
   return button;
 }
