@@ -12,31 +12,18 @@ namespace Leap.Server.Tests.ScaleOut;
 /// round: whoever loses a race gets the resource's own 409, never a 5xx, and the database holds exactly the
 /// winner's change. Requests alternate between the processes.
 /// </summary>
-public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
+public sealed class ContentionTests(PostgresServer database) : TwoProcessTests(database)
 {
     private const int Rounds = 20;
     private static readonly DateTimeOffset FirstDay = new(2031, 3, 3, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Names the two processes' database sessions, so the test can see them wait (pg_stat_activity).</summary>
     private readonly string applicationName = "leap-contention-" + Guid.NewGuid().ToString("N")[..8];
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
+    protected override Dictionary<string, string?> ProcessSettings()
     {
-        if (database.Unavailable is null)
-        {
-            var settings = database.StorageSettings();
-            settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(settings["Storage:Postgres"]) { ApplicationName = applicationName }.ToString();
-            servers = await ServerPair.StartAsync(settings);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
+        var settings = Postgres.StorageSettings();
+        settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(settings["Storage:Postgres"]) { ApplicationName = applicationName }.ToString();
+        return settings;
     }
 
     [Fact]
@@ -121,14 +108,14 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
             start_time = Iso(day.AddHours(8).AddMinutes(30 * i)), end_time = Iso(day.AddHours(8).AddMinutes(30 * i + 30)),
         })).Expect(201).Id));
 
-        await using var connection = new NpgsqlConnection(database.SchemaConnectionString);
+        await using var connection = new NpgsqlConnection(Postgres.SchemaConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var claim = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
         await connection.ExecuteAsync(
             "INSERT INTO clinician_busy (id, org_id, mode, clinician_id, busy_start, busy_end, kind) VALUES ('apt_claim', @OrgId, @Mode, @clinician, @slot, @end, 'appointment')",
             new { t.OrgId, t.Mode, clinician, slot, end = slot.AddMinutes(30) }, claim);
         var (start, end) = (Iso(slot), Iso(slot.AddMinutes(30)));
-        var logged = servers!.Output.Count();
+        var logged = Servers.Output.Count();
         var racing = Race.AllAtOnceAsync(10, i => kind == "booking"
             ? (i % 2 == 0 ? a : b).PostAsync("appointments", new { title = "Contested", patient_id = patients[i], clinician_profile_id = clinician, start_time = start, end_time = end })
             : (i % 2 == 0 ? a : b).PatchAsync($"appointments/{movable[i]}", new { start_time = start, end_time = end }));
@@ -138,7 +125,7 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
 
         var winner = OneWinnerAndSlotUnavailable(results, kind == "booking" ? 201 : 200);
         Assert.Equal([winner.Id], await BusyIdsAsync(clinician, slot));
-        var retried = servers.Output.Skip(logged).Where(line => line.Contains("lost to concurrent writes", StringComparison.Ordinal)).ToList();
+        var retried = Servers.Output.Skip(logged).Where(line => line.Contains("lost to concurrent writes", StringComparison.Ordinal)).ToList();
         Assert.True(retried.Count == 0, string.Join(Environment.NewLine, retried));
     }
 
@@ -146,9 +133,9 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task Every_other_write_raced_on_one_record_answers_its_own_conflict_and_never_5xx()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         var clinician = await t.CreateClinicianAsync();
-        var (a, b) = servers!.Clients(t);
+        var (a, b) = Servers.Clients(t);
         var tally = new Tally();
         Task<ApiResult[]> RaceAsync(Func<ApiClient, int, Task<ApiResult>> send) => Tally(Race.AllAtOnceAsync(20, i => send(i % 2 == 0 ? a : b, i)));
         async Task<ApiResult[]> Tally(Task<ApiResult[]> race)
@@ -212,14 +199,14 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
     /// <summary>A tenant with a clinician, ten patients and a client for each process.</summary>
     private async Task<(TestTenant T, string Clinician, List<string> Patients, ApiClient A, ApiClient B)> PracticeAsync()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         var clinician = await t.CreateClinicianAsync();
         var patients = new List<string>();
         for (var i = 0; i < 10; i++)
         {
             patients.Add(await t.CreatePatientAsync());
         }
-        var (a, b) = servers!.Clients(t);
+        var (a, b) = Servers.Clients(t);
         return (t, clinician, patients, a, b);
     }
 
@@ -241,7 +228,7 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
         return winner;
     }
 
-    private Database Db => database.Services.GetRequiredService<Database>();
+    private Database Db => Postgres.Services.GetRequiredService<Database>();
 
     private Task<long> CountAsync(string sql, TestTenant t) => Db.Raw().ScalarAsync<long>(sql, new { t.OrgId });
 
@@ -278,7 +265,7 @@ public sealed class ContentionTests(PostgresServer database) : IAsyncLifetime
     /// <summary>Waits until <paramref name="count"/> of the two processes' database sessions wait for a lock.</summary>
     private async Task WaitUntilWaitingAsync(int count)
     {
-        await using var connection = new NpgsqlConnection(database.SchemaConnectionString);
+        await using var connection = new NpgsqlConnection(Postgres.SchemaConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         for (var i = 0; i < 600; i++)
         {

@@ -10,37 +10,24 @@ namespace Leap.Server.Tests.ScaleOut;
 /// A hundred patients join one group session with eight seats at the same moment, through two real server processes
 /// on one PostgreSQL database: exactly eight get in, every other is a 409 SESSION_FULL, and the database agrees.
 /// </summary>
-public sealed class GroupJoinRaceTests(PostgresServer database) : IAsyncLifetime
+public sealed class GroupJoinRaceTests(PostgresServer database) : TwoProcessTests(database)
 {
     private const int Seats = 8;
     private const int Joiners = 100;
     private const int Rounds = 5;
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
+    protected override Dictionary<string, string?> ProcessSettings()
     {
-        if (database.Unavailable is null)
-        {
-            var settings = database.StorageSettings();
-            // A modest pool per process (the test database serves other tests too): joins wait their turn for a connection as for the seat.
-            settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(settings["Storage:Postgres"]) { MaxPoolSize = 30 }.ToString();
-            servers = await ServerPair.StartAsync(settings);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
+        var settings = Postgres.StorageSettings();
+        // A modest pool per process (the test database serves other tests too): joins wait their turn for a connection as for the seat.
+        settings["Storage:Postgres"] = new NpgsqlConnectionStringBuilder(settings["Storage:Postgres"]) { MaxPoolSize = 30 }.ToString();
+        return settings;
     }
 
     [Fact]
     public async Task A_hundred_joins_for_eight_seats_let_in_exactly_eight()
     {
-        var t = await database.NewTenantAsync();
-        var (a, b) = servers!.Clients(t);
+        var t = await Postgres.NewTenantAsync();
+        var (a, b) = Servers.Clients(t);
         var template = (await t.Api.PostAsync("appointment-templates", new { name = "Spin class", duration = 45, max_participants = Seats })).Expect(201).Id;
         var patients = new List<string>();
         for (var i = 0; i < Joiners; i++)
@@ -83,5 +70,5 @@ public sealed class GroupJoinRaceTests(PostgresServer database) : IAsyncLifetime
 
     private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    private Task<T> RawAsync<T>(Func<CrossTenantDb, Task<T>> read) => read(database.Services.GetRequiredService<Database>().Raw());
+    private Task<T> RawAsync<T>(Func<CrossTenantDb, Task<T>> read) => read(Postgres.Services.GetRequiredService<Database>().Raw());
 }

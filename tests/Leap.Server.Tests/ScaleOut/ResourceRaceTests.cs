@@ -9,27 +9,9 @@ namespace Leap.Server.Tests.ScaleOut;
 /// clinicians are all free, so only the room decides. Exactly as many bookings win as there are rooms, every loser
 /// is a 409 (never a 5xx), and the database holds one appointment per room.
 /// </summary>
-public sealed class ResourceRaceTests(PostgresServer database) : IAsyncLifetime
+public sealed class ResourceRaceTests(PostgresServer database) : TwoProcessTests(database)
 {
     private const int Rounds = 8;
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (database.Unavailable is null)
-        {
-            servers = await ServerPair.StartAsync(database.StorageSettings());
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Two_bookings_for_the_last_room_across_two_processes_book_it_once()
     {
@@ -49,8 +31,8 @@ public sealed class ResourceRaceTests(PostgresServer database) : IAsyncLifetime
 
     private async Task<(int Won, int Lost)> RaceAsync(int rooms, int bookings)
     {
-        var t = await database.NewTenantAsync();
-        var (a, b) = servers!.Clients(t);
+        var t = await Postgres.NewTenantAsync();
+        var (a, b) = Servers.Clients(t);
         var location = await t.CreateLocationAsync();
         var template = (await t.Api.PostAsync("appointment-templates", new { name = "Room consultation", duration = 30, required_resource_types = new[] { "room" } }))
             .Expect(201).Id;
@@ -105,6 +87,6 @@ public sealed class ResourceRaceTests(PostgresServer database) : IAsyncLifetime
     {
         var parameters = new SqlArgs(args);
         parameters.Add("OrgId", t.OrgId);
-        return await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, parameters);
+        return await Postgres.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, parameters);
     }
 }

@@ -14,32 +14,14 @@ namespace Leap.Server.Tests.ScaleOut;
 /// Two real server processes on one PostgreSQL database, as users scale out behind a load balancer.
 /// Requests alternate between them; the database must keep every rule.
 /// </summary>
-public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
+public sealed class ScaleOutTests(PostgresServer database) : TwoProcessTests(database)
 {
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (database.Unavailable is null)
-        {
-            servers = await ServerPair.StartAsync(database.StorageSettings());
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
-    }
-
-    private (ApiClient A, ApiClient B) Clients(TestTenant t) => servers!.Clients(t);
+    private (ApiClient A, ApiClient B) Clients(TestTenant t) => Servers.Clients(t);
 
     [Fact]
     public async Task A_hundred_bookings_of_one_slot_across_two_processes_give_exactly_one_appointment()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         var clinician = await t.CreateClinicianAsync();
         var patient = await t.CreatePatientAsync();
         var (a, b) = Clients(t);
@@ -67,7 +49,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task Two_FHIR_books_of_one_slot_on_two_processes_give_one_appointment_and_one_409_OperationOutcome()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         var clinician = FhirIds.ToFhir(await t.CreateClinicianAsync());
         var patients = new[] { FhirIds.ToFhir(await t.CreatePatientAsync()), FhirIds.ToFhir(await t.CreatePatientAsync()) };
         var (a, b) = Clients(t);
@@ -91,7 +73,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task A_hundred_requests_with_one_key_across_two_processes_create_one_appointment()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         var clinician = await t.CreateClinicianAsync();
         var patient = await t.CreatePatientAsync();
         var (a, b) = Clients(t);
@@ -115,7 +97,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task One_key_has_one_hourly_budget_across_processes()
     {
-        var t = await database.NewTenantAsync(rateLimitPerHour: 10);
+        var t = await Postgres.NewTenantAsync(rateLimitPerHour: 10);
         var (a, b) = Clients(t);
         var statuses = new List<int>();
         for (var i = 0; i < 20; i++)
@@ -129,7 +111,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task A_busy_key_far_from_its_limit_is_counted_in_batches_and_the_database_catches_up()
     {
-        var t = await database.NewTenantAsync(rateLimitPerHour: 1_000_000);
+        var t = await Postgres.NewTenantAsync(rateLimitPerHour: 1_000_000);
         var (a, b) = Clients(t);
         var remaining = new List<long>();
         for (var i = 0; i < 40; i++)
@@ -156,7 +138,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     [Fact]
     public async Task Routing_shared_by_two_processes_files_every_change_once_and_each_patients_changes_in_order()
     {
-        var t = await database.NewTenantAsync();
+        var t = await Postgres.NewTenantAsync();
         (await t.Api.PostAsync("webhooks", new { url = "https://127.0.0.1:1/hooks", events = new[] { "appointment.created", "appointment.cancelled" } })).Expect(201);
         var patients = new List<string>();
         for (var i = 0; i < 8; i++)
@@ -178,7 +160,7 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
         await Task.WhenAll(bookings.Where(x => x.First).Select((x, i) => (i % 2 == 0 ? b : a).PostAsync($"appointments/{x.Id}/cancel")));
         await t.RoutedAsync();
 
-        var db = database.Services.GetRequiredService<Database>().Raw();
+        var db = Postgres.Services.GetRequiredService<Database>().Raw();
         var payloads = (await db.ListAsync<string>("SELECT payload FROM webhook_events WHERE org_id = @OrgId", new { t.OrgId }))
             .Select(p => JsonDocument.Parse(p).RootElement.GetProperty("data")).ToList();
         foreach (var patient in patients)
@@ -209,8 +191,8 @@ public sealed class ScaleOutTests(PostgresServer database) : IAsyncLifetime
     }
 
     private async Task<long> CountAsync(string sql, string keyId) =>
-        await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { KeyId = keyId });
+        await Postgres.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { KeyId = keyId });
 
     private async Task<long> CountAsync(string sql, TestTenant t) =>
-        await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { t.OrgId });
+        await Postgres.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { t.OrgId });
 }

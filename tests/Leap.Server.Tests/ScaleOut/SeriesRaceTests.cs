@@ -9,33 +9,15 @@ namespace Leap.Server.Tests.ScaleOut;
 /// database: whatever order they commit in, no time is booked twice, a series is all or nothing (or skips exactly
 /// the taken occurrences), and every loser is a 409.
 /// </summary>
-public sealed class SeriesRaceTests(PostgresServer database) : IAsyncLifetime
+public sealed class SeriesRaceTests(PostgresServer database) : TwoProcessTests(database)
 {
     private const int Occurrences = 8;
     private const int Rounds = 8;
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (database.Unavailable is null)
-        {
-            servers = await ServerPair.StartAsync(database.StorageSettings());
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_series_racing_single_bookings_of_overlapping_times_never_double_books()
     {
-        var t = await database.NewTenantAsync();
-        var (a, b) = servers!.Clients(t);
+        var t = await Postgres.NewTenantAsync();
+        var (a, b) = Servers.Clients(t);
         var location = await t.CreateLocationAsync();
         var patient = await t.CreatePatientAsync();
         var (won, partly, lost, singlesBooked) = (0, 0, 0, 0);
@@ -104,5 +86,5 @@ public sealed class SeriesRaceTests(PostgresServer database) : IAsyncLifetime
     private static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<long> CountAsync(TestTenant t, string clinician, string sql) =>
-        await database.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { t.OrgId, clinician });
+        await Postgres.Services.GetRequiredService<Database>().Raw().ScalarAsync<long>(sql, new { t.OrgId, clinician });
 }

@@ -10,33 +10,15 @@ namespace Leap.Server.Tests.ScaleOut;
 /// held for one entry at most, one entry holds one slot at most, the best entries get them, and a cancellation sent
 /// twice at once is one cancellation and one offer.
 /// </summary>
-public sealed class WaitlistRaceTests(PostgresServer database) : IAsyncLifetime
+public sealed class WaitlistRaceTests(PostgresServer database) : TwoProcessTests(database)
 {
     private const int Rounds = 8;
     private static readonly string[] EveryDay = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    private ServerPair? servers;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (database.Unavailable is null)
-        {
-            servers = await ServerPair.StartAsync(database.StorageSettings());
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (servers is not null)
-        {
-            await servers.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Cancellations_racing_across_processes_never_offer_one_slot_twice_nor_one_entry_two_slots()
     {
-        var t = await database.NewTenantAsync();
-        var (a, b) = servers!.Clients(t);
+        var t = await Postgres.NewTenantAsync();
+        var (a, b) = Servers.Clients(t);
         (await a.PostAsync("webhooks", new { url = "https://127.0.0.1:1/hooks", events = new[] { "waitlist.offered" } })).Expect(201);
         var location = await t.CreateLocationAsync();
         var clinician = await t.CreateClinicianAsync("Dr Race", locationIds: location);
